@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+"""Entry script: `python build.py` builds the latest complete week; `--help` lists the rest."""
+
+from reports.cli import main
+
+if __name__ == "__main__":
+    main()
