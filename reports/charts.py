@@ -1,0 +1,259 @@
+"""The charts stage: the story's figures drawn from the facts' series, as PNG and SVG.
+
+PNG goes into the PDF (WeasyPrint lays it out several times faster than SVG); SVG,
+with text kept as text in the brief's own font, goes into the HTML. Output is
+deterministic: fixed hash salt, no dates or software tags in the files. Every label
+comes from the story (titles, series names) or the shared formatter (tick labels).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from .formatting import Formatter  # noqa: E402
+from .story import Figure, Story  # noqa: E402
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+WIDTH_IN = 6.8
+DPI = 200
+
+INK = "#1d232b"
+MUTED = "#5f6b7a"
+GRID = "#e3e7ec"
+WEEK_BAND = "#f3ecd9"
+UP = "#1a7f5a"
+DOWN = "#c2413b"
+ACCENT = "#d9820b"  # bitcoin's line and the brief's accent
+SERIES = ("#d9820b", "#3b5bdb", "#0b7285", "#7048e8", "#c2255c", "#5c940d")
+
+STYLE = {
+    "font.family": "Inter",
+    "font.size": 8.5,
+    "axes.edgecolor": GRID,
+    "axes.labelcolor": MUTED,
+    "axes.linewidth": 0.8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.7,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.major.size": 0,
+    "ytick.major.size": 0,
+    "xtick.major.pad": 5,
+    "ytick.major.pad": 5,
+    "legend.frameon": False,
+    "svg.fonttype": "none",
+    "lines.solid_capstyle": "round",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One drawn chart: the same picture as PNG bytes (print) and SVG text (screen)."""
+
+    id: str
+    png: bytes
+    svg: str
+
+    @property
+    def svg_inline(self) -> str:
+        """The SVG element alone, sized by its container, for embedding in HTML."""
+        body = self.svg[self.svg.index("<svg") :]
+        return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', body, count=1)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The story with its charts: what the renderers lay out."""
+
+    story: Story
+    charts: tuple[Chart, ...]
+
+    def chart(self, chart_id: str) -> Chart:
+        return next(chart for chart in self.charts if chart.id == chart_id)
+
+
+@cache
+def _register_fonts() -> None:
+    for path in sorted((ASSETS / "fonts").glob("*.ttf")):
+        font_manager.fontManager.addfont(str(path))
+
+
+def draw_charts(story: Story, fmt: Formatter | None = None) -> Brief:
+    _register_fonts()
+    fmt = fmt or Formatter()
+    return Brief(story, tuple(_draw(figure, story, fmt) for figure in story.figures))
+
+
+def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:
+    draw, height = DRAWERS[figure.chart]
+    with matplotlib.rc_context({**STYLE, "svg.hashsalt": f"crypto-brief-{figure.chart}"}):
+        mpl = MplFigure(figsize=(WIDTH_IN, height(story)), layout="constrained")
+        draw(mpl.add_subplot(), figure, story, fmt)
+        png, svg = io.BytesIO(), io.StringIO()
+        mpl.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+        mpl.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return Chart(figure.chart, png.getvalue(), svg.getvalue())
+
+
+# --- shared pieces -----------------------------------------------------------------------------------
+
+
+def _xy(points) -> tuple[list[date], list[float]]:
+    return [day for day, _ in points], [float("nan") if value is None else value for _, value in points]
+
+
+def _date_axis(ax: Axes, fmt: Formatter, days: int) -> None:
+    locator = mdates.DayLocator() if days <= 10 else mdates.AutoDateLocator(minticks=4, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.day(mdates.num2date(x).date())))
+
+
+def _week_band(ax: Axes, story: Story) -> None:
+    week = story.facts.week
+    ax.axvspan(week.start, week.end, color=WEEK_BAND, zorder=0, linewidth=0)
+
+
+def _end_label(ax: Axes, x, y, text: str, color: str) -> None:
+    ax.annotate(text, (x, y), xytext=(6, 0), textcoords="offset points", va="center", color=color,
+                fontsize=8, fontweight="semibold")
+
+
+# --- the charts ----------------------------------------------------------------------------------------
+
+
+def _price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    base = story.facts.method.index_base
+    ax.axhline(base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
+    ends = []
+    for index, (asset, points) in enumerate(story.facts.series.price_paths):
+        days, values = _xy(points)
+        color = SERIES[index % len(SERIES)]
+        ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)
+        move = story.facts.asset(asset)
+        ends.append([values[-1], f"{figure.label(asset)} {fmt.percent(move.change_pct, sign=True)}", color, days[-1]])
+    _spread(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.055)
+    for y, text, color, day in ends:
+        _end_label(ax, day, y, text, color)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.number(y)))
+    week = story.facts.week
+    ax.set_xlim(mdates.date2num(week.base) - 0.2, mdates.date2num(week.end) + 1.6)
+    _date_axis(ax, fmt, story.facts.method.week_days)
+    ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
+
+
+def _spread(labels: list[list], gap: float) -> None:
+    """Nudge end labels apart vertically so that lines ending close together stay readable."""
+    labels.sort(key=lambda item: item[0])
+    for lower, upper in zip(labels, labels[1:]):
+        if upper[0] - lower[0] < gap:
+            upper[0] = lower[0] + gap
+
+
+def _weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    moves = sorted(story.facts.assets, key=lambda move: move.change_pct)
+    names = [figure.label(move.id) for move in moves]
+    values = [move.change_pct for move in moves]
+    colors = [UP if value > 0 else DOWN for value in values]
+    bars = ax.barh(names, values, color=colors, height=0.66, zorder=2)
+    ax.axvline(0, color=MUTED, linewidth=0.8)
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    span = max(abs(value) for value in values) or 1
+    ax.set_xlim(min(min(values), 0) - span * 0.16, max(max(values), 0) + span * 0.16)
+    for bar, value in zip(bars, values):
+        x = bar.get_width()
+        ax.annotate(fmt.percent(value, sign=True), (x, bar.get_y() + bar.get_height() / 2),
+                    xytext=(4 if value >= 0 else -4, 0), textcoords="offset points",
+                    ha="left" if value >= 0 else "right", va="center", fontsize=7.5, color=INK)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.percent(x, digits=0)))
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.tick_params(axis="y", labelsize=7.5, labelcolor=INK)
+
+
+def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    series = story.facts.series
+    _week_band(ax, story)
+    days, values = _xy(series.market_cap)
+    ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.money_short(y)))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    handles = ax.get_lines()[:]
+    if any(value is not None for _, value in series.btc_dominance):
+        right = ax.twinx()
+        right.spines["right"].set_visible(True)
+        right.spines["right"].set_color(GRID)
+        right.grid(False)
+        days, values = _xy(series.btc_dominance)
+        line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))
+        right.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.percent(y, digits=1)))
+        right.yaxis.set_major_locator(MaxNLocator(5))
+        handles.append(line)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, borderaxespad=0.2)
+    _date_axis(ax, fmt, story.facts.method.context_days)
+
+
+def _drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    _week_band(ax, story)
+    days, values = _xy(story.facts.series.drawdown)
+    ax.fill_between(days, values, 0, color=DOWN, alpha=0.16, linewidth=0)
+    ax.plot(days, values, color=DOWN, linewidth=1.6)
+    ax.axhline(0, color=MUTED, linewidth=0.8)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.percent(y, digits=0)))
+    ax.set_ylim(top=0)
+    _date_axis(ax, fmt, story.facts.method.context_days)
+
+
+FEAR_GREED_ZONE_KEYS = ("extreme_fear", "fear", "neutral", "greed", "extreme_greed")
+FEAR_GREED_ZONES = ((0, 25, "#f6d5d2"), (25, 45, "#fbe9dc"), (45, 55, "#f1f3f5"), (55, 75, "#dcefe3"), (75, 100, "#c7e6d3"))
+
+
+def _fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    for low, high, color in FEAR_GREED_ZONES:
+        ax.axhspan(low, high, color=color, zorder=0, linewidth=0)
+    week = story.facts.week
+    ax.axvspan(week.start, week.end, facecolor="none", edgecolor=MUTED, hatch="", linewidth=0.8, linestyle=(0, (2, 2)))
+    days, values = _xy(story.facts.series.fear_greed)
+    ax.plot(days, values, color=INK, linewidth=1.6)
+    for (low, high, _), key in zip(FEAR_GREED_ZONES, FEAR_GREED_ZONE_KEYS):
+        ax.text(1.005, (low + high) / 200, figure.label(key), transform=ax.transAxes, va="center", ha="left",
+                fontsize=7, color=MUTED)
+    ax.set_ylim(0, 100)
+    ax.grid(False)
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.index(y)))
+    _date_axis(ax, fmt, story.facts.method.context_days)
+
+
+def _rows(story: Story) -> float:
+    return 0.9 + 0.19 * len(story.facts.assets)
+
+
+Drawer = Callable[[Axes, Figure, Story, Formatter], None]
+DRAWERS: dict[str, tuple[Drawer, Callable[[Story], float]]] = {
+    "price-path": (_price_path, lambda story: 3.2),
+    "weekly-change": (_weekly_change, _rows),
+    "market-cap": (_market_cap, lambda story: 2.8),
+    "drawdown": (_drawdown, lambda story: 2.5),
+    "fear-greed": (_fear_greed, lambda story: 2.5),
+}

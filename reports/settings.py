@@ -1,0 +1,146 @@
+"""Settings: defaults, then `brief.toml`, then `BRIEF_*` environment variables, then flags.
+
+Each layer overrides the one before. The result is validated once, on load: an unknown
+key or a value of the wrong type is an error that names the key and where it was set.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import UsageError
+
+Format = Literal["html", "pdf", "md", "json"]
+Kind = Literal["stablecoin", "derivative", "tokenized"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__
+FORMATS: tuple[str, ...] = Format.__args__
+ENV_PREFIX = "BRIEF_"
+
+
+class Settings(BaseModel):
+    """Everything a build can be told. Field descriptions double as the `--help` text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    publication_name: str = Field("The Weekly Crypto Brief", min_length=1, description="Name printed on every brief.")
+    tagline: str = Field("What moved the crypto market this week, from the data.", description="Line under the name.")
+    source: Literal["bundled", "csv"] = Field("bundled", description="Where market data comes from.")
+    data: Path | None = Field(None, description="The CSV file to read when source is csv.")
+    week_ending: date | None = Field(None, description="Last day of the week; default: latest complete week.")
+    week_ends_on: Weekday = Field("sunday", description="Weekday a week ends on, for the default week.")
+    universe_size: int = Field(20, ge=1, le=100, description="How many assets, by rank, the brief covers.")
+    exclude: tuple[str, ...] = Field((), description="Assets (id or symbol) left out of the universe.")
+    exclude_kinds: tuple[Kind, ...] = Field(
+        ("stablecoin", "derivative", "tokenized"), description="Kinds of token left out of the universe and movers."
+    )
+    out_dir: Path = Field(Path("out"), description="Directory the week's folder is written into.")
+    formats: tuple[Format, ...] = Field(FORMATS, min_length=1, description="Which outputs to write.")
+    locale: str = Field("en_US", description="Locale for numbers and dates (Babel), e.g. en_GB or de_DE.")
+
+    @field_validator("exclude", "exclude_kinds", "formats", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("formats")
+    @classmethod
+    def _unique_in_order(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"{value!r} is not a locale Babel knows (try en_US, en_GB, de_DE)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _csv_needs_a_file(self) -> Settings:
+        if self.source == "csv" and self.data is None:
+            raise ValueError("source is csv but no data file is set: pass --data FILE")
+        return self
+
+
+FIELDS = tuple(Settings.model_fields)
+PATH_FIELDS = ("data", "out_dir")
+
+
+def load_settings(
+    config: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    flags: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Merge the layers in order and validate the result once."""
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    layers = [_file_layer(config), _env_layer(env or {}), ({k: v for k, v in (flags or {}).items() if v is not None}, {})]
+    for layer, where in layers:
+        for key, value in layer.items():
+            values[key] = value
+            origins[key] = where.get(key, "the command line")
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        raise UsageError(_explain(error, origins)) from None
+
+
+def _file_layer(config: Path | None) -> tuple[dict[str, Any], dict[str, str]]:
+    if config is None:
+        return {}, {}
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{config}: cannot read the settings file ({error.strerror}). Check the --config path.") from None
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{config}: not valid TOML ({error}). Fix the syntax; see README for an example.") from None
+    lines = text.splitlines()
+    where = {key: f"{config}, line {_line_of(lines, key)}" for key in table}
+    for key in PATH_FIELDS:
+        if isinstance(table.get(key), str):
+            table[key] = str(config.parent / table[key])
+    return table, where
+
+
+def _line_of(lines: list[str], key: str) -> int:
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped.startswith((key, f'"{key}"', f"[{key}")):
+            return number
+    return 1
+
+
+def _env_layer(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    values, where = {}, {}
+    for key in FIELDS:
+        name = ENV_PREFIX + key.upper()
+        if name in env:
+            values[key] = env[name]
+            where[key] = f"environment variable {name}"
+    return values, where
+
+
+def _explain(error: ValidationError, origins: Mapping[str, str]) -> str:
+    first = error.errors()[0]
+    key = str(first["loc"][0]) if first["loc"] else ""
+    where = origins.get(key, "settings")
+    if first["type"] == "extra_forbidden":
+        return f"{where}: unknown setting {key!r}. Known settings: {', '.join(FIELDS)}."
+    message = first["msg"].removeprefix("Value error, ")
+    if key:
+        return f"{where}: setting {key!r} is invalid: {message} (got {first.get('input')!r})."
+    return f"settings: {message}."

@@ -1,0 +1,74 @@
+"""What a week is: days D-6..D, measured from the close of D-7, and which D to build by default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from .errors import NoDataError
+from .market import MarketData
+from .settings import WEEKDAYS
+
+
+@dataclass(frozen=True)
+class Week:
+    """The seven days `start`..`end`; weekly changes run from the close of `base` (end - 7)."""
+
+    end: date
+
+    @property
+    def start(self) -> date:
+        return self.end - timedelta(days=6)
+
+    @property
+    def base(self) -> date:
+        return self.end - timedelta(days=7)
+
+    def days(self, with_base: bool = False) -> pd.DatetimeIndex:
+        return pd.date_range(self.base if with_base else self.start, self.end, freq="D")
+
+
+def resolve_week(data: MarketData, requested: date | None, ends_on: str) -> Week:
+    """The requested week, checked against the data, or the latest complete week ending on `ends_on`."""
+    observed = data.prices.close.notna().any(axis=1)
+    days = observed.index[observed]
+    first, last = days[0].date(), days[-1].date()
+    if requested is None:
+        return _latest_complete(observed, WEEKDAYS.index(ends_on), first, last)
+    week = Week(requested)
+    if week.base < first or week.end > last:
+        raise NoDataError(
+            f"No data for the week ending {week.end}: it needs prices from {week.base} to {week.end}, "
+            f"and the data covers {first} to {last}. Pick a week ending between {first + timedelta(days=7)} and {last}."
+        )
+    for day, role in ((week.end, "last day"), (week.base, "day before the week, which the weekly change is measured from")):
+        if not observed.get(pd.Timestamp(day), False):
+            raise NoDataError(
+                f"No prices on {day} ({role} of the week ending {week.end}): the data has a gap there. "
+                f"Pick another week; the nearest complete week ends on {_nearest_complete(observed, week.end)}."
+            )
+    return week
+
+
+def _complete(observed: pd.Series, end: pd.Timestamp) -> bool:
+    window = observed.reindex(pd.date_range(end - pd.Timedelta(days=7), end, freq="D"), fill_value=False)
+    return bool(window.all())
+
+
+def _latest_complete(observed: pd.Series, weekday: int, first: date, last: date) -> Week:
+    for end in reversed(observed.index):
+        if end.weekday() == weekday and _complete(observed, end):
+            return Week(end.date())
+    raise NoDataError(
+        f"The data ({first} to {last}) holds no complete week ending on a {WEEKDAYS[weekday].title()}. "
+        "Pass --week-ending with a date, or set week_ends_on to another day."
+    )
+
+
+def _nearest_complete(observed: pd.Series, around: date) -> date | str:
+    ends = [end for end in observed.index if _complete(observed, end)]
+    if not ends:
+        return "nowhere in the data"
+    return min(ends, key=lambda end: abs((end.date() - around).days)).date()

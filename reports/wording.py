@@ -1,0 +1,124 @@
+"""Word choice from numbers: verbs by direction and size, and the house style for asset names.
+
+Size words come from thresholds on the move (percent units); direction words never
+disagree with the sign of the number they describe, and a move that rounds to 0.0%
+is "little changed", not a rise or a fall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .facts import UNCHANGED_PCT
+from .prose import Facts, Fragment, Variation
+
+# Bloomberg/CoinDesk style: the big coins are common nouns in running text.
+COMMON_NAMES = {"bitcoin": "bitcoin", "ethereum": "ether", "solana": "solana", "dogecoin": "dogecoin"}
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Verbs for moves up to `below` percent: (past, present) pairs for rises and for falls."""
+
+    below: float
+    up: tuple[tuple[str, str], ...]
+    down: tuple[tuple[str, str], ...]
+
+
+TIERS = (
+    Tier(1.0, (("edged up", "edges up"), ("inched higher", "inches higher")), (("edged down", "edges down"), ("slipped", "slips"))),
+    Tier(5.0, (("rose", "rises"), ("gained", "gains"), ("climbed", "climbs")), (("fell", "falls"), ("declined", "declines"), ("lost", "loses"))),
+    Tier(10.0, (("rallied", "rallies"), ("jumped", "jumps"), ("advanced", "advances")), (("slid", "slides"), ("dropped", "drops"), ("tumbled", "tumbles"))),
+    Tier(20.0, (("surged", "surges"), ("soared", "soars")), (("sank", "sinks"), ("tumbled", "tumbles"), ("slumped", "slumps"))),
+    Tier(float("inf"), (("soared", "soars"), ("rocketed", "rockets")), (("plunged", "plunges"), ("crashed", "crashes"))),
+)
+
+
+def is_flat(change_pct: float) -> bool:
+    return abs(change_pct) < UNCHANGED_PCT
+
+
+def verb(change_pct: float, vary: Variation, present: bool = False) -> str:
+    """A verb sized to the move: "edged up" for 0.4%, "plunged" for 25%. Flat moves have none."""
+    if is_flat(change_pct):
+        return "holds steady" if present else "held steady"
+    tier = next(tier for tier in TIERS if abs(change_pct) < tier.below)
+    past, now = vary.pick(tier.up if change_pct > 0 else tier.down)
+    return now if present else past
+
+
+def simple_verb(change_pct: float, present: bool = False) -> str:
+    """The plain verb for lists of movers, where a varied verb per item would distract."""
+    if change_pct > 0:
+        return "rises" if present else "rose"
+    return "falls" if present else "fell"
+
+
+def week_shape(change_pct: float) -> str:
+    """The week in one word, from the market-wide move: a tag and a noun for the prose."""
+    if change_pct <= -5:
+        return "sell-off"
+    if change_pct >= 5:
+        return "rally"
+    if change_pct <= -2:
+        return "pullback"
+    if change_pct >= 2:
+        return "advance"
+    return "range-bound week"
+
+
+def part_of_month(day: date) -> str:
+    """ "early", "mid-" or "late": how news copy places a date within its month."""
+    if day.day <= 10:
+        return "early "
+    if day.day <= 20:
+        return "mid-"
+    return "late "
+
+
+def possessive(fragment: Fragment) -> Fragment:
+    """ "Coin Metrics'" / "CoinGecko's" """
+    return fragment + ("'" if fragment.text.endswith("s") else "'s")
+
+
+def relation_to_lead(change_pct: float, lead_pct: float, lead: str) -> str:
+    """How a second asset's week compares with the lead's, in words that respect both directions."""
+    gap = change_pct - lead_pct
+    if abs(gap) < 1:
+        return f"in line with {lead}"
+    if change_pct < 0 and lead_pct < 0:
+        return f"holding up better than {lead}" if gap > 0 else f"falling further than {lead}"
+    if change_pct > 0 and lead_pct > 0:
+        return f"outpacing {lead}" if gap > 0 else f"lagging {lead}"
+    return f"bucking {lead}'s decline" if change_pct > 0 else f"despite {lead}'s gain"
+
+
+def up_down(change_pct: float) -> str:
+    return "up" if change_pct > 0 else "down"
+
+
+def gain_loss(change_pct: float) -> str:
+    return "gain" if change_pct > 0 else "loss"
+
+
+@dataclass
+class Names:
+    """House style for names: "bitcoin (BTC)" on first mention in the body, "bitcoin" after."""
+
+    facts: Facts
+    seen: set[str] = field(default_factory=set)
+
+    def __call__(self, asset: str, short: bool = False) -> Fragment:
+        name_key, symbol_key = f"assets.{asset}.name", f"assets.{asset}.symbol"
+        name = COMMON_NAMES.get(asset, self.facts.value(name_key))
+        symbol = self.facts.value(symbol_key)
+        first = asset not in self.seen
+        self.seen.add(asset)
+        if first and not short and name.upper() != symbol.upper():
+            return Fragment(f"{name} ({symbol})", (name_key, symbol_key))
+        return Fragment(name, (name_key,))
+
+    def plain(self, asset: str) -> Fragment:
+        """The name alone, as in a headline or a table, without touching first-mention state."""
+        return Fragment(COMMON_NAMES.get(asset, self.facts.value(f"assets.{asset}.name")), (f"assets.{asset}.name",))
