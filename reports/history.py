@@ -65,7 +65,8 @@ class Drawdown:
 class Volatility:
     """Annualised realised volatility of the week's seven daily returns, ranked against every
     seven-day window in the history. `percentile`: share of windows (this one included) at or
-    below this week's; `highest_since`: last earlier window end with volatility as high."""
+    below this week's; `highest_since`: the last window ending before the week starts (so not
+    overlapping it) whose volatility was as high, None if there was none."""
 
     asset: str
     annualised_pct: float

@@ -64,11 +64,11 @@ def sentence(template: str, **parts: Fragment | str) -> Sentence:
 
 def phrase(template: str, **parts: Fragment | str) -> Sentence:
     """Like `sentence`, without the full stop: for headlines, titles and labels."""
-    fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    fields = list(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(template) if name))
     literal = "".join(text for text, *_ in string.Formatter().parse(template))
     if DIGIT.search(literal):
         raise ProseError(f"template has a number in it: {template!r}")
-    missing = fields - parts.keys()
+    missing = set(fields) - parts.keys()
     if missing:
         raise ProseError(f"template {template!r} lacks parts {sorted(missing)}")
     fragments = {name: part if isinstance(part, Fragment) else words(part) for name, part in parts.items()}

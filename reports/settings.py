@@ -6,6 +6,8 @@ key or a value of the wrong type is an error that names the key and where it was
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date
@@ -22,6 +24,7 @@ Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 WEEKDAYS: tuple[str, ...] = Weekday.__args__
 FORMATS: tuple[str, ...] = Format.__args__
 ENV_PREFIX = "BRIEF_"
+OTHER_ENV = {"BRIEF_DEBUG"}  # read by the CLI, not a setting
 
 
 class Settings(BaseModel):
@@ -117,14 +120,18 @@ def _file_layer(config: Path | None) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _line_of(lines: list[str], key: str) -> int:
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if stripped.startswith((key, f'"{key}"', f"[{key}")):
-            return number
-    return 1
+    """The line where `key` is set (`key = ...`, `"key" = ...`) or opens a table (`[key]`)."""
+    pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}"|\'{re.escape(key)}\')\s*=|^\s*\[\s*{re.escape(key)}\s*\]')
+    return next((number for number, line in enumerate(lines, start=1) if pattern.match(line)), 1)
 
 
 def _env_layer(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    known = {ENV_PREFIX + key.upper() for key in FIELDS} | OTHER_ENV
+    for name in sorted(env):
+        if name.startswith(ENV_PREFIX) and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" Did you mean {close[0]}?" if close else f" Settings from the environment are {', '.join(sorted(known))}."
+            raise UsageError(f"environment variable {name} is not a setting.{hint}")
     values, where = {}, {}
     for key in FIELDS:
         name = ENV_PREFIX + key.upper()

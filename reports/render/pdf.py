@@ -25,5 +25,4 @@ def render(brief: Brief, settings: Settings) -> bytes:
     # The identifier and the dates come from the story, so that SOURCE_DATE_EPOCH pins every byte.
     return HTML(string=html, base_url=str(ASSETS)).write_pdf(
         pdf_identifier=f"{brief.story.facts.week.end}-{brief.story.published.isoformat()}".encode(),
-        full_fonts=True,
     )

@@ -8,6 +8,7 @@ canonical column came from.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,37 +57,28 @@ class RawSeries:
 
 def read_csv(path: Path) -> RawTable:
     """Read a UTF-8 CSV file with a header line; blank lines are skipped, ragged rows are errors."""
+    reader = csv.reader(io.StringIO(_text(path), newline=""))
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None or not any(cell.strip() for cell in header):
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            raise InputError(
+                Location(path, 1), "the file is empty", "Give it a header line such as date,asset,close and one row per day and asset."
+            )
+        header = [cell.strip() for cell in header]
+        rows, lines = [], []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
                 raise InputError(
-                    Location(path, 1), "the file is empty", "Give it a header line such as date,asset,close and one row per day and asset."
+                    Location(path, reader.line_num),
+                    f"this row has {len(row)} fields but the header has {len(header)}",
+                    "Make every row have one value per header column (leave a cell empty, not out).",
                 )
-            header = [cell.strip() for cell in header]
-            rows, lines = [], []
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    raise InputError(
-                        Location(path, reader.line_num),
-                        f"this row has {len(row)} fields but the header has {len(header)}",
-                        "Make every row have one value per header column (leave a cell empty, not out).",
-                    )
-                rows.append([cell.strip() for cell in row])
-                lines.append(reader.line_num)
-    except FileNotFoundError:
-        raise InputError(path, "no such file", "Check the path given with --data.") from None
-    except IsADirectoryError:
-        raise InputError(path, "this is a directory, not a CSV file", "Give the path of a .csv file.") from None
-    except UnicodeDecodeError as error:
-        raise InputError(
-            path, f"not UTF-8 text (byte {error.start} cannot be decoded)", "Save the file as UTF-8 CSV."
-        ) from None
+            rows.append([cell.strip() for cell in row])
+            lines.append(reader.line_num)
     except csv.Error as error:
-        raise InputError(path, f"not a readable CSV file ({error})", "Save it as comma-separated values.") from None
+        raise InputError(Location(path, reader.line_num), f"not a readable CSV row ({error})", "Save it as comma-separated values.") from None
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         raise InputError(
@@ -95,3 +87,25 @@ def read_csv(path: Path) -> RawTable:
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[LINE] = lines
     return RawTable(path=path, header=tuple(header), frame=frame)
+
+
+def _text(path: Path) -> str:
+    """The file's text; a byte that is not UTF-8 is reported with its line and column."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file", "Check the path given with --data.") from None
+    except IsADirectoryError:
+        raise InputError(path, "this is a directory, not a CSV file", "Give the path of a .csv file.") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})", "Check the path and its permissions.") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(
+            Location(path, line, column),
+            f"not UTF-8 text (cannot decode 0x{data[error.start]:02x} here)",
+            "Save the file as UTF-8 CSV.",
+        ) from None
