@@ -1,0 +1,61 @@
+"""Shared fixtures. Tests read the bundled raw files directly (csv module) for independent checks,
+pin the clock with SOURCE_DATE_EPOCH, and build real weeks through the CLI or the pipeline."""
+
+from __future__ import annotations
+
+import csv
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reports.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "reports" / "data"
+EPOCH = "1770595200"  # 2026-02-09 00:00 UTC, a fixed "now" for reproducible builds
+SELL_OFF = date(2026, 2, 6)  # the week of the February 2026 sell-off (a Friday)
+RALLY = date(2026, 3, 15)  # a rising week: bitcoin +6.0%, total market value +5.2%
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    """Every test runs with the clock pinned and no BRIEF_* settings leaking in from the shell."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for name in list(os.environ):
+        if name.startswith("BRIEF_"):
+            monkeypatch.delenv(name)
+
+
+def raw_rows(name: str) -> list[dict[str, str]]:
+    """A bundled raw file as the csv module reads it: independent of the product's own reader."""
+    with (DATA / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None):
+    """Run `python build.py ARGS` in-process; returns click's Result (exit_code, output, stderr)."""
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_data():
+    from reports.sources import bundled
+    from reports.validate import validate
+
+    return validate(bundled.load())
+
+
+def build_story(data, week_end: date, **overrides):
+    """Facts and story for a week of `data`, in-process (no files written)."""
+    from reports.facts import compute_facts
+    from reports.settings import load_settings
+    from reports.week import resolve_week
+    from reports.writing import write_story
+
+    settings = load_settings(flags={"week_ending": week_end, **overrides})
+    week = resolve_week(data, settings.week_ending, settings.week_ends_on)
+    facts = compute_facts(data, week, settings)
+    return write_story(facts, settings, datetime.fromtimestamp(int(EPOCH), timezone.utc))
