@@ -247,7 +247,14 @@ def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
         return None
     lead_sentence = None
     if second is not None:
-        lead_sentence = sentence("{name} {moved} over the same seven days", name=desk.names(second), moved=desk.moved_to(second))
+        k = f"assets.{second}"
+        lead_sentence = sentence(
+            "{name} {moved}, from {base} to {close}, over the same seven days, {relation}",
+            name=desk.names(second), moved=desk.moved(second), base=desk.f.price(f"{k}.base_close"),
+            close=desk.f.price(f"{k}.close"),
+            relation=relation_to_lead(desk.move(second).change_pct, desk.move(desk.lead).change_pct,
+                                      desk.names.plain(desk.lead).text),
+        )
     rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(others)) if others else None
     level = _level_sentence(desk, second, name_source=_level_sentence(desk, desk.lead) is None) if second else None
     return _paragraph(lead_sentence, level, rest)
@@ -370,7 +377,7 @@ def _drawdown_bullet(desk: Desk, asset: str) -> Sentence:
         return sentence("{name} closed the week at its all-time high in the data, {peak}",
                         name=desk.names.plain(asset), peak=desk.f.price(f"{k}.peak"))
     return sentence(
-        "Distance from the top: {name} closed the week {dd} below its highest close in the data, {peak} on {day}",
+        "Distance from the top: on daily closes, {name} ended the week {dd} below its highest close in the data, {peak} on {day}",
         name=desk.names.plain(asset), dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True),
         peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"),
     )
@@ -440,12 +447,7 @@ def what_to_watch(desk: Desk) -> Section:
     if desk.facts.fear_greed is not None:
         items.append(_sentiment_watch(desk))
     if desk.facts.market_range is not None:
-        items.append(sentence(
-            "Total market value: {end}, against a {days}-day range from {low} ({low_day}) to {high} ({high_day})",
-            end=desk.f.money("market_cap.end_usd"), days=desk.f.count("market_range.days"),
-            low=desk.f.money("market_range.low"), low_day=desk.f.date("market_range.low_day"),
-            high=desk.f.money("market_range.high"), high_day=desk.f.date("market_range.high_day"),
-        ))
+        items.append(_market_range_bullet(desk))
     blocks = [_bullets(*items), figure(desk, "fear-greed")]
     return Section("what-to-watch", "What to Watch", tuple(b for b in blocks if b is not None))
 
@@ -471,6 +473,20 @@ def _levels_bullet(desk: Desk, asset: str) -> Sentence:
     return sentence(
         "{name}: the week's range of {low} ({low_day}) to {high} ({high_day}), inside a {days}-day range from {rlow} "
         "({rlow_day}) to {rhigh} ({rhigh_day})", **parts)
+
+
+def _market_range_bullet(desk: Desk) -> Sentence:
+    rng, end = desk.facts.market_range, desk.facts.market_cap
+    parts = dict(
+        end=desk.f.money("market_cap.end_usd"), days=desk.f.count("market_range.days"),
+        low=desk.f.money("market_range.low"), low_day=desk.f.date("market_range.low_day"),
+        high=desk.f.money("market_range.high"), high_day=desk.f.date("market_range.high_day"),
+    )
+    if rng.low_day == end.end_day:
+        return sentence("Total market value: {end}, the lowest in {days} days; the range tops out at {high} ({high_day})", **parts)
+    if rng.high_day == end.end_day:
+        return sentence("Total market value: {end}, the highest in {days} days; the range bottoms out at {low} ({low_day})", **parts)
+    return sentence("Total market value: {end}, within a {days}-day range from {low} ({low_day}) to {high} ({high_day})", **parts)
 
 
 def _sentiment_watch(desk: Desk) -> Sentence:

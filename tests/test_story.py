@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -124,3 +124,21 @@ def test_a_universe_without_bitcoin_leads_with_its_largest_asset(bundled_data):
     assert story.facts.asset("bitcoin") is None
     assert story.headline.text.startswith("Ether")
     assert story.facts.altcoins is None
+
+
+def _buildable_weeks(data):
+    observed = data.prices.close.notna().any(axis=1)
+    days = {day.date() for day in observed.index[observed]}
+    return sorted(day for day in days if day - timedelta(days=7) in days)
+
+
+def test_every_week_the_bundled_data_allows_builds_a_traceable_story(bundled_data):
+    weeks = _buildable_weeks(bundled_data)
+    assert len(weeks) > 150
+    fmt = Formatter()
+    for week in weeks:
+        story = build_story(bundled_data, week)
+        table = fact_table(story.facts)
+        for s in story.sentences():
+            assert not unsourced_numbers(s, table, fmt), (week, s.text)
+            assert not re.search(r"\b(None|nan)\b", s.text), (week, s.text)
