@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import history as hist
 from .history import Drawdown, LevelSince, Volatility
+from .errors import NoDataError
 from .market import Asset, MarketData, SeriesInfo
 from .settings import Settings
 from .week import Week
@@ -294,6 +295,12 @@ def _universe(data: MarketData, week: Week, settings: Settings) -> tuple[Univers
             dropped.append(Dropped(asset, data.assets[asset].symbol, "no_base_price"))
         else:
             chosen.append(asset)
+    if not chosen:
+        raise NoDataError(
+            f"No asset to report on for the week ending {week.end}: every asset with prices on {week.end} and "
+            f"{week.base} is of an excluded kind ({', '.join(settings.exclude_kinds) or 'none'}) or in the exclude list. "
+            "Add other assets to the data, or change exclude / exclude_kinds in the settings."
+        )
     universe = Universe(settings.universe_size, ranked_by, tuple(settings.exclude_kinds), tuple(settings.exclude))
     return universe, chosen, dropped
 

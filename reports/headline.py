@@ -27,7 +27,8 @@ def notable_level(desk: Desk, asset: str, side: str) -> str | None:
     level = next((lv for lv in desk.facts.levels if lv.asset == asset and lv.side == side), None)
     if level is None:
         return None
-    if level.since is None or level.day - level.since >= timedelta(days=NOTABLE_LEVEL_DAYS):
+    reach = level.day - (level.since or level.history_start)
+    if reach >= timedelta(days=NOTABLE_LEVEL_DAYS):
         return f"levels.{asset}.{side}"
     return None
 
@@ -62,7 +63,7 @@ def headline(desk: Desk) -> Sentence:
             "{name} {moved} as crypto market {verb} {amount}",
             name=name, moved=moved, verb=verb, amount=desk.f.money("market_cap.change_usd", absolute=True),
         )
-    return phrase("{name} {moved} at {price} in {week}", name=name, moved=moved,
+    return phrase("{name} {moved} to {price} in {week}", name=name, moved=moved,
                   price=desk.f.price(f"assets.{lead}.close"), week=desk.week_to())
 
 

@@ -213,12 +213,14 @@ def _panel(prices: pd.DataFrame, info, caps: pd.DataFrame | None) -> PricePanel:
 
 
 def _assets(prices: pd.DataFrame, catalog: AssetCatalog) -> dict[str, Asset]:
-    """Each asset's latest symbol and name as the data gives them, and its kind from the catalog."""
+    """Each asset's latest symbol and name as the data gives them (else the catalog's, for a known
+    id), and its kind from the catalog."""
     latest = prices.sort_values("date").groupby("asset").tail(1).set_index("asset")
     assets = {}
     for asset_id, row in latest.sort_index().iterrows():
-        symbol = _text(row.get("symbol")) or asset_id.upper()
-        name = _text(row.get("name")) or symbol
+        known = catalog.by_id.get(asset_id)
+        symbol = _text(row.get("symbol")) or (known.symbol if known else asset_id.upper())
+        name = _text(row.get("name")) or (known.name if known else symbol)
         assets[asset_id] = Asset(id=asset_id, symbol=symbol, name=name, kind=catalog.kind_of(asset_id, symbol))
     return assets
 

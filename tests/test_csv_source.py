@@ -87,3 +87,28 @@ def _toml(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "brief.toml"
     path.write_text(text + "\n")
     return path
+
+
+def _one_asset(path: Path, name: str) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["date", "asset", "close"])
+        for row in raw_rows("coingecko_top100_daily.csv"):
+            if row["name"] == name and "2026-01-20" <= row["date"] <= "2026-02-06":
+                writer.writerow([row["date"], name.lower(), row["price_usd"]])
+    return path
+
+
+def test_a_single_coin_builds_a_brief_without_market_wide_claims(tmp_path):
+    data = build(tmp_path, _one_asset(tmp_path / "btc.csv", "Bitcoin"), "--week-ending", "2026-02-06")
+    assert [(a["symbol"], a["name"]) for a in data["assets"]] == [("BTC", "Bitcoin")]  # from the catalog, by id
+    assert data["headline"].startswith("Bitcoin ")
+    assert "lowest" not in data["headline"]  # two weeks of history cannot make a "lowest since" headline
+    assert data["market"]["breadth"]["total"] == 1
+
+
+def test_a_file_of_stablecoins_only_is_a_clear_error(tmp_path):
+    result = run_cli("brief", "--data", str(_one_asset(tmp_path / "usdt.csv", "Tether")), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "No asset to report on" in result.output and "stablecoin" in result.output
+    assert not (tmp_path / "out").exists()
