@@ -99,9 +99,10 @@ def _register_fonts() -> None:
         font_manager.fontManager.addfont(str(path))
 
 
-def draw_charts(story: Story, fmt: Formatter | None = None) -> Brief:
+def draw_charts(story: Story) -> Brief:
+    """Draw every figure the story places, with tick labels in the story's locale."""
     _register_fonts()
-    fmt = fmt or Formatter()
+    fmt = Formatter(story.locale)
     return Brief(story, tuple(_draw(figure, story, fmt) for figure in story.figures))
 
 

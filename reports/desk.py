@@ -36,8 +36,7 @@ class Desk:
 
     @property
     def lead(self) -> str:
-        """The asset the story leads with: bitcoin, or the largest asset when the data has none."""
-        return BTC if self.facts.asset(BTC) else self.facts.assets[0].id
+        return self.facts.lead
 
     @property
     def second(self) -> str | None:

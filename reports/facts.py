@@ -231,6 +231,10 @@ class WeekFacts:
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)
 
+    @property
+    def lead(self) -> str:
+        return _lead(self.assets)
+
 
 def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts:
     universe, ranked_ids, dropped = _universe(data, week, settings)
@@ -354,10 +358,15 @@ def _breadth(moves: tuple[AssetMove, ...]) -> Breadth:
     return Breadth(rose=rose, fell=fell, unchanged=len(moves) - rose - fell, total=len(moves), median_pct=median)
 
 
+def _lead(moves: tuple[AssetMove, ...]) -> str:
+    """The asset a brief leads with: bitcoin, or the largest asset when the data has none."""
+    return BTC if any(move.id == BTC for move in moves) else moves[0].id
+
+
 def _focus(moves: tuple[AssetMove, ...]) -> list[str]:
-    """Assets whose long history the brief reports: bitcoin and ether, or the largest asset."""
+    """Assets whose long history the brief reports: bitcoin and ether, or the lead asset."""
     present = [asset for asset in FOCUS if any(move.id == asset for move in moves)]
-    return present or [moves[0].id]
+    return present or [_lead(moves)]
 
 
 # --- the whole market -------------------------------------------------------------------------
@@ -392,7 +401,7 @@ def _dominance(data: MarketData, week: Week) -> tuple[Dominance, ...]:
 
 def _biggest_day(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> DailyMove | None:
     """Bitcoin's (else the largest asset's) biggest move between consecutive days of the week."""
-    asset = BTC if any(move.id == BTC for move in moves) else moves[0].id
+    asset = _lead(moves)
     closes = data.prices.close[asset].loc[pd.Timestamp(week.base) : pd.Timestamp(week.end)]
     changes = (closes / closes.shift(1) - 1).dropna() * 100
     if changes.empty:
@@ -481,8 +490,7 @@ def _quality(data, week, dropped, histories, market_cap, fear_greed) -> DataQual
         candidates.append((data.sentiment.info.key, data.sentiment.frame["value"]))
     gaps = tuple(gap for name, frame in candidates if (gap := _gaps(name, frame, week)) is not None)
     missing = tuple(name for name, found in (("market_cap", market_cap), ("fear_greed", fear_greed)) if found is None)
-    newest = max(frame.index[-1] for frame in (data.prices.close,)).date()
-    return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, newest)
+    return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, data.prices.close.index[-1].date())
 
 
 def _sources_used(data: MarketData, histories, market_cap, fear_greed) -> tuple[SeriesInfo, ...]:
@@ -515,7 +523,7 @@ def _chart_data(data: MarketData, week: Week, moves, histories) -> ChartData:
         btc_dominance = _points(data.market.frame["btc_dominance_pct"].reindex(context))
     if data.sentiment is not None and data.sentiment.frame["value"].reindex(context).notna().any():
         fear_greed = _points(data.sentiment.frame["value"].reindex(context))
-    drawdown_asset = BTC if BTC in histories else next(iter(histories), None)
+    drawdown_asset = _lead(moves) if _lead(moves) in histories else None
     drawdown = _points(hist.drawdown_path(histories[drawdown_asset]).reindex(context)) if drawdown_asset else ()
     return ChartData(tuple(paths), market_cap, btc_dominance, drawdown, drawdown_asset, fear_greed)
 

@@ -18,10 +18,6 @@ def figure(desk: Desk, chart: str) -> Figure | None:
     return FIGURES[chart](desk)
 
 
-def _series_name(desk: Desk, asset: str) -> Fragment:
-    return desk.names.plain(asset)
-
-
 def _price_path(desk: Desk) -> Figure | None:
     paths = desk.facts.series.price_paths
     if not paths:
@@ -29,7 +25,7 @@ def _price_path(desk: Desk) -> Figure | None:
     assets = [asset for asset, _ in paths]
     lead = desk.names.plain(assets[0])
     ends = join([
-        _series_name(desk, asset) + " " + desk.f.pct(f"assets.{asset}.change_pct", absolute=True) + " " +
+        desk.names.plain(asset) + " " + desk.f.pct(f"assets.{asset}.change_pct", absolute=True) + " " +
         ("higher" if desk.move(asset).change_pct > 0 else "lower") for asset in assets
     ])
     many = len(assets) > 1
@@ -47,7 +43,7 @@ def _price_path(desk: Desk) -> Figure | None:
         ),
         alt=sentence(
             "Line chart of {names} over {week}, each starting at {base}; by the end of the week: {ends}",
-            names=join([_series_name(desk, asset) for asset in assets]), week=desk.week_to(),
+            names=join([desk.names.plain(asset) for asset in assets]), week=desk.week_to(),
             base=desk.f.count("method.index_base"), ends=ends,
         ),
         labels=tuple((asset, desk.move(asset).symbol) for asset in assets),

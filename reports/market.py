@@ -13,9 +13,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-KINDS = ("coin", "stablecoin", "derivative", "tokenized")
-
-
 @dataclass(frozen=True)
 class SeriesInfo:
     """Provenance of one series: who made it, at what time of day, under which licence."""
@@ -48,14 +45,6 @@ class PricePanel:
     market_cap: pd.DataFrame | None = None
     volume: pd.DataFrame | None = None
 
-    @property
-    def first_day(self) -> pd.Timestamp:
-        return self.close.index[0]
-
-    @property
-    def last_day(self) -> pd.Timestamp:
-        return self.close.index[-1]
-
 
 @dataclass(frozen=True)
 class MarketSeries:
@@ -83,7 +72,3 @@ class MarketData:
     market: MarketSeries | None = None
     sentiment: SentimentSeries | None = None
     ignored_columns: tuple[str, ...] = field(default=())
-
-    def series_infos(self) -> tuple[SeriesInfo, ...]:
-        parts = (self.prices, self.history, self.market, self.sentiment)
-        return tuple(part.info for part in parts if part is not None)

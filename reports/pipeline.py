@@ -11,7 +11,6 @@ from pathlib import Path
 from . import clock
 from .charts import draw_charts
 from .facts import compute_facts
-from .formatting import Formatter
 from .output import write_week
 from .progress import Progress
 from .render import render_files
@@ -42,7 +41,7 @@ def build_brief(settings: Settings, progress: Progress | None = None) -> BuildRe
     with progress.stage("Writing the story"):
         story = write_story(facts, settings, clock.now())
     with progress.stage("Drawing charts"):
-        brief = draw_charts(story, Formatter(settings.locale))
+        brief = draw_charts(story)
     with progress.stage(f"Rendering {', '.join(settings.formats)}"):
         files = render_files(brief, settings, settings.formats)
     with progress.stage(f"Writing {settings.out_dir / week.end.isoformat()}"):

@@ -16,6 +16,7 @@ from .story import FAQ, Bullets, Cell, Column, Paragraph, Question, Section, Tab
 from .wording import gain_loss, is_flat, possessive, relation_to_lead, up_down, week_shape
 
 LARGE_CAPS = 3  # large caps named after bitcoin and ether in "What happened"
+CLEAR_GAP_PP = 1.0  # the median altcoin must trail or lead bitcoin by this much for a "why" question
 TIME_OF_DAY_NOTE = 0.02  # snapshot and close differ by this share or more: say so in the data notes
 
 
@@ -516,9 +517,6 @@ def faq(desk: Desk) -> Section:
     return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
 
 
-CLEAR_GAP_PP = 1.0  # the median altcoin must trail or lead bitcoin by this much for a "why" question
-
-
 def _faq_altcoins(desk: Desk) -> Question | None:
     alts = desk.facts.altcoins
     if alts is None:
@@ -673,7 +671,7 @@ def _data_notes(desk: Desk) -> list[Sentence]:
             "{symbol} ranked in the universe but had no price on {base}, so it has no weekly change and is left out",
             symbol=desk.f.cite(f"quality.dropped.{dropped.asset}.symbol", str), base=desk.f.day("week.base"),
         ))
-    missing = {"market_cap": "total market value and dominance", "fear_greed": "the Fear & Greed Index"}
+    missing = {"market_cap": "total market value and dominance", "fear_greed": "Fear & Greed Index reading"}
     for name in q.missing:
         notes.append(sentence("The data has no {what} for this week, so the brief leaves it out", what=missing[name]))
     if q.ignored_columns:

@@ -109,6 +109,8 @@ class Story:
     attributions: tuple[str, ...]
     credit: str
     published: datetime
+    published_text: str
+    locale: str
     lang: str = "en"
 
     @property

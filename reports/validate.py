@@ -186,13 +186,13 @@ def _check_unique(raw: RawTable, typed: pd.DataFrame, key: tuple[str, ...]) -> N
 
 def _daily(frame: pd.DataFrame) -> pd.DataFrame:
     """Sort by day and give every calendar day a row, so that a gap is a NaN row, not a missing one."""
-    frame = frame.drop(columns=[LINE]).sort_index()
+    frame = frame.drop(columns=[LINE], errors="ignore").sort_index()
     return frame.reindex(pd.date_range(frame.index[0], frame.index[-1], freq="D", name="date"))
 
 
 def _wide(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    wide = frame.pivot(index="date", columns="asset", values=column).sort_index()
-    wide = wide.reindex(pd.date_range(wide.index[0], wide.index[-1], freq="D", name="date"))
+    """One column per asset, one row per calendar day."""
+    wide = _daily(frame.pivot(index="date", columns="asset", values=column))
     wide.columns.name = None
     return wide.astype(float)
 

@@ -40,5 +40,7 @@ def write_story(facts: WeekFacts, settings: Settings, published: datetime) -> St
         attributions=tuple(dict.fromkeys(info.attribution for info in facts.sources)),
         credit="Data: " + ", ".join(dict.fromkeys(info.provider for info in facts.sources)),
         published=published,
+        published_text=desk.fmt.date(published.date()),
+        locale=settings.locale,
         **front,
     )

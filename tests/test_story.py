@@ -112,7 +112,7 @@ def test_a_source_without_market_cap_or_sentiment_leaves_those_facts_out(bundled
     story = build_story(data, SELL_OFF)
     text = " ".join(s.text for s in story.sentences())
     assert story.facts.market_cap is None and story.facts.fear_greed is None
-    assert "Fear & Greed Index" not in text.replace("the Fear & Greed Index for this week", "")
+    assert "Fear & Greed Index" not in text.replace("no Fear & Greed Index reading for this week", "")
     assert "total market value and dominance for this week" in text  # said in the data notes
     assert "capitalisation" not in text
     assert {figure.chart for figure in story.figures} == {"price-path", "weekly-change", "drawdown"}

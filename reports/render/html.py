@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from ..charts import Brief
-from ..formatting import Formatter
 from ..settings import Settings
 from .templating import font_faces, html_environment, logo, stylesheet
 
@@ -20,7 +19,6 @@ def render(brief: Brief, settings: Settings) -> bytes:
 def page(brief: Brief, settings: Settings, charts: Mapping[str, Markup], embed_fonts: bool) -> str:
     """The brief as an HTML page; the PDF renderer calls this with PNG charts and linked fonts."""
     story = brief.story
-    fmt = Formatter(settings.locale)
     return html_environment().get_template("brief.html.j2").render(
         story=story,
         charts=charts,
@@ -28,7 +26,6 @@ def page(brief: Brief, settings: Settings, charts: Mapping[str, Markup], embed_f
         font_faces=Markup(font_faces(embed_fonts)),
         logo=logo(),
         published=story.published.isoformat().replace("+00:00", "Z"),
-        published_text=fmt.date(story.published.date()),
     )
 
 
