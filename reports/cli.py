@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .errors import BriefError
-from .settings import FORMATS, load_settings
+from .settings import FORMATS, Settings, load_settings
 
 DEBUG_ENV = "BRIEF_DEBUG"
 
@@ -73,6 +73,28 @@ def main(ctx: click.Context, debug: bool) -> None:
         ctx.invoke(brief)
 
 
+def debug_flag(ctx: click.Context, debug_here: bool) -> bool:
+    """--debug on the group or the subcommand, or BRIEF_DEBUG in the environment."""
+    return debug_here or (ctx.obj or {}).get("debug", False) or bool(os.environ.get(DEBUG_ENV))
+
+
+def settings_from(config: Path | None, flags: dict) -> Settings:
+    """Settings for a subcommand: defaults < --config file < BRIEF_* environment < flags."""
+    return load_settings(config, os.environ, flags)
+
+
+config_option = click.option(
+    "--config", type=click.Path(path_type=Path),
+    help="A brief.toml settings file. Order of precedence: defaults, this file, BRIEF_* environment "
+         "variables, then these flags.")
+debug_option = click.option("--debug", "debug_here", is_flag=True,
+                            help="Show the full traceback of an unexpected error.")
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(path_type=Path),
+    help="Where the market-data store and the subscriber database live (BRIEF_DATA_DIR). "
+         "Default: the user's cache directory.")
+
+
 @main.command()
 @click.option("--week-ending", callback=_week, metavar="YYYY-MM-DD",
               help="Last day of the week (the week is that day and the six before it). "
@@ -87,15 +109,13 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--formats", callback=_formats, metavar="LIST",
               help="Comma-separated subset of html,pdf,md,json. Default: all four.")
 @click.option("--locale", help="Locale for numbers and dates, e.g. en_US (default), en_GB, de_DE.")
-@click.option("--config", type=click.Path(path_type=Path),
-              help="A brief.toml settings file. Order of precedence: defaults, this file, BRIEF_* environment "
-                   "variables, then these flags.")
-@click.option("--debug", "debug_here", is_flag=True, help="Show the full traceback of an unexpected error.")
+@config_option
+@debug_option
 @click.pass_context
 def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=None, formats=None, locale=None,
           config=None, debug_here=False) -> None:
     """Build one weekly brief into OUT/<week-ending>/ (brief.html, .pdf, .md, .json and charts/)."""
-    debug = debug_here or (ctx.obj or {}).get("debug", False) or bool(os.environ.get(DEBUG_ENV))
+    debug = debug_flag(ctx, debug_here)
 
     def action() -> None:
         from .pipeline import build_brief
@@ -104,7 +124,7 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
                  "formats": formats, "locale": locale}
         if data is not None and source is None:
             flags["source"] = "csv"
-        settings = load_settings(config, os.environ, flags)
+        settings = settings_from(config, flags)
         result = build_brief(settings)
         click.echo(f"{result.folder}: {result.story.headline.text}")
 

@@ -27,6 +27,13 @@ ENV_PREFIX = "BRIEF_"
 OTHER_ENV = {"BRIEF_DEBUG"}  # read by the CLI, not a setting
 
 
+def default_data_dir() -> Path:
+    """The user's cache directory for this tool (platformdirs knows each OS's convention)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("crypto-weekly-brief", appauthor=False))
+
+
 class Settings(BaseModel):
     """Everything a build can be told. Field descriptions double as the `--help` text."""
 
@@ -46,6 +53,10 @@ class Settings(BaseModel):
     out_dir: Path = Field(Path("out"), description="Directory the week's folder is written into.")
     formats: tuple[Format, ...] = Field(FORMATS, min_length=1, description="Which outputs to write.")
     locale: str = Field("en_US", description="Locale for numbers and dates (Babel), e.g. en_GB or de_DE.")
+    data_dir: Path = Field(
+        default_factory=lambda: default_data_dir(),
+        description="Where the market-data store and the subscriber/send database live (BRIEF_DATA_DIR).",
+    )
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod
@@ -78,7 +89,7 @@ class Settings(BaseModel):
 
 
 FIELDS = tuple(Settings.model_fields)
-PATH_FIELDS = ("data", "out_dir")
+PATH_FIELDS = ("data", "out_dir", "data_dir")
 
 
 def load_settings(

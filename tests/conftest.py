@@ -21,12 +21,14 @@ RALLY = date(2026, 3, 15)  # a rising week: bitcoin +6.0%, total market value +5
 
 
 @pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch):
-    """Every test runs with the clock pinned and no BRIEF_* settings leaking in from the shell."""
+def pinned_clock(monkeypatch, tmp_path_factory):
+    """Every test runs with the clock pinned, no BRIEF_* settings leaking in from the shell, and a
+    data directory of its own (never the user's cache)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     for name in list(os.environ):
         if name.startswith("BRIEF_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("BRIEF_DATA_DIR", str(tmp_path_factory.mktemp("data-dir")))
 
 
 def raw_rows(name: str) -> list[dict[str, str]]:
