@@ -111,9 +111,10 @@ data_dir_option = click.option(
               help="Comma-separated subset of html,pdf,md,json. Default: all four.")
 @click.option("--locale", help="Locale for numbers and dates, e.g. en_US (default), en_GB, de_DE.")
 @click.option("--offline", is_flag=True, default=None,
-              help="With --source coingecko: build from the local store without calling the API.")
+              help="Build from the local CoinGecko store without calling the API (implies --source coingecko).")
 @click.option("--allow-stale", is_flag=True, default=None,
-              help="With --source coingecko: build even if the store ends before the requested week (the brief says so).")
+              help="Build even if the CoinGecko store ends before the requested week; the brief says so "
+                   "(implies --source coingecko).")
 @data_dir_option
 @config_option
 @debug_option
@@ -131,6 +132,8 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
                  "data_dir": data_dir}
         if data is not None and source is None:
             flags["source"] = "csv"
+        if (offline or allow_stale) and source is None:
+            flags["source"] = "coingecko"
         settings = settings_from(config, flags)
         result = build_brief(settings)
         click.echo(f"{result.folder}: {result.story.headline.text}")

@@ -277,11 +277,19 @@ def test_stale_store_is_an_error_unless_allowed(api, monkeypatch, tmp_path):
     assert result.exit_code == 2
     assert "stale: its newest close is for 2026-02-08, but the week asked for ends on 2026-02-15" in result.output
     assert len(api.log) == 5  # the pull's calls only: --offline made none
-    result = run_cli("brief", "--source", "coingecko", "--offline", "--allow-stale", "--formats", "md", "--out", str(tmp_path))
+    result = run_cli("brief", "--offline", "--allow-stale", "--formats", "md", "--out", str(tmp_path))  # implies coingecko
     assert result.exit_code == 0, result.output
     text = (tmp_path / "2026-02-08" / "brief.md").read_text()
     assert "Stale data: the week asked for ends on Feb 15, 2026" in text
     assert "The newest close in the data store is for Feb 8, 2026" in text
+
+
+def test_fetch_command_reports_what_it_did(api):
+    serve(api, World(top=2))
+    first, second = run_cli("fetch"), run_cli("fetch")
+    assert first.exit_code == second.exit_code == 0
+    assert "4 calls (2 history), 2 coins listed, 2 backfilled, 0 updated, 0 already current" in first.output
+    assert "0 calls (0 history), 2 coins listed, 0 backfilled, 0 updated, 2 already current" in second.output
 
 
 def test_offline_without_a_store_says_how_to_make_one(tmp_path):
