@@ -70,6 +70,7 @@ class Freshness:
     newest_day: date
     pulled_at: datetime | None
     stale_for: date | None = None
+    left_top_list: tuple[str, ...] = ()  # symbols of coins that dropped out of the top list during the week
 
 
 @dataclass(frozen=True)

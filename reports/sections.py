@@ -704,6 +704,10 @@ def _freshness_notes(desk: Desk) -> list[Sentence]:
     if fresh.pulled_at is not None:
         notes.append(sentence("The store was last updated from CoinGecko on {pulled}",
                               pulled=desk.f.cite("quality.freshness.pulled_at", lambda at: desk.fmt.date(at.date()))))
+    if fresh.left_top_list:
+        notes.append(sentence(
+            "{symbols} left CoinGecko's top list during the week, so the store stopped updating them and the brief "
+            "leaves them out", symbols=desk.f.cite("quality.freshness.left_top_list", lambda symbols: ", ".join(symbols))))
     if fresh.stale_for is not None:
         notes.append(sentence(
             "Stale data: the week asked for ends on {wanted}, after the newest close in the store, so this brief covers an "

@@ -176,6 +176,13 @@ class Store:
         rows = self.db.execute("SELECT coin, last_listed FROM coins WHERE last_listed < ? ORDER BY coin", (day.isoformat(),))
         return [(coin, date.fromisoformat(last)) for coin, last in rows]
 
+    def left_between(self, first: date, last: date) -> list[str]:
+        """Coins last listed on a day from `first` to `last`, when a later listing exists: they left the top list."""
+        rows = self.db.execute(
+            "SELECT coin FROM coins WHERE last_listed BETWEEN ? AND ? AND last_listed < (SELECT max(day) FROM listings) "
+            "ORDER BY coin", (first.isoformat(), last.isoformat()))
+        return [coin for (coin,) in rows]
+
     def last_pull(self) -> datetime | None:
         value = self._one("SELECT max(finished_at) FROM pulls")
         return datetime.fromisoformat(value) if value else None

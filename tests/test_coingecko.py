@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from coingecko_server import World, epoch_ms, requested, serve
-from conftest import run_cli
+from conftest import build_story, run_cli
 from werkzeug import Response
 
 from reports.errors import BriefError
@@ -178,6 +178,10 @@ def test_a_coin_that_leaves_the_top_list_keeps_its_history_and_is_no_longer_fetc
 
     data = validate(load_source(settings(source="coingecko", offline=True, week_ending=date(2026, 2, 9))))
     assert data.prices.close["ethereum"].last_valid_index().date() == date(2026, 2, 8)
+    assert data.freshness.left_top_list == ("ETH",)
+    story = build_story(data, date(2026, 2, 9), source="coingecko", offline=True)
+    assert "ETH left CoinGecko's top list during the week" in " ".join(s.text for s in story.sentences())
+    assert data.freshness.newest_day == date(2026, 2, 9) and data.freshness.stale_for is None
 
 
 def test_real_coins_markets_records_are_read(api):

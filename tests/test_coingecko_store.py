@@ -15,7 +15,10 @@ from coingecko_server import World, serve
 from conftest import ROOT, build_story
 from werkzeug import Response
 
+from trace import unsourced_numbers
+
 from reports.facts import fact_table
+from reports.formatting import Formatter
 from reports.fetch import pull
 from reports.settings import load_settings
 from reports.store import Store
@@ -103,7 +106,8 @@ def test_a_brief_from_pulled_data_equals_the_bundled_brief_for_the_same_days(api
 
     pulled = validate(load_source(settings(data_dir, source="coingecko", offline=True)))
     week_end = date(2026, 2, 8)
-    ours = fact_table(build_story(pulled, week_end).facts)
+    story = build_story(pulled, week_end)
+    ours = fact_table(story.facts)
     theirs = fact_table(build_story(bundled_data, week_end).facts)
     compared = {key for key in theirs if key.startswith(COMPARED) and key != "market_cap.series"}
     assert (ours["market_cap.series"], theirs["market_cap.series"]) == ("coingecko-global-pulls", "coingecko-global")
@@ -111,3 +115,7 @@ def test_a_brief_from_pulled_data_equals_the_bundled_brief_for_the_same_days(api
     different = {key: (ours.get(key), theirs[key]) for key in compared if ours.get(key) != pytest.approx(theirs[key])}
     assert different == {}
     assert ours["quality.freshness.newest_day"] == week_end and ours["quality.freshness.stale_for"] is None
+    # the store's data notes are as traceable as every other sentence
+    untraced = {s.text: unsourced_numbers(s, ours, Formatter()) for s in story.sentences()}
+    assert {text: tokens for text, tokens in untraced.items() if tokens} == {}
+    assert "The newest close in the data store is for Feb 8, 2026" in " ".join(s.text for s in story.sentences())

@@ -64,6 +64,9 @@ def load(settings: Settings) -> RawMarketData:
         market = _table(store, path, "global_daily", GLOBAL_QUERY,
                         ("date", "total_market_cap_usd", "btc_dominance_pct", "eth_dominance_pct"))
         pulled_at = store.last_pull()
+        wanted = requested_end(settings, clock.now().date())
+        # last listed on day L means closes through L-1: the base close but not the last one
+        left = store.left_between(wanted - timedelta(days=6), wanted)
     if prices.frame.empty:
         raise NoDataError(f"The market-data store {path} holds no closes yet. Run `python build.py fetch` first.")
     prices = _catalog_ids(prices)
@@ -72,7 +75,7 @@ def load(settings: Settings) -> RawMarketData:
         prices=RawSeries(prices, CLOSES),
         market=RawSeries(market, GLOBAL) if not market.frame.empty else None,
         catalog=catalog(),
-        freshness=_freshness(settings, newest, pulled_at, path),
+        freshness=_freshness(settings, newest, wanted, pulled_at, path, _symbols(prices, left)),
     )
 
 
@@ -94,6 +97,7 @@ def _catalog_ids(table: RawTable) -> RawTable:
     """The catalog's id and display name for a coin it knows (by name, as for the bundled data), else CoinGecko's id."""
     known = catalog().by_source_name
     frame = table.frame.copy()
+    frame["coin"] = frame["asset"]  # CoinGecko's id, kept for the store's own notes (validation ignores it)
     frame["asset"] = [known[name].id if name in known else coin for name, coin in zip(frame["name"], frame["asset"])]
     frame["name"] = [known[name].name if name in known else name for name in frame["name"]]
     return RawTable(table.path, table.header, frame)
@@ -108,8 +112,12 @@ def requested_end(settings: Settings, today: date) -> date:
     return last_close - timedelta(days=back)
 
 
-def _freshness(settings: Settings, newest: date, pulled_at, path: Path) -> Freshness:
-    wanted = requested_end(settings, clock.now().date())
+def _symbols(prices: RawTable, coins: list[str]) -> tuple[str, ...]:
+    frame = prices.frame
+    return tuple(frame.loc[frame["coin"] == coin, "symbol"].iloc[-1] for coin in coins if (frame["coin"] == coin).any())
+
+
+def _freshness(settings: Settings, newest: date, wanted: date, pulled_at, path: Path, left: tuple[str, ...]) -> Freshness:
     stale = newest < wanted
     if stale and not settings.allow_stale:
         raise NoDataError(
@@ -117,4 +125,4 @@ def _freshness(settings: Settings, newest: date, pulled_at, path: Path) -> Fresh
             f"{wanted}. Run without --offline to pull the missing days, or pass --allow-stale to build the latest week "
             "the store holds (the brief will say it is stale)."
         )
-    return Freshness(newest_day=newest, pulled_at=pulled_at, stale_for=wanted if stale else None)
+    return Freshness(newest_day=newest, pulled_at=pulled_at, stale_for=wanted if stale else None, left_top_list=left)
