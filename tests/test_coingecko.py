@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from coingecko_server import World, epoch_ms, requested, serve
 from conftest import build_story, run_cli
@@ -16,7 +17,9 @@ from reports.errors import BriefError
 from reports.fetch import daily_closes, pull
 from reports.settings import load_settings
 from reports.sources.coingecko import ApiConfig, ApiError, Client
+from reports.sources import load_source
 from reports.store import Store
+from reports.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC
@@ -299,3 +302,35 @@ def test_fetch_command_reports_what_it_did(api):
 def test_offline_without_a_store_says_how_to_make_one(tmp_path):
     result = run_cli("brief", "--source", "coingecko", "--offline", "--data-dir", str(tmp_path / "empty"))
     assert result.exit_code == 2 and "does not exist yet. Run `python build.py fetch`" in result.output
+
+
+def test_a_missing_close_becomes_a_reported_gap(api):
+    """CoinGecko sends null for a day it has no price for: not stored, so a NaN gap, which the brief reports
+    (the data notes list a day when no asset has a value, as for every source)."""
+    world = World(top=2)
+    serve(api, world)
+    for coin in ("bitcoin", "ethereum"):
+        chart = world.chart(coin, 40, datetime(2026, 2, 9, 12, tzinfo=timezone.utc))
+        hole = next(point for point in chart["prices"] if point[0] == epoch_ms(date(2026, 2, 5)))  # the close of Feb 4
+        hole[1] = None
+        api.expect_oneshot_request(f"/api/v3/coins/{coin}/market_chart").respond_with_json(chart)
+    report = pull(settings())
+    assert [(s.coin, s.reason) for s in report.skipped] == [
+        (coin, "no usable close for 2026-02-04 (price None); left as a gap") for coin in ("bitcoin", "ethereum")]
+    data = validate(load_source(settings(source="coingecko", offline=True, week_ending=date(2026, 2, 8))))
+    assert data.prices.close.loc[pd.Timestamp("2026-02-04")].isna().all()
+    assert not data.prices.close.loc[pd.Timestamp("2026-02-03")].isna().any()
+    story = build_story(data, date(2026, 2, 8), source="coingecko", offline=True)
+    assert "The CoinGecko daily closes have no value on Feb 4" in " ".join(s.text for s in story.sentences())
+
+
+def test_a_bad_value_in_the_store_is_reported_like_a_bad_cell(api, tmp_path):
+    serve(api, World(top=2))
+    pull(settings())
+    with Store.at(settings().data_dir) as store:
+        store.db.execute("UPDATE closes SET close = -5 WHERE coin = 'ethereum' AND day = '2026-02-03'")
+        rowid = store.rows("SELECT rowid FROM closes WHERE coin = 'ethereum' AND day = '2026-02-03'")[0][0]
+    result = run_cli("brief", "--offline", "--week-ending", "2026-02-08", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"coingecko.sqlite3 [table closes; line = rowid], line {rowid}, column 3 (close): a price must be greater than zero" in result.output
+    assert not any(tmp_path.iterdir())

@@ -119,3 +119,30 @@ def test_a_brief_from_pulled_data_equals_the_bundled_brief_for_the_same_days(api
     untraced = {s.text: unsourced_numbers(s, ours, Formatter()) for s in story.sentences()}
     assert {text: tokens for text, tokens in untraced.items() if tokens} == {}
     assert "The newest close in the data store is for Feb 8, 2026" in " ".join(s.text for s in story.sentences())
+
+
+def test_a_second_pull_while_another_process_pulls_is_refused_and_the_first_completes(api, tmp_path):
+    serve(api, World(top=3))
+    reached, release = threading.Event(), threading.Event()
+
+    def stall(request):
+        reached.set()
+        release.wait(20)
+        return Response("busy", status=503)  # the running pull retries this and carries on
+
+    api.expect_oneshot_request("/api/v3/coins/ethereum/market_chart").respond_with_handler(stall)
+    env = {**os.environ, "BRIEF_DATA_DIR": str(tmp_path / "store"), "BRIEF_COINGECKO_BACKOFF": "0"}
+    first = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "fetch"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert reached.wait(30)
+        second = subprocess.run([sys.executable, str(ROOT / "build.py"), "fetch"], env=env, capture_output=True, text=True,
+                                timeout=60)
+    finally:
+        release.set()
+    out, err = first.communicate(timeout=60)
+    assert second.returncode == 1 and "another pull is already updating the market-data store" in second.stderr
+    assert first.returncode == 0, err
+    assert "3 backfilled" in out
+    with Store.at(tmp_path / "store") as store:
+        assert store.rows("SELECT count(*) FROM closes") == [(3 * 60,)]

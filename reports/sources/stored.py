@@ -84,7 +84,7 @@ def _table(store: Store, path: Path, name: str, query: str, columns: tuple[str, 
     rows = store.rows(query)
     frame = pd.DataFrame([[_text(v) for v in row[1:]] for row in rows], columns=list(columns), dtype=object)
     frame[LINE] = [row[0] for row in rows]
-    return RawTable(path=Path(f"{path} (table {name}, row)"), header=columns, frame=frame)
+    return RawTable(path=Path(f"{path} [table {name}; line = rowid]"), header=columns, frame=frame)
 
 
 def _text(value: object) -> str:
