@@ -177,7 +177,8 @@ class Client:
         except _Transient as error:
             raise ApiError(
                 f"GET {path}: {error}; gave up after {self.config.attempts} attempts. "
-                "Check the network and the API status, then run the pull again (what was stored is kept)."
+                "Check the network and the API status, then run the pull again (what was stored is kept), "
+                "or build from the store as it is with --offline."
             ) from None
 
     def _get_once(self, path: str, params: Mapping[str, Any]) -> Any:
