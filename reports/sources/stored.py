@@ -18,7 +18,7 @@ from ..assets import catalog
 from ..errors import NoDataError
 from ..market import Freshness, SeriesInfo
 from ..settings import WEEKDAYS, Settings
-from ..store import Store
+from ..store import STORE_FILE, Store
 from ..validate import RawMarketData
 from .bundled import COINGECKO_ATTRIBUTION, COINGECKO_LICENCE
 from .table import LINE, RawSeries, RawTable
@@ -52,7 +52,7 @@ def load(settings: Settings) -> RawMarketData:
         from ..fetch import pull
 
         pull(settings)
-    path = settings.data_dir / "coingecko.sqlite3"
+    path = settings.data_dir / STORE_FILE
     if not path.exists():
         raise NoDataError(
             f"The market-data store {path} does not exist yet. Run `python build.py fetch` (or build without --offline) "
