@@ -99,8 +99,9 @@ data_dir_option = click.option(
 @click.option("--week-ending", callback=_week, metavar="YYYY-MM-DD",
               help="Last day of the week (the week is that day and the six before it). "
                    "Default: the latest complete week ending on the configured weekday (Sunday).")
-@click.option("--source", type=click.Choice(["bundled", "csv"]),
-              help="Where the market data comes from: the dataset shipped with the package (default) or a CSV file.")
+@click.option("--source", type=click.Choice(["bundled", "csv", "coingecko"]),
+              help="Where the market data comes from: the dataset shipped with the package (default), a CSV file, "
+                   "or CoinGecko (pulls what is new into the local store, then builds from the store).")
 @click.option("--data", type=click.Path(path_type=Path),
               help="With --source csv: a long-format CSV, one row per UTC day and asset, columns "
                    "date,asset,close (required) and symbol,name,rank,market_cap,volume (optional).")
@@ -109,11 +110,17 @@ data_dir_option = click.option(
 @click.option("--formats", callback=_formats, metavar="LIST",
               help="Comma-separated subset of html,pdf,md,json. Default: all four.")
 @click.option("--locale", help="Locale for numbers and dates, e.g. en_US (default), en_GB, de_DE.")
+@click.option("--offline", is_flag=True, default=None,
+              help="Build from the local CoinGecko store without calling the API (implies --source coingecko).")
+@click.option("--allow-stale", is_flag=True, default=None,
+              help="Build even if the CoinGecko store ends before the requested week; the brief says so "
+                   "(implies --source coingecko).")
+@data_dir_option
 @config_option
 @debug_option
 @click.pass_context
 def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=None, formats=None, locale=None,
-          config=None, debug_here=False) -> None:
+          offline=None, allow_stale=None, data_dir=None, config=None, debug_here=False) -> None:
     """Build one weekly brief into OUT/<week-ending>/ (brief.html, .pdf, .md, .json and charts/)."""
     debug = debug_flag(ctx, debug_here)
 
@@ -121,14 +128,36 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
         from .pipeline import build_brief
 
         flags = {"week_ending": week_ending, "source": source, "data": data, "out_dir": out_dir,
-                 "formats": formats, "locale": locale}
+                 "formats": formats, "locale": locale, "offline": offline or None, "allow_stale": allow_stale or None,
+                 "data_dir": data_dir}
         if data is not None and source is None:
             flags["source"] = "csv"
+        if (offline or allow_stale) and source is None:
+            flags["source"] = "coingecko"
         settings = settings_from(config, flags)
         result = build_brief(settings)
         click.echo(f"{result.folder}: {result.story.headline.text}")
 
     _run(action, debug)
+
+
+@main.command()
+@data_dir_option
+@config_option
+@debug_option
+@click.pass_context
+def fetch(ctx: click.Context, data_dir=None, config=None, debug_here=False) -> None:
+    """Pull what is new from CoinGecko into the local market-data store, without building a brief.
+
+    Key: COINGECKO_API_KEY (optional), COINGECKO_PLAN=demo|pro, COINGECKO_BASE_URL to use a mirror.
+    """
+
+    def action() -> None:
+        from .fetch import pull, summary
+
+        click.echo(summary(pull(settings_from(config, {"data_dir": data_dir}))))
+
+    _run(action, debug_flag(ctx, debug_here))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import pandas as pd
 from . import history as hist
 from .history import Drawdown, LevelSince, Volatility
 from .errors import NoDataError
-from .market import Asset, MarketData, SeriesInfo
+from .market import Asset, Freshness, MarketData, SeriesInfo
 from .settings import Settings
 from .week import Week
 
@@ -191,6 +191,7 @@ class DataQuality:
     missing: tuple[str, ...]  # facts left out because the data lacks them: "market_cap", "fear_greed"
     ignored_columns: tuple[str, ...]
     newest_day: date
+    freshness: Freshness | None = None  # a stored source's newest close, last pull, and staleness
 
 
 @dataclass(frozen=True)
@@ -490,7 +491,7 @@ def _quality(data, week, dropped, histories, market_cap, fear_greed) -> DataQual
         candidates.append((data.sentiment.info.key, data.sentiment.frame["value"]))
     gaps = tuple(gap for name, frame in candidates if (gap := _gaps(name, frame, week)) is not None)
     missing = tuple(name for name, found in (("market_cap", market_cap), ("fear_greed", fear_greed)) if found is None)
-    return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, data.prices.close.index[-1].date())
+    return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, data.prices.close.index[-1].date(), data.freshness)
 
 
 def _sources_used(data: MarketData, histories, market_cap, fear_greed) -> tuple[SeriesInfo, ...]:

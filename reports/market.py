@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -63,6 +64,16 @@ class SentimentSeries:
 
 
 @dataclass(frozen=True)
+class Freshness:
+    """How recent a stored source is: its newest close, its last pull, and the week it falls short of if stale."""
+
+    newest_day: date
+    pulled_at: datetime | None
+    stale_for: date | None = None
+    left_top_list: tuple[str, ...] = ()  # symbols of coins that dropped out of the top list during the week
+
+
+@dataclass(frozen=True)
 class MarketData:
     """Everything the facts stage may use. Optional series are None when a source lacks them."""
 
@@ -72,3 +83,4 @@ class MarketData:
     market: MarketSeries | None = None
     sentiment: SentimentSeries | None = None
     ignored_columns: tuple[str, ...] = field(default=())
+    freshness: Freshness | None = None

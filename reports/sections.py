@@ -687,9 +687,31 @@ def _data_notes(desk: Desk) -> list[Sentence]:
             time=desk.f.cite(f"sources.{desk.facts.sources[0].key}.time_of_day", str), end=desk.f.day("week.end"),
             close=desk.f.price(f"drawdowns.{lead}.close"), close_time=desk.f.cite(f"sources.{dd.series}.time_of_day", str),
         ))
+    notes.extend(_freshness_notes(desk))
     if not q.gaps and not q.dropped:
         notes.append(sentence("No gaps: every series used has a value on each day from {base} to {end}",
                               base=desk.f.day("week.base"), end=desk.f.day("week.end")))
+    return notes
+
+
+def _freshness_notes(desk: Desk) -> list[Sentence]:
+    """For a stored source: the newest close and the last pull, and a warning when the store is stale."""
+    fresh = desk.facts.quality.freshness
+    if fresh is None:
+        return []
+    notes = [sentence("The newest close in the data store is for {newest}",
+                      newest=desk.f.date("quality.freshness.newest_day"))]
+    if fresh.pulled_at is not None:
+        notes.append(sentence("The store was last updated from CoinGecko on {pulled}",
+                              pulled=desk.f.cite("quality.freshness.pulled_at", lambda at: desk.fmt.date(at.date()))))
+    if fresh.left_top_list:
+        notes.append(sentence(
+            "{symbols} left CoinGecko's top list during the week, so the store stopped updating them and the brief "
+            "leaves them out", symbols=desk.f.cite("quality.freshness.left_top_list", lambda symbols: ", ".join(symbols))))
+    if fresh.stale_for is not None:
+        notes.append(sentence(
+            "Stale data: the week asked for ends on {wanted}, after the newest close in the store, so this brief covers an "
+            "earlier week", wanted=desk.f.date("quality.freshness.stale_for")))
     return notes
 
 

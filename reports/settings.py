@@ -41,7 +41,7 @@ class Settings(BaseModel):
 
     publication_name: str = Field("The Weekly Crypto Brief", min_length=1, description="Name printed on every brief.")
     tagline: str = Field("What moved the crypto market this week, from the data.", description="Line under the name.")
-    source: Literal["bundled", "csv"] = Field("bundled", description="Where market data comes from.")
+    source: Literal["bundled", "csv", "coingecko"] = Field("bundled", description="Where market data comes from.")
     data: Path | None = Field(None, description="The CSV file to read when source is csv.")
     week_ending: date | None = Field(None, description="Last day of the week; default: latest complete week.")
     week_ends_on: Weekday = Field("sunday", description="Weekday a week ends on, for the default week.")
@@ -57,6 +57,12 @@ class Settings(BaseModel):
         default_factory=lambda: default_data_dir(),
         description="Where the market-data store and the subscriber/send database live (BRIEF_DATA_DIR).",
     )
+    offline: bool = Field(False, description="With source coingecko: build from the store without calling the API.")
+    allow_stale: bool = Field(False, description="Build from a store older than the requested week, and say so.")
+    coingecko_top: int = Field(50, ge=1, le=250, description="How many coins, by market cap, the store keeps current.")
+    coingecko_rate_limit: float = Field(30.0, gt=0, description="Most CoinGecko calls a minute (the free tier allows about 30).")
+    coingecko_backfill_days: int = Field(365, ge=8, le=5000, description="Days of history fetched for a coin seen the first time.")
+    coingecko_backoff: float = Field(1.0, ge=0, description="Seconds before the first retry of a failed call; doubles each retry.")
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod

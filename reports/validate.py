@@ -18,7 +18,7 @@ import pandas as pd
 
 from .assets import AssetCatalog
 from .errors import InputError
-from .market import Asset, MarketData, MarketSeries, PricePanel, SentimentSeries
+from .market import Asset, Freshness, MarketData, MarketSeries, PricePanel, SentimentSeries
 from .sources.table import LINE, RawSeries, RawTable
 
 Check = Literal["day", "text", "price", "amount", "rank", "percent"]
@@ -70,6 +70,7 @@ class RawMarketData:
     market: RawSeries | None = None
     sentiment: RawSeries | None = None
     asset_caps: Mapping[str, str] = field(default_factory=dict)
+    freshness: Freshness | None = None  # for a stored source: how recent it is
 
 
 def validate(raw: RawMarketData) -> MarketData:
@@ -95,6 +96,7 @@ def validate(raw: RawMarketData) -> MarketData:
         market=market,
         sentiment=sentiment,
         ignored_columns=ignored,
+        freshness=raw.freshness,
     )
 
 
@@ -149,7 +151,7 @@ def _check_column(raw: RawTable, rule: Rule) -> pd.Series:
         "price": (numbers <= 0, "a price must be greater than zero", "Prices are in US dollars; fix the value or remove the row."),
         "amount": (numbers < 0, "an amount cannot be negative", "Fix the value, or leave the cell empty if it is unknown."),
         "rank": (
-            (numbers < 1) | (numbers % 1 != 0),
+            numbers.notna() & ((numbers < 1) | (numbers % 1 != 0)),  # empty is allowed: NaN % 1 is NaN
             "a rank must be a whole number from 1 up",
             "Fix the rank, or leave the cell empty if it is unknown.",
         ),

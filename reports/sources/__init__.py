@@ -7,6 +7,10 @@ from ..validate import RawMarketData
 
 
 def load_source(settings: Settings) -> RawMarketData:
+    if settings.source == "coingecko":
+        from . import stored
+
+        return stored.load(settings)
     if settings.source == "csv":
         from . import csvfile
 

@@ -1,0 +1,205 @@
+"""A pull: ask CoinGecko for what is new since the last pull and keep it in the store.
+
+Per pull: one /coins/markets call for the day's top list (skipped when the store already
+has that day's listing, which is also how a killed pull resumes with the same coins), one
+/global call for the day's snapshot (likewise once a day), then per coin one
+/market_chart call for the days after its last stored close (with a small overlap for
+revisions) — or its whole history the first time the coin is seen — and none when its
+history already reaches yesterday's close. Each coin is committed on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from . import clock
+from .errors import BriefError
+from .settings import Settings
+from .sources.coingecko import ApiConfig, ApiError, Client
+from .store import Close, GlobalSnapshot, Listed, Store
+
+OVERLAP_DAYS = 2  # re-fetch the last stored closes too: CoinGecko revises recent points
+LOCK_FILE = "coingecko.lock"
+DAY_MS = 86_400_000
+log = logging.getLogger(__name__)
+
+
+class StoreBusy(BriefError):
+    """Another pull holds the store's lock."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A point or a coin the pull did not keep, and why (shown by `fetch` and in the logs)."""
+
+    coin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PullReport:
+    pulled_at: datetime
+    calls: tuple[str, ...]
+    coins: int
+    updated: tuple[str, ...]
+    backfilled: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    unlisted: tuple[tuple[str, date], ...]
+
+    @property
+    def history_calls(self) -> int:
+        return sum(1 for path in self.calls if path.endswith("/market_chart"))
+
+
+def api_config(settings: Settings) -> ApiConfig:
+    return ApiConfig.from_env(calls_per_minute=settings.coingecko_rate_limit, backoff=settings.coingecko_backoff)
+
+
+@contextmanager
+def locked(data_dir: Path) -> Iterator[None]:
+    """Hold the store's lock for a whole pull; a second pull fails at once with a clear message."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(data_dir / LOCK_FILE, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreBusy(
+            f"another pull is already updating the market-data store in {data_dir} (lock {data_dir / LOCK_FILE} is held). "
+            "Wait for it to finish and run again; the store is not touched by this run."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def pull(settings: Settings, client: Client | None = None) -> PullReport:
+    """Bring the store up to yesterday's close for today's top coins."""
+    own_client = client is None
+    client = client or Client(api_config(settings))
+    try:
+        with locked(settings.data_dir), Store.at(settings.data_dir) as store:
+            return _pull(store, client, settings)
+    finally:
+        if own_client:
+            client.close()
+
+
+def _pull(store: Store, client: Client, settings: Settings) -> PullReport:
+    now = clock.now()
+    today = now.date()
+    if not store.has_listing(today):
+        store.save_listing(today, now, _listing(client.markets(settings.coingecko_top)))
+    if not store.has_global(today):
+        store.save_global(today, now, _global(client.global_market()))
+    coins = store.listed(today)
+    updated, backfilled, skipped = [], [], []
+    for coin in coins:
+        last = store.history_through(coin)
+        if last is not None and last >= today - timedelta(days=1):
+            continue
+        days = settings.coingecko_backfill_days if last is None else (today - last).days + OVERLAP_DAYS
+        try:
+            chart = client.market_chart(coin, days)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            skipped.append(Skipped(coin, "CoinGecko no longer knows this id (404); its stored history is kept"))
+            continue
+        closes, problems = daily_closes(chart, today)
+        skipped.extend(Skipped(coin, problem) for problem in problems)
+        store.save_closes(coin, closes, max((c.day for c in closes), default=None))
+        (backfilled if last is None else updated).append(coin)
+        log.info("%s: %d closes kept (%s)", coin, len(closes), "backfill" if last is None else f"after {last}")
+    store.record_pull(now, clock.now(), len(client.calls))
+    return PullReport(now, tuple(client.calls), len(coins), tuple(updated), tuple(backfilled), tuple(skipped),
+                      tuple(store.unlisted_since(today)))
+
+
+def summary(report: PullReport) -> str:
+    """What a pull did, for the `fetch` command's output."""
+    lines = [
+        f"pulled {report.pulled_at:%Y-%m-%d %H:%M} UTC: {len(report.calls)} calls ({report.history_calls} history), "
+        f"{report.coins} coins listed, {len(report.backfilled)} backfilled, {len(report.updated)} updated, "
+        f"{report.coins - len(report.backfilled) - len(report.updated)} already current"
+    ]
+    lines += [f"  skipped {item.coin}: {item.reason}" for item in report.skipped]
+    lines += [f"  {coin} left the top list after {day}: its stored history is kept, no longer updated"
+              for coin, day in report.unlisted]
+    return "\n".join(lines)
+
+
+def daily_closes(chart: dict[str, Any], today: date) -> tuple[list[Close], list[str]]:
+    """The closes in a market_chart answer: points stamped 00:00 UTC of D+1 are the close of D.
+
+    A point at any other time (the "now" point at the end of the range) is not a close and is
+    dropped, as is any point for today or later. A price that is not a positive number is
+    left out (a gap the brief will report), never stored as zero.
+    """
+    caps = _by_stamp(chart.get("market_caps"))
+    volumes = _by_stamp(chart.get("total_volumes"))
+    closes: dict[date, Close] = {}
+    problems = []
+    for point in chart["prices"]:
+        if not (isinstance(point, list) and len(point) == 2 and isinstance(point[0], int | float)):
+            problems.append(f"a price point that is not [time, value]: {point!r:.60}")
+            continue
+        stamp, price = int(point[0]), point[1]
+        if stamp % DAY_MS:
+            continue  # not a daily close
+        day = datetime.fromtimestamp(stamp / 1000, timezone.utc).date() - timedelta(days=1)
+        if day >= today:
+            continue
+        if not _positive(price):
+            problems.append(f"no usable close for {day} (price {price!r}); left as a gap")
+            continue
+        closes[day] = Close(day, float(price), _amount(caps.get(stamp)), _amount(volumes.get(stamp)))
+    return [closes[day] for day in sorted(closes)], problems
+
+
+def _by_stamp(points: Any) -> dict[int, Any]:
+    if not isinstance(points, list):
+        return {}
+    return {int(p[0]): p[1] for p in points if isinstance(p, list) and len(p) == 2 and isinstance(p[0], int | float)}
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def _amount(value: Any) -> float | None:
+    """A market cap or volume; CoinGecko sends 0 or null when it does not know one."""
+    return float(value) if _positive(value) else None
+
+
+def _listing(records: list[Any]) -> list[Listed]:
+    coins = []
+    for record in records:
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            raise ApiError(f"GET /coins/markets: a record without an id: {str(record)[:80]}")
+        rank = record.get("market_cap_rank")
+        coins.append(Listed(record["id"], str(record.get("symbol") or record["id"]).upper(),
+                            str(record.get("name") or record["id"]), rank if isinstance(rank, int) else None))
+    return coins
+
+
+def _global(data: dict[str, Any]) -> GlobalSnapshot:
+    def usd(key: str) -> float | None:
+        value = data.get(key)
+        return _amount(value.get("usd")) if isinstance(value, dict) else None
+
+    share = data.get("market_cap_percentage") if isinstance(data.get("market_cap_percentage"), dict) else {}
+    return GlobalSnapshot(usd("total_market_cap"), usd("total_volume"), _percent(share.get("btc")), _percent(share.get("eth")))
+
+
+def _percent(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and 0 <= value <= 100 else None
