@@ -57,6 +57,24 @@ class Settings(BaseModel):
         default_factory=lambda: default_data_dir(),
         description="Where the market-data store and the subscriber/send database live (BRIEF_DATA_DIR).",
     )
+    site_dir: Path = Field(Path("site"), description="Directory the static web site is published to.")
+    base_url: str = Field(
+        "http://localhost:8000/",
+        description="Public address of the site, for canonical URLs, feeds, the sitemap and social cards.",
+    )
+    templates_dir: Path | None = Field(
+        None, description="A folder of site template and asset overrides (branding, footer, analytics snippet)."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"{value!r} is not an absolute http(s) address such as https://brief.example.com/")
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod
@@ -89,7 +107,7 @@ class Settings(BaseModel):
 
 
 FIELDS = tuple(Settings.model_fields)
-PATH_FIELDS = ("data", "out_dir", "data_dir")
+PATH_FIELDS = ("data", "out_dir", "data_dir", "site_dir", "templates_dir")
 
 
 def load_settings(
