@@ -61,6 +61,3 @@ def _entry(feed: FeedGenerator, brief: PublishedBrief, base: str) -> None:
     entry.updated(doc.updated_at)
     for tag in doc.tags:
         entry.category(term=tag)
-    if "pdf" in brief.formats:
-        size = (brief.folder / "brief.pdf").stat().st_size
-        entry.enclosure(link + "brief.pdf", str(size), "application/pdf")

@@ -176,7 +176,7 @@ class BriefView:
         return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
     def table(self, block: Block) -> dict:
-        """The table with each column marked numeric (its cells state numbers) and each change
+        """The table with each column marked numeric (its cells state numbers or nothing) and each change
         cell toned up or down by the sign of the fact it shows, as the brief's own HTML does."""
         facts = self.doc.facts
         flat = facts.get("method.unchanged_pct", 0)
@@ -191,7 +191,7 @@ class BriefView:
             value = facts[cell.fact]
             return "" if abs(value) < flat else ("up" if value > 0 else "down")
 
-        numeric = [all(number(row[i]) or row[i].fact is None for row in block.rows) and any(number(row[i]) for row in block.rows)
+        numeric = [all(number(row[i]) or facts.get(row[i].fact) is None for row in block.rows) and any(number(row[i]) for row in block.rows)
                    for i in range(len(block.columns))]
         return {
             "columns": list(zip(block.columns, numeric)),
