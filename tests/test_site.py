@@ -304,6 +304,19 @@ def test_adding_a_week_rewrites_only_what_changed(week_pool, tmp_path):  # noqa:
     assert f"briefs/{WEEKS[3]}/index.html" in after and f"briefs/{WEEKS[3]}/index.html" not in before
 
 
+def test_the_live_folder_is_exchanged_in_one_step(tmp_path):
+    from reports.site.publish import _exchange
+
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "old.html").write_text("old")
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "new.html").write_text("new")
+    if not _exchange(tmp_path / "new", tmp_path / "live"):
+        pytest.skip("this system has no renameat2(RENAME_EXCHANGE); publishing falls back to two renames")
+    assert [p.name for p in (tmp_path / "live").iterdir()] == ["new.html"]
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["old.html"]
+
+
 def test_a_removed_week_disappears_from_the_site(week_pool, tmp_path):  # noqa: F811
     out = copy_weeks(week_pool, tmp_path / "out", WEEKS[:2])
     site = tmp_path / "site"
