@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 import feedparser
 import pytest
 
-from conftest import run_cli
+from conftest import raw_rows, run_cli
 from site_weeks import PDF_WEEK, WEEKS, brief_json, copy_weeks, snapshot, week_pool  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
@@ -132,6 +132,8 @@ def test_home_shows_the_latest_brief_with_takeaways_charts_and_downloads(built):
     for chart in latest["charts"]:
         assert f'id="chart-{chart["chart"]}"' in html
         assert 'role="img" aria-label="' in html
+    for attribution in latest["attributions"]:  # the data licences travel with the charts
+        assert attribution in text
     for download in ("brief.pdf", "brief.md", "brief.json"):
         assert f'href="./briefs/{PDF_WEEK}/{download}"' in html
     older = (site / "briefs" / WEEKS[0].isoformat() / "index.html").read_text(encoding="utf-8")
@@ -415,24 +417,25 @@ def test_serve_refuses_a_folder_without_a_site(tmp_path):
     assert result.exit_code == 2 and "no site here" in result.stderr
 
 
-def test_build_missing_builds_only_the_weeks_without_a_brief(tmp_path, monkeypatch):
-    from reports.site import backfill
+def test_build_missing_builds_only_the_weeks_without_a_brief(tmp_path):
+    from reports.settings import load_settings
+    from reports.site.backfill import buildable_weeks
 
-    weeks = backfill.buildable_weeks(__import__("reports.settings", fromlist=["load_settings"]).load_settings())
-    # Every buildable week ends on a Sunday with prices on it and on the Sunday before (raw file check).
-    from conftest import raw_rows
-
+    weeks = buildable_weeks(load_settings())
+    # Each buildable week ends on a Sunday priced in the raw file, as is the Sunday before it.
     priced = {row["date"] for row in raw_rows("coingecko_top100_daily.csv") if row["price_usd"]}
+    assert len(weeks) > 10
     for week_end in weeks:
         assert week_end.weekday() == 6
-        assert week_end.isoformat() in priced and (week_end - __import__("datetime").timedelta(days=7)).isoformat() in priced
+        assert week_end.isoformat() in priced and (week_end - timedelta(days=7)).isoformat() in priced
     out = tmp_path / "out"
-    for week_end in weeks[:-1]:
+    for week_end in weeks[:-1]:  # every week but the newest "built" (placeholders, never read here)
         (out / week_end.isoformat()).mkdir(parents=True)
         (out / week_end.isoformat() / "brief.json").write_text("{}")
     result = run_cli("site", "--out", str(tmp_path / "site"), "--briefs", str(out), "--build-missing",
                      "--formats", "md")
     built_now = out / weeks[-1].isoformat()
-    assert sorted(p.name for p in built_now.iterdir()) == ["brief.json", "brief.md", "charts"]
     assert f"[1/1] {built_now}" in result.stderr
-    assert result.exit_code == 2 and "brief.json" in result.stderr  # the placeholder files are not briefs
+    assert sorted(p.name for p in built_now.iterdir()) == ["brief.json", "brief.md", "charts"]  # json added
+    assert result.exit_code == 2 and "not a brief of schema" in result.stderr  # the placeholders are refused
+    assert not (tmp_path / "site").exists()
