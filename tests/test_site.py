@@ -243,6 +243,7 @@ def test_canonical_and_social_tags_use_absolute_addresses(built):
     assert brief_page.meta["og:image"] == [f"{BASE}briefs/{PDF_WEEK}/{main_chart['png']}"]
     assert brief_page.meta["og:image:alt"] == [main_chart["alt"]["text"]]
     assert brief_page.meta["og:type"] == ["article"]
+    assert brief_page.meta["og:title"] == brief_page.meta["twitter:title"] == [brief_json(out, PDF_WEEK)["headline"]]
 
 
 def test_pages_load_nothing_from_outside_and_need_no_script(built):
