@@ -63,6 +63,24 @@ class Settings(BaseModel):
     coingecko_rate_limit: float = Field(30.0, gt=0, description="Most CoinGecko calls a minute (the free tier allows about 30).")
     coingecko_backfill_days: int = Field(365, ge=8, le=5000, description="Days of history fetched for a coin seen the first time.")
     coingecko_backoff: float = Field(1.0, ge=0, description="Seconds before the first retry of a failed call; doubles each retry.")
+    site_dir: Path = Field(Path("site"), description="Directory the static web site is published to.")
+    base_url: str = Field(
+        "http://localhost:8000/",
+        description="Public address of the site, for canonical URLs, feeds, the sitemap and social cards.",
+    )
+    templates_dir: Path | None = Field(
+        None, description="A folder of site template and asset overrides (branding, footer, analytics snippet)."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"{value!r} is not an absolute http(s) address such as https://brief.example.com/")
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod
@@ -95,7 +113,7 @@ class Settings(BaseModel):
 
 
 FIELDS = tuple(Settings.model_fields)
-PATH_FIELDS = ("data", "out_dir", "data_dir")
+PATH_FIELDS = ("data", "out_dir", "data_dir", "site_dir", "templates_dir")
 
 
 def load_settings(
