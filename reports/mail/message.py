@@ -1,0 +1,196 @@
+"""The email for one subscriber, built from one brief folder.
+
+    multipart/mixed
+      multipart/alternative
+        text/plain                 readable on its own
+        multipart/related
+          text/html                CSS inlined, 600px tables, charts as cid: references
+          image/png ...            the charts, one part each, with a Content-ID
+      application/pdf              the brief (when `attach_pdf` is on and brief.pdf exists)
+
+The brief's HTML and text are rendered and inlined once per campaign; each subscriber only
+gets their greeting and unsubscribe links substituted, and the image and PDF parts are built
+once and shared, which keeps composing far cheaper than sending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage, MIMEPart
+from email.utils import format_datetime, getaddresses
+from functools import cached_property
+from urllib.parse import quote
+
+import css_inline
+from email_validator import EmailNotValidError, validate_email
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
+
+from .. import clock
+from ..errors import UsageError
+from ..formatting import Formatter
+from ..render.templating import TEMPLATES, html_environment
+from ..settings import Settings
+from .edition import Block, Edition
+
+POLICY = policy.SMTP.clone(max_line_length=78)
+WIDTH = 72
+GMAIL_CLIP_BYTES = 102 * 1024  # Gmail hides the rest of a message whose HTML is larger than this
+GREETING, UNSUBSCRIBE = "\ue000GREETING\ue000", "\ue000UNSUBSCRIBE\ue000"  # private-use: never in a brief
+PREHEADER_PADDING = "\u200c\u00a0" * 60  # keeps the body text out of the inbox preview line
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    token: str
+
+
+def _wrap(text: str, bullet: str = "", indent: int = 0) -> str:
+    lead = bullet or " " * indent
+    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=lead,
+                         subsequent_indent=" " * len(lead), break_on_hyphens=False)
+
+
+def _text_table(block: Block) -> str:
+    rows = [block.columns, *block.rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(block.columns))]
+    lines = ["  ".join(cell.ljust(w) if i == 1 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _text_environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["wrap"] = _wrap
+    env.filters["text_table"] = _text_table
+    return env
+
+
+def sender_address(settings: Settings) -> Address:
+    """The From address, checked once: a campaign with a malformed From never starts."""
+    pairs = getaddresses([settings.mail_from])
+    if len(pairs) != 1 or not pairs[0][1]:
+        raise UsageError(f"mail_from {settings.mail_from!r} is not one address like 'Name <brief@example.com>'.")
+    name, address = pairs[0]
+    try:
+        validate_email(address, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        raise UsageError(f"mail_from {settings.mail_from!r}: {error} Set MAIL_FROM or mail_from.") from None
+    username, domain = address.rsplit("@", 1)
+    return Address(name, username, domain)
+
+
+class Composer:
+    """Makes each subscriber's message for one edition. Thread-safe once built: it only reads."""
+
+    def __init__(self, edition: Edition, settings: Settings) -> None:
+        self.edition = edition
+        self.settings = settings
+        self.sender = sender_address(settings)
+        self.date = format_datetime(clock.now())
+        self.attached = settings.attach_pdf and edition.pdf is not None
+        self.cids = {chart.id: f"{chart.id}.{self._digest(edition.key)[:12]}@{self.sender.domain}"
+                     for chart in edition.charts}
+
+    @staticmethod
+    def _digest(*parts: str) -> str:
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+    def _context(self) -> dict:
+        formatter = Formatter(self.edition.locale)
+        week = f"{formatter.day(self.edition.week_start)} to {formatter.date(self.edition.week_end)}"
+        return {"edition": self.edition, "week": week,
+                "greeting": GREETING, "unsubscribe": UNSUBSCRIBE, "attached": self.attached, "width": WIDTH,
+                "cids": self.cids, "preheader_padding": PREHEADER_PADDING}
+
+    @cached_property
+    def html(self) -> str:
+        """The HTML with inlined CSS, still holding the greeting and unsubscribe placeholders."""
+        css = (TEMPLATES / "email" / "email.css").read_text(encoding="utf-8")
+        page = html_environment().get_template("email/brief.html.j2").render(css=css, **self._context())
+        return css_inline.inline(page)
+
+    @cached_property
+    def text(self) -> str:
+        return _text_environment().get_template("email/brief.txt.j2").render(**self._context())
+
+    @cached_property
+    def _images(self) -> list[MIMEPart]:
+        parts = []
+        for chart in self.edition.charts:
+            part = MIMEPart(policy=POLICY)
+            part.set_content(chart.png, "image", "png", cid=f"<{self.cids[chart.id]}>", disposition="inline",
+                             filename=f"{chart.id}.png")
+            parts.append(part)
+        return parts
+
+    @cached_property
+    def _pdf(self) -> MIMEPart:
+        part = MIMEPart(policy=POLICY)
+        part.set_content(self.edition.pdf, "application", "pdf", disposition="attachment",
+                         filename=f"{self.edition.publication.lower().replace(' ', '-')}-{self.edition.week_end}.pdf")
+        return part
+
+    def unsubscribe_links(self, token: str) -> tuple[str, str]:
+        base = self.settings.unsubscribe_url
+        https = f"{base}{'&' if '?' in base else '?'}token={quote(token, safe='')}"
+        mailbox = self.settings.unsubscribe_mailto or self.sender.addr_spec
+        return https, f"mailto:{mailbox}?subject={quote('unsubscribe ' + token)}"
+
+    def message_id(self, address: str) -> str:
+        """The same brief to the same address always has the same Message-ID: a resend after a crash
+        is recognisable as the same message (and deduplicated by many receiving servers)."""
+        return f"<{self._digest(self.edition.key, address)[:32]}@{self.sender.domain}>"
+
+    def compose(self, recipient: Recipient) -> EmailMessage:
+        https, mailto = self.unsubscribe_links(recipient.token)
+        greeting = f"Hello {recipient.name}," if recipient.name else "Hello,"
+        text = self.text.replace(GREETING, greeting).replace(UNSUBSCRIBE, https)
+        html = self.html.replace(GREETING, str(escape(greeting))).replace(UNSUBSCRIBE, str(escape(https)))
+        seed = self._digest(self.edition.key, recipient.email)[:24]
+
+        plain = MIMEPart(policy=POLICY)
+        plain.set_content(text, cte="quoted-printable")
+        page = MIMEPart(policy=POLICY)
+        page.set_content(html, subtype="html", cte="quoted-printable")
+        related = _multipart("related", f"rel-{seed}", [page, *self._images])
+        alternative = _multipart("alternative", f"alt-{seed}", [plain, related])
+        if self.attached:
+            message = _multipart("mixed", f"mix-{seed}", [alternative, self._pdf], EmailMessage)
+        else:
+            message = alternative
+            message.__class__ = EmailMessage
+        message["From"] = self.sender
+        if self.settings.reply_to:
+            message["Reply-To"] = self.settings.reply_to
+        message["To"] = Address(recipient.name, addr_spec=recipient.email)
+        message["Subject"] = self.edition.headline
+        message["Date"] = self.date
+        message["Message-ID"] = self.message_id(recipient.email)
+        message["MIME-Version"] = "1.0"
+        message["List-Unsubscribe"] = f"<{mailto}>, <{https}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message["List-Id"] = f"{self.edition.publication} <brief.{self.sender.domain}>"
+        return message
+
+
+def _multipart(subtype: str, boundary: str, parts: list[MIMEPart], cls: type = MIMEPart) -> MIMEPart:
+    """A multipart with a boundary derived from (brief, subscriber): the same message, the same bytes."""
+    container = cls(policy=POLICY)
+    container["Content-Type"] = f"multipart/{subtype}"
+    container.set_boundary(f"=_{boundary}")
+    for part in parts:
+        container.attach(part)
+    return container
+
+
+def as_bytes(message: EmailMessage) -> bytes:
+    return message.as_bytes(policy=POLICY)
