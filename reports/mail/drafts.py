@@ -16,7 +16,7 @@ from ..errors import BriefError, UsageError
 from ..settings import Settings
 from . import smtp, subscribers
 from .edition import read_edition
-from .message import Composer, Recipient, as_bytes
+from .message import Composer, Recipient
 from .store import connect
 
 TEST_TOKEN = "test-copy"  # a test copy's unsubscribe links unsubscribe nobody
@@ -44,7 +44,7 @@ def write_drafts(settings: Settings, folder: Path, eml_dir: Path, to: str | None
     written = []
     for number, recipient in enumerate(_recipients(settings, to, limit), start=1):
         path = eml_dir / f"{number:05d}-{re.sub(r'[^A-Za-z0-9@._+-]', '_', recipient.email)}.eml"
-        _write_atomically(path, as_bytes(composer.compose(recipient)))
+        _write_atomically(path, composer.as_bytes(composer.compose(recipient)))
         written.append(path)
     return written
 
@@ -69,7 +69,7 @@ def send_test(settings: Settings, folder: Path, to: str) -> str:
     message["Message-ID"] = composer.message_id(f"{TEST_TOKEN}:{recipient.email}")
     client = smtp.connect(settings)
     try:
-        answer = smtp.deliver(client, composer.sender.addr_spec, recipient.email, as_bytes(message))
+        answer = smtp.deliver(client, composer.sender.addr_spec, recipient.email, composer.as_bytes(message))
     finally:
         smtp.close(client)
     if not answer.delivered:

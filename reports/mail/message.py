@@ -16,9 +16,11 @@ once and shared, which keeps composing far cheaper than sending.
 from __future__ import annotations
 
 import hashlib
+import io
 import textwrap
 from dataclasses import dataclass
 from email import policy
+from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, getaddresses
@@ -37,7 +39,9 @@ from ..render.templating import TEMPLATES, html_environment
 from ..settings import Settings
 from .edition import Block, Edition
 
-POLICY = policy.SMTP.clone(max_line_length=78)
+# Headers are not folded below the 998-character limit: the email package folds a long subject
+# right after "Subject:", which some clients show as a leading space. Bodies wrap at 76 regardless.
+POLICY = policy.SMTP.clone(max_line_length=998)
 WIDTH = 72
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail hides the rest of a message whose HTML is larger than this
 GREETING, UNSUBSCRIBE = "\ue000GREETING\ue000", "\ue000UNSUBSCRIBE\ue000"  # private-use: never in a brief
@@ -57,20 +61,23 @@ def _wrap(text: str, bullet: str = "", indent: int = 0) -> str:
                          subsequent_indent=" " * len(lead), break_on_hyphens=False)
 
 
-def _text_table(block: Block) -> str:
-    rows = [block.columns, *block.rows]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(block.columns))]
-    lines = ["  ".join(cell.ljust(w) if i == 1 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-             for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(line.rstrip() for line in lines)
+def _text_rows(block: Block) -> str:
+    """A table as one wrapped line per row ("- Bitcoin (BTC): rank 1; price $65,881; ..."): a grid of
+    six columns does not fit the 72 characters a plain-text reader or a phone shows."""
+    name = 1 if len(block.columns) > 1 else 0
+    lines = []
+    for row in block.rows:
+        details = "; ".join(f"{title[:1].lower()}{title[1:]} {cell}" for index, (title, cell)
+                            in enumerate(zip(block.columns, row)) if index != name)
+        lines.append(_wrap(f"{row[name]}: {details}", bullet="- "))
+    return "\n".join(lines)
 
 
 def _text_environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["wrap"] = _wrap
-    env.filters["text_table"] = _text_table
+    env.filters["text_table"] = _text_rows
     return env
 
 
@@ -139,6 +146,17 @@ class Composer:
                          filename=f"{self.edition.publication.lower().replace(' ', '-')}-{self.edition.week_end}.pdf")
         return part
 
+    @cached_property
+    def _shared(self) -> dict[int, bytes]:
+        parts = [*self._images, *([self._pdf] if self.attached else [])]
+        return {id(part): part.as_bytes(policy=POLICY) for part in parts}
+
+    def as_bytes(self, message: EmailMessage) -> bytes:
+        """The message on the wire (CRLF line ends), shared parts spliced in from their cached bytes."""
+        buffer = io.BytesIO()
+        _SharingGenerator(buffer, self._shared, mangle_from_=False, policy=POLICY).flatten(message)
+        return buffer.getvalue()
+
     def unsubscribe_links(self, token: str) -> tuple[str, str]:
         base = self.settings.unsubscribe_url
         https = f"{base}{'&' if '?' in base else '?'}token={quote(token, safe='')}"
@@ -192,5 +210,19 @@ def _multipart(subtype: str, boundary: str, parts: list[MIMEPart], cls: type = M
     return container
 
 
-def as_bytes(message: EmailMessage) -> bytes:
-    return message.as_bytes(policy=POLICY)
+class _SharingGenerator(BytesGenerator):
+    """Writes the parts every subscriber shares (charts, PDF) from bytes serialised once: without
+    this, re-encoding about a megabyte of base64 per message costs more than sending it."""
+
+    def __init__(self, fp, shared: dict[int, bytes], **kwargs) -> None:
+        super().__init__(fp, **kwargs)
+        self._shared = shared
+
+    def clone(self, fp):
+        return _SharingGenerator(fp, self._shared, mangle_from_=self._mangle_from_, policy=self.policy)
+
+    def flatten(self, msg, unixfrom=False, linesep=None):
+        cached = self._shared.get(id(msg))
+        if cached is None:
+            return super().flatten(msg, unixfrom, linesep)
+        self._fp.write(cached)

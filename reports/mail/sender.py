@@ -20,7 +20,7 @@ from ..errors import BriefError
 from ..settings import Settings
 from . import ledger, smtp, subscribers
 from .edition import read_edition
-from .message import Composer, Recipient, as_bytes
+from .message import Composer, Recipient
 from .progress import SendProgress
 from .store import connect
 
@@ -127,7 +127,7 @@ class Campaign:
         if person is None or person.status != "active":
             self._mark(email, "suppressed", "removed from the list" if person is None else person.status)
             return "suppressed", client
-        data = as_bytes(self.composer.compose(Recipient(person.email, person.name, person.token)))
+        data = self.composer.as_bytes(self.composer.compose(Recipient(person.email, person.name, person.token)))
         self._mark(email, "sending", attempt=True)
         for attempt in range(1, self.settings.max_attempts + 1):
             self.rate.wait(self.stop)
