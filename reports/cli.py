@@ -220,6 +220,28 @@ def subscribers_unsubscribe(ctx: click.Context, token: str, data_dir=None, confi
     _run(action, debug_flag(ctx, debug_here))
 
 
+@subscribers.command("suppress")
+@click.argument("email")
+@click.option("--as", "status", type=click.Choice(["bounced", "complained", "unsubscribed"]), required=True,
+              help="Why: a bounce or spam complaint reported by your provider, or an unsubscribe request.")
+@data_dir_option
+@config_option
+@debug_option
+@click.pass_context
+def subscribers_suppress(ctx: click.Context, email: str, status: str, data_dir=None, config=None,
+                         debug_here=False) -> None:
+    """Never mail EMAIL again, recording why (kept on the list so a re-import cannot add it back)."""
+
+    def action() -> None:
+        from .mail import subscribers as store
+        from .mail.store import connect
+
+        store.suppress_address(connect(_mail_settings(config, data_dir).data_dir), email, status)
+        click.echo(f"suppressed {email} ({status})")
+
+    _run(action, debug_flag(ctx, debug_here))
+
+
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Write each message as an .eml file and send nothing.")

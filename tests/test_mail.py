@@ -45,6 +45,7 @@ def test_received_message_part_by_part(tmp_path, brief_folder, mail_env):
     result = send(brief_folder)
     assert result.exit_code == 0, result.output
     assert counts(result.output) == {"sent": 3, "failed": 0, "suppressed": 0, "pending": 0, "sum": 3, "subscribers": 3}
+    assert "3/3 messages (sent 3)" in result.stderr  # not a terminal: a plain progress line per batch
     assert sorted(mail_env.received) == ["ana@example.com", "bo@example.org", "cy@example.net"]
     raw = dict(mail_env.messages)["ana@example.com"]
     message = parse(raw)
@@ -127,7 +128,7 @@ def test_550_fails_for_good_and_451_is_retried_until_delivered(tmp_path, brief_f
     mail_env.defer["cy@example.net"] = 2  # two 451s, then accepted
     result = send(brief_folder)
     assert result.exit_code == 0, result.output
-    assert counts(result.output) | {} == {"sent": 2, "failed": 1, "suppressed": 0, "pending": 0, "sum": 3,
+    assert counts(result.output) == {"sent": 2, "failed": 1, "suppressed": 0, "pending": 0, "sum": 3,
                                          "subscribers": 3}
     assert mail_env.received == {"ana@example.com": 1, "cy@example.net": 1}
     assert mail_env.attempts["cy@example.net"] == 3 and mail_env.attempts["bo@example.org"] == 1
@@ -207,6 +208,16 @@ def test_suppressed_addresses_are_never_mailed(tmp_path, brief_folder, mail_env)
     assert run_cli("subscribers", "unsubscribe", "no-such-token").exit_code == 2
 
 
+def test_complained_and_bounced_addresses_are_suppressed(tmp_path, brief_folder, mail_env):
+    subscribe(tmp_path, PEOPLE)
+    assert run_cli("subscribers", "suppress", "ana@example.com", "--as", "complained").exit_code == 0
+    assert run_cli("subscribers", "suppress", "bo@example.org", "--as", "bounced").exit_code == 0
+    assert run_cli("subscribers", "suppress", "zz@example.org", "--as", "bounced").exit_code == 2
+    result = send(brief_folder)
+    assert counts(result.output) == {"sent": 1, "failed": 0, "suppressed": 2, "pending": 0, "sum": 3, "subscribers": 3}
+    assert mail_env.received == {"cy@example.net": 1}
+
+
 def test_remove_forgets_a_subscriber(tmp_path, brief_folder, mail_env):
     subscribe(tmp_path, PEOPLE)
     assert run_cli("subscribers", "remove", "Bo@Example.org").exit_code == 0
@@ -254,3 +265,22 @@ def test_smtp_settings_answer_to_the_conventional_names():
         ("mail.example.com", 2525, "tls", "u", "Brief <b@example.com>")
     assert load_settings(None, {**env, "BRIEF_SMTP_HOST": "other.example.com"}, {}).smtp_host == "other.example.com"
     assert "password" not in " ".join(type(settings).model_fields)
+
+
+def test_progress_on_a_terminal_is_a_bar_with_rate_and_eta():
+    import io
+
+    from reports.mail.progress import SendProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    progress = SendProgress(4, screen)
+    for state in ("sent", "sent", "failed", "sent"):
+        progress.update(state)
+    progress.close()
+    shown = screen.getvalue()
+    assert "4/4" in shown and "msg/s" in shown and "sent=3" in shown and "failed=1" in shown
+    assert "<00:00" in shown  # tqdm's elapsed<remaining (the ETA)

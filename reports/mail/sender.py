@@ -153,9 +153,11 @@ class Campaign:
             if answer.code in (0, 421):  # the server closed or is closing the connection
                 smtp.close(client)
                 client = None
-            if attempt < self.settings.max_attempts and not self.stop.is_set():
+            if self.stop.is_set():
+                break
+            if attempt < self.settings.max_attempts:
                 self.stop.wait(self.settings.retry_backoff * 2 ** (attempt - 1))
-        self._mark(email, "pending", f"deferred after {self.settings.max_attempts} tries: {answer}")
+        self._mark(email, "pending", f"deferred after {attempt} tries: {answer}")
         self._count(ok=False)
         return "deferred", client
 

@@ -171,8 +171,20 @@ def remove(db: sqlite3.Connection, address: str) -> None:
     """Forget a subscriber entirely (their past ledger rows stay, as the record of what was sent)."""
     address = _known_address(address)
     with db:
-        if db.execute("DELETE FROM subscribers WHERE email = ?", (address,)).rowcount == 0:
-            raise UsageError(f"{address} is not on the list; `subscribers list` shows who is.")
+        _must_exist(db.execute("DELETE FROM subscribers WHERE email = ?", (address,)), address)
+
+
+def _must_exist(cursor: sqlite3.Cursor, address: str) -> None:
+    if cursor.rowcount == 0:
+        raise UsageError(f"{address} is not on the list; `subscribers list` shows who is.")
+
+
+def suppress_address(db: sqlite3.Connection, address: str, status: str) -> None:
+    """Mark one address bounced, complained or unsubscribed, by hand (a provider's report)."""
+    address = _known_address(address)
+    with db:
+        _must_exist(db.execute("UPDATE subscribers SET status = ?, reason = 'marked by hand' WHERE email = ?",
+                               (status, address)), address)
 
 
 def unsubscribe(db: sqlite3.Connection, token: str) -> str:
