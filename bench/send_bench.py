@@ -56,12 +56,12 @@ def main() -> None:
     if run.returncode:
         print(run.stderr, file=sys.stderr)
         sys.exit(run.returncode)
-    size = sum(len(raw) for _, raw in recorder.messages[:1])
     duplicates = sum(count - 1 for count in recorder.received.values() if count > 1)
     print(f"{recorder.count} messages received by the server, {len(recorder.received)} distinct recipients, "
-          f"{duplicates} duplicates; first message header sample {size} bytes kept")
-    print(f"{recorder.count / elapsed:.1f} messages/second ({recorder.count} in {elapsed:.1f} s, "
-          f"concurrency {args.concurrency}, pdf {'off' if args.no_pdf else 'on'}, including process start)")
+          f"{duplicates} duplicates, {recorder.bytes / max(recorder.count, 1) / 1e6:.2f} MB per message")
+    print(f"{recorder.count / elapsed:.1f} messages/second, {recorder.bytes / elapsed / 1e6:.1f} MB/s "
+          f"({recorder.count} in {elapsed:.1f} s, concurrency {args.concurrency}, "
+          f"pdf {'off' if args.no_pdf else 'on'}, including process start)")
 
 
 if __name__ == "__main__":

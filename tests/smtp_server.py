@@ -24,6 +24,7 @@ class Recorder:
     defer: dict[str, int] = field(default_factory=dict)
     messages: list[tuple[str, bytes]] = field(default_factory=list)  # (recipient, raw) in arrival order
     received: Counter = field(default_factory=Counter)  # recipient -> times delivered
+    bytes: int = 0  # total size of the messages accepted
     attempts: Counter = field(default_factory=Counter)  # recipient -> RCPT TO commands seen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -40,6 +41,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
+            self.bytes += len(envelope.original_content)
             for address in envelope.rcpt_tos:
                 self.received[address] += 1
                 self.messages.append((address, envelope.original_content if self.keep_bodies else
