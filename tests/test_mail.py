@@ -15,6 +15,7 @@ from email.utils import format_datetime, parseaddr
 import pytest
 
 from conftest import EPOCH, run_cli
+from reports.errors import UsageError
 from mail_support import brief_folder, database, mail_env, parse, server, subscribe, tokens  # noqa: F401
 
 PEOPLE = "email,name,tags\nana@example.com,Ana Lima,vip\nbo@example.org,Bo,\ncy@example.net,,news\n"
@@ -265,6 +266,8 @@ def test_smtp_settings_answer_to_the_conventional_names():
         ("mail.example.com", 2525, "tls", "u", "Brief <b@example.com>")
     assert load_settings(None, {**env, "BRIEF_SMTP_HOST": "other.example.com"}, {}).smtp_host == "other.example.com"
     assert "password" not in " ".join(type(settings).model_fields)
+    with pytest.raises(UsageError, match="environment variable SMTP_SECURITY: setting 'smtp_security' is invalid"):
+        load_settings(None, {"SMTP_SECURITY": "ssl"}, {})
 
 
 def test_progress_on_a_terminal_is_a_bar_with_rate_and_eta():

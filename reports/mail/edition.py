@@ -123,7 +123,7 @@ def _chart(folder: Path, item: dict[str, Any]) -> Chart:
 
 def _block(block: dict[str, Any], charts: dict[str, Chart]) -> Block:
     kind = block["type"]
-    if kind in ("bullets",):
+    if kind == "bullets":
         return Block(kind, items=tuple(item["text"] for item in block["items"]))
     if kind == "faq":
         return Block(kind, pairs=tuple((item["question"]["text"], item["answer"]["text"]) for item in block["items"]))

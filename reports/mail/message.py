@@ -177,12 +177,10 @@ class Composer:
         seed = self._digest(self.edition.key, recipient.email)[:24]
 
         related = _multipart("related", f"rel-{seed}", [_text_part(html, "html"), *self._images])
-        alternative = _multipart("alternative", f"alt-{seed}", [_text_part(text, "plain"), related])
-        if self.attached:
-            message = _multipart("mixed", f"mix-{seed}", [alternative, self._pdf], EmailMessage)
-        else:
-            message = alternative
-            message.__class__ = EmailMessage
+        alternative = _multipart("alternative", f"alt-{seed}", [_text_part(text, "plain"), related],
+                                 MIMEPart if self.attached else EmailMessage)
+        message = _multipart("mixed", f"mix-{seed}", [alternative, self._pdf], EmailMessage) if self.attached \
+            else alternative
         message["From"] = self.sender
         if self.settings.reply_to:
             message["Reply-To"] = self.settings.reply_to
