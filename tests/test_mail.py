@@ -287,3 +287,12 @@ def test_progress_on_a_terminal_is_a_bar_with_rate_and_eta():
     shown = screen.getvalue()
     assert "4/4" in shown and "msg/s" in shown and "sent=3" in shown and "failed=1" in shown
     assert "<00:00" in shown  # tqdm's elapsed<remaining (the ETA)
+
+
+def test_rate_limits_space_messages_by_the_stricter_limit():
+    from reports.mail.sender import RateLimit
+
+    assert RateLimit(2, 0).gap == 0.5  # 2 a second
+    assert RateLimit(0, 360).gap == 10.0  # 360 an hour: one every ten seconds
+    assert RateLimit(2, 360).gap == 10.0 and RateLimit(100, 3600 * 50).gap == 0.02
+    assert RateLimit(0, 0).gap == 0.0  # no limit
