@@ -81,6 +81,29 @@ class Settings(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(f"{value!r} is not an absolute http(s) address such as https://brief.example.com/")
         return value if value.endswith("/") else value + "/"
+    # Email (issue 6). The SMTP password is not a setting: it is read from SMTP_PASSWORD at send time.
+    mail_from: str = Field("The Weekly Crypto Brief <brief@localhost.localdomain>",
+                           description="From header of the emailed brief (MAIL_FROM).")
+    reply_to: str | None = Field(None, description="Reply-To header; default: none (replies go to From).")
+    smtp_host: str = Field("localhost", min_length=1, description="SMTP server to send through (SMTP_HOST).")
+    smtp_port: int | None = Field(None, ge=1, le=65535,
+                                  description="SMTP port (SMTP_PORT); default 25, 587 with starttls, 465 with tls.")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "starttls", description="Connection security (SMTP_SECURITY): none, starttls or tls.")
+    smtp_user: str | None = Field(None, description="SMTP login (SMTP_USER); the password comes from SMTP_PASSWORD.")
+    smtp_timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server before giving up.")
+    attach_pdf: bool = Field(True, description="Attach brief.pdf to the email.")
+    unsubscribe_url: str = Field("https://localhost.localdomain/unsubscribe",
+                                 description="Base of the one-click unsubscribe link; the subscriber's token is appended.")
+    unsubscribe_mailto: str | None = Field(
+        None, description="Address for mailto unsubscribes; default: the From address.")
+    send_concurrency: int = Field(4, ge=1, le=64, description="SMTP connections sending at once.")
+    rate_per_second: float = Field(0, ge=0, description="At most this many messages a second (0: no limit).")
+    rate_per_hour: float = Field(0, ge=0, description="At most this many messages an hour (0: no limit).")
+    max_attempts: int = Field(4, ge=1, le=20, description="Tries per message when the server answers 4xx (temporary).")
+    retry_backoff: float = Field(1.0, ge=0, description="Seconds before the first retry after a 4xx; doubles each time.")
+    max_consecutive_failures: int = Field(
+        50, ge=1, description="Stop the campaign after this many messages in a row fail.")
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod
@@ -114,6 +137,9 @@ class Settings(BaseModel):
 
 FIELDS = tuple(Settings.model_fields)
 PATH_FIELDS = ("data", "out_dir", "data_dir", "site_dir", "templates_dir")
+# SMTP settings also answer to the names mail tools use; SMTP_PASSWORD is deliberately not here.
+MAIL_ENV = {"SMTP_HOST": "smtp_host", "SMTP_PORT": "smtp_port", "SMTP_SECURITY": "smtp_security",
+            "SMTP_USER": "smtp_user", "MAIL_FROM": "mail_from"}
 
 
 def load_settings(
@@ -171,6 +197,10 @@ def _env_layer(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     for key in FIELDS:
         name = ENV_PREFIX + key.upper()
         if name in env:
+            values[key] = env[name]
+            where[key] = f"environment variable {name}"
+    for name, key in MAIL_ENV.items():  # the conventional names; a BRIEF_* twin wins
+        if name in env and key not in values:
             values[key] = env[name]
             where[key] = f"environment variable {name}"
     return values, where
