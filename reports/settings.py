@@ -57,6 +57,10 @@ class Settings(BaseModel):
         default_factory=lambda: default_data_dir(),
         description="Where the market-data store and the subscriber/send database live (BRIEF_DATA_DIR).",
     )
+    jobs: int | None = Field(None, ge=1, le=256, description="Worker processes for a backfill; default: one per core.")
+    scheduler: str | None = Field(
+        None, pattern=r"^(tcp|tls)://", description="Dask scheduler address (tcp://HOST:PORT) to run a backfill on."
+    )
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod
