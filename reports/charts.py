@@ -216,7 +216,7 @@ def _weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> No
                     xytext=(4 if value >= 0 else -4, 0), textcoords="offset points",
                     ha="left" if value >= 0 else "right", va="center", fontsize=7.5, color=INK)
     ax.xaxis.set_major_formatter(_ticks(lambda x: fmt.percent(x, digits=0)))
-    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.xaxis.set_major_locator(MaxNLocator(7, steps=[1, 2, 5, 10], integer=True))  # labels show whole percents
     ax.tick_params(axis="y", labelsize=7.5, labelcolor=INK)
 
 
