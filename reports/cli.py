@@ -401,5 +401,38 @@ def send_status(ctx: click.Context, folder: Path, data_dir=None, config=None, de
     _run(action, debug_flag(ctx, debug_here))
 
 
+@main.command()
+@click.option("--from", "start", callback=_week, required=True, metavar="YYYY-MM-DD",
+              help="First day of the range: the first week built is the first that ends on or after it.")
+@click.option("--to", "end", callback=_week, required=True, metavar="YYYY-MM-DD",
+              help="Last day of the range: the last week built is the last that ends on or before it.")
+@click.option("--assets", metavar="SPEC",
+              help="Also build per-asset briefs for each week: ids or symbols (bitcoin,eth) or topN (top10).")
+@click.option("--jobs", type=click.IntRange(1, 256), help="Worker processes. Default: one per core (BRIEF_JOBS).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Run the briefs on this Dask scheduler instead of local processes (BRIEF_SCHEDULER).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Output directory. Default: out.")
+@click.option("--formats", callback=_formats, metavar="LIST", help="Comma-separated subset of html,pdf,md,json.")
+@config_option
+@data_dir_option
+@debug_option
+@click.pass_context
+def backfill(ctx: click.Context, start, end, assets=None, jobs=None, scheduler=None, out_dir=None, formats=None,
+             config=None, data_dir=None, debug_here=False) -> None:
+    """Build every week ending in a range, in parallel, skipping briefs whose inputs have not changed."""
+    debug = debug_flag(ctx, debug_here)
+
+    def action() -> None:
+        from .batch import backfill as run_backfill
+
+        settings = settings_from(config, {"out_dir": out_dir, "formats": formats, "data_dir": data_dir,
+                                          "jobs": jobs, "scheduler": scheduler})
+        summary = run_backfill(settings, start, end, assets)
+        for line in summary.lines():
+            click.echo(line)
+
+    _run(action, debug)
+
+
 if __name__ == "__main__":
     main()

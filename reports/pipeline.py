@@ -1,25 +1,25 @@
 """The pipeline: each stage's typed result feeds the next, in a straight line.
 
 source -> validated market data -> week -> facts -> story -> charts -> renderers -> files
+
+`build_brief(settings)` runs it all for one week. Batches (backfill, a warm process, a
+cluster) load the data once with `load_data` and call `build_week` or `render_week` per
+week. The drawing and rendering stages are imported when first used, so a command that
+builds nothing (or a backfill with nothing to do) never loads matplotlib or WeasyPrint.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from . import clock
-from .charts import draw_charts
-from .facts import compute_facts
-from .output import write_week
+from .market import MarketData
 from .progress import Progress
-from .render import render_files
 from .settings import Settings
-from .sources import load_source
 from .story import Story
-from .validate import validate
-from .week import resolve_week
-from .writing import write_story
+from .week import Week, resolve_week
 
 
 @dataclass(frozen=True)
@@ -29,21 +29,54 @@ class BuildResult:
     files: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class RenderedWeek:
+    """One week's brief as bytes, not yet written: what a worker hands back to the writer."""
+
+    story: Story
+    week: Week
+    files: dict[str, bytes]
+
+
+def load_data(settings: Settings) -> MarketData:
+    """Read and validate the market data (or take it from the parsed-data cache)."""
+    from .datacache import load_market_data
+
+    return load_market_data(settings)
+
+
 def build_brief(settings: Settings, progress: Progress | None = None) -> BuildResult:
-    progress = progress or Progress(total=7)
-    with progress.stage("Reading market data"):
-        raw = load_source(settings)
-    with progress.stage("Validating"):
-        data = validate(raw)
+    progress = progress or Progress(total=4)
+    with progress.stage("Reading and validating market data"):
+        data = load_data(settings)
         week = resolve_week(data, settings.week_ending, settings.week_ends_on)
-    with progress.stage(f"Computing the facts of the week ending {week.end}"):
-        facts = compute_facts(data, week, settings)
-    with progress.stage("Writing the story"):
-        story = write_story(facts, settings, clock.now())
-    with progress.stage("Drawing charts"):
-        brief = draw_charts(story)
-    with progress.stage(f"Rendering {', '.join(settings.formats)}"):
-        files = render_files(brief, settings, settings.formats)
+    return build_week(data, week.end, settings, progress)
+
+
+def build_week(data: MarketData, week_end: date | None, settings: Settings,
+               progress: Progress | None = None) -> BuildResult:
+    """One brief from already-validated data, written to OUT/<week-ending>/."""
+    from .output import write_week
+
+    progress = progress or Progress(total=3)
+    week = resolve_week(data, week_end, settings.week_ends_on)
+    rendered = render_week(data, week, settings, clock.now(), progress)
     with progress.stage(f"Writing {settings.out_dir / week.end.isoformat()}"):
-        folder = write_week(settings.out_dir, week.end.isoformat(), files)
-    return BuildResult(story, folder, tuple(sorted(files)))
+        folder = write_week(settings.out_dir, week.end.isoformat(), rendered.files)
+    return BuildResult(rendered.story, folder, tuple(sorted(rendered.files)))
+
+
+def render_week(data: MarketData, week: Week, settings: Settings, now: datetime,
+                progress: Progress | None = None) -> RenderedWeek:
+    """Facts, story, charts and every output file of one week, as bytes: a pure function of its inputs."""
+    from .charts import draw_charts
+    from .facts import compute_facts
+    from .render import render_files
+    from .writing import write_story
+
+    progress = progress or Progress(total=2, enabled=False)
+    with progress.stage(f"Writing the story of the week ending {week.end}"):
+        story = write_story(compute_facts(data, week, settings), settings, now)
+    with progress.stage(f"Drawing charts and rendering {', '.join(settings.formats)}"):
+        files = render_files(draw_charts(story), settings, settings.formats)
+    return RenderedWeek(story, week, files)

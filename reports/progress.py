@@ -31,3 +31,34 @@ class Progress:
             raise
         if self.enabled:
             self.stream.write(f"done ({time.perf_counter() - started:.2f} s)\n")
+
+
+class BatchProgress:
+    """Counts and ETA for a batch of briefs: a tqdm bar on a terminal, one plain line per brief otherwise."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty() if enabled is None else enabled
+        self.done = 0
+        self.started = time.perf_counter()
+        self.bar = None
+        if self.tty and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="brief", file=self.stream, dynamic_ncols=True)
+
+    def advance(self, label: str, outcome: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{label} {outcome}", refresh=False)
+            self.bar.update(1)
+            return
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        self.stream.write(f"[{self.done}/{self.total}] {label} {outcome} (elapsed {elapsed:.1f} s, ETA {left:.1f} s)\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -104,6 +104,10 @@ class Settings(BaseModel):
     retry_backoff: float = Field(1.0, ge=0, description="Seconds before the first retry after a 4xx; doubles each time.")
     max_consecutive_failures: int = Field(
         50, ge=1, description="Stop the campaign after this many messages in a row fail.")
+    jobs: int | None = Field(None, ge=1, le=256, description="Worker processes for a backfill; default: one per core.")
+    scheduler: str | None = Field(
+        None, pattern=r"^(tcp|tls)://", description="Dask scheduler address (tcp://HOST:PORT) to run a backfill on."
+    )
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod

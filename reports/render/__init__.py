@@ -7,11 +7,14 @@ Every renderer lays out the same story; none computes a number or writes a sente
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from ..charts import Brief
 from ..settings import Settings
 
-Renderer = Callable[[Brief, Settings], bytes]
+if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
+    from ..charts import Brief
+
+Renderer = Callable[["Brief", Settings], bytes]
 FILENAMES = {"html": "brief.html", "pdf": "brief.pdf", "md": "brief.md", "json": "brief.json"}
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..charts import Brief
 from ..settings import Settings
 from .templating import font_faces, html_environment, logo, stylesheet
+
+if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
+    from ..charts import Brief
 
 
 def render(brief: Brief, settings: Settings) -> bytes:

@@ -10,14 +10,16 @@ import dataclasses
 import json
 import math
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..charts import Brief
 from ..facts import fact_table
 from ..prose import Sentence
 from ..settings import Settings
 from ..story import FAQ, Block, Bullets, Figure, Paragraph, Table
 from . import chart_path
+
+if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
+    from ..charts import Brief
 
 SCHEMA = "crypto-weekly-brief/1"
 

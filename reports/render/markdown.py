@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import yaml
 
-from ..charts import Brief
 from ..settings import Settings
 from . import chart_path
 from .templating import markdown_environment
+
+if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
+    from ..charts import Brief
 
 
 def front_matter(brief: Brief, settings: Settings) -> dict:

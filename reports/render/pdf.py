@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..charts import Brief
 from ..settings import Settings
 from .html import page
 from .templating import ASSETS
+
+if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
+    from ..charts import Brief
 
 
 def render(brief: Brief, settings: Settings) -> bytes:
