@@ -36,6 +36,7 @@ from .facts import (
     Points,
     Range,
     Universe,
+    WeekFacts,
     _gaps,
     _move,
     _points,
@@ -64,6 +65,7 @@ class Standing:
     in_universe: bool
     place: int
     of: int
+    others: int  # of - 1: the coins it is compared with
     beat: int  # how many of the other `of - 1` coins it beat on the week
 
 
@@ -172,8 +174,11 @@ class AssetWeekFacts:
         return self.asset(self.asset_id)
 
 
-def compute_asset_facts(data: MarketData, week: Week, asset_id: str, settings: Settings) -> AssetWeekFacts:
-    market = compute_facts(data, week, settings)
+def compute_asset_facts(
+    data: MarketData, week: Week, asset_id: str, settings: Settings, market: WeekFacts | None = None
+) -> AssetWeekFacts:
+    """`market`: the week's market facts when the caller has them already (many assets, one week)."""
+    market = market or compute_facts(data, week, settings)
     subject = market.asset(asset_id) or _subject_move(data, week, asset_id)
     assets = market.assets if market.asset(asset_id) else (*market.assets, subject)
     history = hist.longest_history(data, asset_id, week)
@@ -241,6 +246,7 @@ def _standing(data: MarketData, week: Week, subject: AssetMove, universe: tuple[
         in_universe=len(others) < len(universe),
         place=len(others) - beat + 1,
         of=len(others) + 1,
+        others=len(others),
         beat=beat,
     )
 

@@ -385,7 +385,7 @@ def _standing_bullet(desk: Desk) -> Sentence | None:
     a = _subject(desk)
     return sentence("Among its peers: {name}'s {change} beat {beat} of the other {others} largest coins tracked",
                     name=desk.names.plain(a), change=desk.change(a, sign=True), beat=desk.f.count("standing.beat"),
-                    others=desk.f.cite("standing.of", lambda v: desk.fmt.number(v - 1)))
+                    others=desk.f.count("standing.others"))
 
 
 def _breadth_bullet(desk: Desk) -> Sentence | None:
