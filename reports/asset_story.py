@@ -364,8 +364,8 @@ def _link_sentence(desk: Desk) -> Sentence | None:
         return None
     how = "closely" if link.correlation >= CLOSE_LINK else "loosely"
     return sentence(
-        "Over the past {days} days its daily moves have tracked bitcoin's {how} (correlation {corr}), at {beta} times their size "
-        "on average (its beta)", days=desk.f.count("btc_link.days"), how=how, corr=_two(desk, "btc_link.correlation"),
+        "Over the past {days} days {name}'s daily moves have tracked bitcoin's {how} (correlation {corr}), at {beta} times their "
+        "size on average (its beta)", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(_subject(desk)), corr=_two(desk, "btc_link.correlation"),
         beta=_two(desk, "btc_link.beta"))
 
 
@@ -728,11 +728,11 @@ def _history_figure(desk: Desk) -> Figure | None:
     name = desk.names.plain(_subject(desk))
     return Figure(
         chart="asset-history",
-        title=phrase("{name}'s daily closes since {start}", name=name, start=desk.f.date("history_window.start")),
+        title=phrase("{name}'s daily prices since {start}", name=name, start=desk.f.date("history_window.start")),
         caption=sentence("Daily prices from the {title} ({time}); the shaded band is the week to {end}",
                          title=desk.f.cite(f"sources.{window.series}.title", str),
                          time=desk.f.cite(f"sources.{window.series}.time_of_day", str), end=desk.f.day("week.end")),
-        alt=sentence("Line chart of {name}'s daily closes over the {days} days to {end}, inside a {rdays}-day range from {low} to {high}",
+        alt=sentence("Line chart of {name}'s daily prices over the {days} days to {end}, inside a {rdays}-day range from {low} to {high}",
                      name=name, days=desk.f.count("history_window.days"), end=desk.f.date("week.end"),
                      rdays=desk.f.count("range.days"), low=desk.f.price("range.low"), high=desk.f.price("range.high")),
         labels=((_subject(desk), desk.facts.subject.symbol),),
