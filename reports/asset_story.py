@@ -248,12 +248,22 @@ def _key_takeaways(desk: Desk) -> Section:
     if desk.facts.standing.rank is not None:
         items.append(sentence("Market-cap rank: {rank}", rank=_rank_clause(desk)))
     if desk.facts.dominance:
-        items.append(_share_sentence(desk, "Share of the market"))
+        items.append(_share_takeaway(desk))
     if desk.facts.drawdown is not None and desk.facts.recovery is not None:
         items.append(sentence("From the top: {dd} below its highest close of {peak} ({day})",
                               dd=desk.f.pct("drawdown.drawdown_pct", absolute=True), peak=desk.f.price("drawdown.peak"),
                               day=desk.f.date("drawdown.peak_day")))
     return _section("key-takeaways", "Key Takeaways", _bullets(*items))
+
+
+def _share_takeaway(desk: Desk) -> Sentence:
+    """ "Share of total crypto market value: 57.0%, up 0.3 points on the week" """
+    k = f"dominance.{_subject(desk)}"
+    change = desk.facts.dominance[0].change_pp
+    if round(change, 1) == 0:
+        return sentence("Share of total crypto market value: {end}, unchanged on the week", end=desk.f.pct(f"{k}.end_pct"))
+    return sentence("Share of total crypto market value: {end}, {direction} {pp} points on the week", end=desk.f.pct(f"{k}.end_pct"),
+                    direction="up" if change > 0 else "down", pp=desk.f.points(f"{k}.change_pp"))
 
 
 def _share_sentence(desk: Desk, label: str) -> Sentence:
