@@ -2,8 +2,8 @@
 
 They are drawn by the market brief's chart stage (`charts.draw_charts`): the same fonts,
 style, sizes, deterministic PNG/SVG output and `Brief`/`Chart` types. This module only adds
-the drawers for the asset figures to its table; the drawdown and weekly-change drawers are
-the market brief's own, fed from the asset facts' series of the same names.
+the drawers for the asset figures to its table; the drawdown and weekly-change bars are
+the market brief's own drawers, fed from the asset facts' fields of the same names.
 """
 
 from __future__ import annotations
@@ -70,7 +70,20 @@ def _asset_history(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> No
     _date_axis(ax, fmt, story.facts.history_window.days)
 
 
+def _asset_peers(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    """The market brief's weekly-change bars, with the asset's own bar and name picked out."""
+    charts._weekly_change(ax, figure, story, fmt)
+    order = [move.id for move in sorted(story.facts.assets, key=lambda move: move.change_pct)]
+    at = order.index(story.facts.asset_id)
+    for index, bar in enumerate(ax.containers[0]):
+        if index != at:
+            bar.set_alpha(0.45)
+    label = ax.get_yticklabels()[at]
+    label.set_fontweight("bold")
+
+
 DRAWERS.update({
+    "asset-peers": (_asset_peers, charts._rows),
     "asset-week": (_asset_week, lambda story: 2.6),
     "asset-relative": (_asset_relative, lambda story: 3.0),
     "asset-history": (_asset_history, lambda story: 2.6),

@@ -719,7 +719,7 @@ def _peers_figure(desk: Desk) -> Figure | None:
     if len(desk.facts.assets) < 3:
         return None
     return Figure(
-        chart="weekly-change",
+        chart="asset-peers",
         title=phrase("{name} among the {total} coins of the week's brief", name=desk.names.plain(_subject(desk)),
                      total=desk.f.count("standing.of")),
         caption=sentence("Seven-day change from {base} to {end}; {fell} fell and {rose} rose",

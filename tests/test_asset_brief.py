@@ -141,7 +141,7 @@ def test_the_brief_is_told_from_the_assets_point_of_view(bundled_data):
     assert "than bitcoin by 9.4 percentage points" in text
     assert "No. 2 by market value" in text
     figures = [figure.chart for figure in story.figures]
-    assert figures == ["asset-week", "asset-relative", "weekly-change", "asset-history", "asset-drawdown"]
+    assert figures == ["asset-week", "asset-relative", "asset-peers", "asset-history", "asset-drawdown"]
     assert story.sentiment == "NEGATIVE"
     rally = _story(bundled_data, RALLY, "solana")
     assert rally.sentiment == "POSITIVE" and "solana" in rally.tags
@@ -199,7 +199,7 @@ def test_cli_builds_ethers_brief_in_all_four_formats(tmp_path):
     for name in ("brief.html", "brief.pdf", "brief.md", "brief.json"):
         assert (folder / name).stat().st_size > 1000, name
     assert (folder / "brief.pdf").read_bytes().startswith(b"%PDF")
-    for chart in ("asset-week", "asset-relative", "weekly-change", "asset-history", "asset-drawdown"):
+    for chart in ("asset-week", "asset-relative", "asset-peers", "asset-history", "asset-drawdown"):
         assert (folder / "charts" / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
         assert "<svg" in (folder / "charts" / f"{chart}.svg").read_text()
     doc = json.loads((folder / "brief.json").read_text())
