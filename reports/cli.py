@@ -116,11 +116,18 @@ data_dir_option = click.option(
               help="Build even if the CoinGecko store ends before the requested week; the brief says so "
                    "(implies --source coingecko).")
 @data_dir_option
+@click.option("--asset", metavar="ID",
+              help="Build this asset's brief instead of the market brief (id, symbol or name: bitcoin, eth), "
+                   "into OUT/assets/<asset-id>/<week-ending>/.")
+@click.option("--assets", "asset_spec", metavar="SPEC",
+              help="Build several assets' briefs: comma-separated ids or symbols, or topN (top10: the N largest "
+                   "by rank on the data's last day, without excluded kinds such as stablecoins).")
 @config_option
 @debug_option
 @click.pass_context
 def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=None, formats=None, locale=None,
-          offline=None, allow_stale=None, data_dir=None, config=None, debug_here=False) -> None:
+          offline=None, allow_stale=None, data_dir=None, asset=None, asset_spec=None, config=None,
+          debug_here=False) -> None:
     """Build one weekly brief into OUT/<week-ending>/ (brief.html, .pdf, .md, .json and charts/)."""
     debug = debug_flag(ctx, debug_here)
 
@@ -135,10 +142,20 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
         if (offline or allow_stale) and source is None:
             flags["source"] = "coingecko"
         settings = settings_from(config, flags)
+        if asset or asset_spec:
+            return _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec))
         result = build_brief(settings)
         click.echo(f"{result.folder}: {result.story.headline.text}")
 
     _run(action, debug)
+
+
+def _asset_briefs(settings: Settings, spec: str) -> None:
+    """`brief --asset/--assets`: one line per asset brief written."""
+    from .asset_pipeline import build_asset_briefs
+
+    for result in build_asset_briefs(settings, spec):
+        click.echo(f"{result.folder}: {result.story.headline.text}")
 
 
 @main.command()
