@@ -7,6 +7,7 @@ user's file) the sentences that need it are left out, never filled with a guess.
 
 from __future__ import annotations
 
+from . import context
 from .desk import Desk
 from .facts import BTC
 from .figures import figure
@@ -32,19 +33,16 @@ def _bullets(*items: Sentence | Paragraph | None) -> Bullets:
 
 
 def overview(desk: Desk) -> Section:
-    return Section("overview", "Overview", (_paragraph(
-        _market_sentence(desk),
-        _lead_sentence(desk),
-        _breadth_sentence(desk),
-        _fear_greed_sentence(desk),
-    ),))
+    first = _paragraph(_market_sentence(desk), _lead_sentence(desk), _breadth_sentence(desk), _fear_greed_sentence(desk))
+    history = context.history_paragraph_sentences(desk)
+    return Section("overview", "Overview", (first, _paragraph(*history)) if history else (first,))
 
 
 def _market_sentence(desk: Desk) -> Sentence:
     shape = week_shape(desk.market_change)
     if desk.facts.market_cap is None:
         return sentence(
-            "The {total} largest cryptocurrencies in the data had a {shape} in {week}: the median move was {median}",
+            "The {total} largest cryptocurrencies in the brief had a {shape} in {week}: the median move was {median}",
             total=desk.f.count("breadth.total"), shape=shape, week=desk.week_to(),
             median=desk.f.pct("breadth.median_pct", sign=True),
         )
@@ -166,8 +164,10 @@ def _fear_greed_takeaway(desk: Desk) -> Sentence:
     extreme_value = fg.week_low if falling else fg.week_high
     since = desk.f.table.get(since_key)
     if round(fg.value) == round(extreme_value) and since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
-        return sentence("Crypto Fear & Greed Index: {value} ({label}), its {extreme} reading since {since}",
-                        **parts, extreme="lowest" if falling else "highest", since=desk.f.month(since_key))
+        period_key = f"{since_key}_period"
+        period = Fragment(", during ") + desk.f.cite(period_key, str) if period_key in desk.f else Fragment("")
+        return sentence("Crypto Fear & Greed Index: {value} ({label}), its {extreme} reading since {since}{period}",
+                        **parts, extreme="lowest" if falling else "highest", since=desk.f.month(since_key), period=period)
     return sentence("Crypto Fear & Greed Index: {value} ({label})", **parts)
 
 
@@ -284,7 +284,7 @@ def _movers_paragraph(desk: Desk) -> Paragraph | None:
 
 
 def impact(desk: Desk) -> Section:
-    items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk)]
+    items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk), _regime_bullet(desk)]
     items += [_volatility_bullet(desk, v.asset) for v in desk.facts.volatility if v.asset == desk.lead]
     items += [_drawdown_bullet(desk, d.asset) for d in desk.facts.drawdowns]
     blocks = [_bullets(*items), figure(desk, "market-cap"), figure(desk, "drawdown")]
@@ -348,6 +348,14 @@ def _altcoin_bullet(desk: Desk) -> Paragraph | None:
             days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)),
         )
     return _paragraph(first, beta)
+
+
+def _regime_bullet(desk: Desk) -> Paragraph | None:
+    """Correlation with bitcoin this week against the past, and how far apart the coins' weeks were."""
+    found = [context.correlation_sentence(desk), context.dispersion_sentence(desk)]
+    if not any(found):
+        return None
+    return _paragraph(*found)
 
 
 def _volatility_bullet(desk: Desk, asset: str) -> Sentence:
@@ -512,7 +520,7 @@ def _sentiment_watch(desk: Desk) -> Sentence:
 
 
 def faq(desk: Desk) -> Section:
-    questions = [q for q in (_faq_altcoins(desk), _faq_lead_extreme(desk), _faq_market_value(desk),
+    questions = [q for q in (_faq_altcoins(desk), _faq_lead_extreme(desk), _faq_history(desk), _faq_market_value(desk),
                              _faq_fear_greed(desk), _faq_movers(desk)) if q is not None]
     return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
 
@@ -568,6 +576,16 @@ def _faq_lead_extreme(desk: Desk) -> Question | None:
             _paragraph(sentence("The biggest gainers were {leaders}", leaders=desk.signed_list(leaders))),
         )
     return None
+
+
+def _faq_history(desk: Desk) -> Question | None:
+    """Asked only when the week ranks in the history or extends a run: answered with that ranking."""
+    answer = [context.lead_rank_sentence(desk), *context.streak_sentences(desk)]
+    answer = [s for s in answer if s is not None]
+    if not answer:
+        return None
+    return Question(sentence("How does this week compare with {name}'s history?", name=desk.names.plain(desk.lead)),
+                    Paragraph(tuple(answer)))
 
 
 def _faq_market_value(desk: Desk) -> Question | None:
