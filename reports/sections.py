@@ -127,7 +127,10 @@ def key_takeaways(desk: Desk) -> Section:
                               relation=relation))
     if desk.facts.altcoins is not None:
         items.append(_altcoin_takeaway(desk))
-    if desk.facts.market_cap is not None:
+    if desk.facts.market_cap is not None and is_flat(desk.facts.market_cap.change_pct):
+        items.append(sentence("Total market value was little changed at {end} ({pct})",
+                              end=desk.f.money("market_cap.end_usd"), pct=desk.f.pct("market_cap.change_pct", sign=True)))
+    elif desk.facts.market_cap is not None:
         items.append(sentence(
             "Total market value {verb} {amount} ({pct}) to {end}",
             verb="fell" if desk.facts.market_cap.change_usd < 0 else "rose",
@@ -295,6 +298,12 @@ def _market_cap_bullet(desk: Desk) -> Sentence | None:
     cap = desk.facts.market_cap
     if cap is None:
         return None
+    if is_flat(cap.change_pct):
+        return sentence(
+            "Market value: total crypto market capitalisation was little changed ({pct}), at {end} on {end_day} against "
+            "{start} on {start_day}", pct=desk.f.pct("market_cap.change_pct", sign=True),
+            end=desk.f.money("market_cap.end_usd"), end_day=desk.f.day("market_cap.end_day"),
+            start=desk.f.money("market_cap.start_usd"), start_day=desk.f.day("market_cap.start_day"))
     return sentence(
         "Market value: total crypto market capitalisation {verb} {amount}, or {pct}, from {start} on {start_day} to {end} on {end_day}",
         verb="fell" if cap.change_usd < 0 else "rose", amount=desk.f.money("market_cap.change_usd", absolute=True),
