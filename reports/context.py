@@ -57,13 +57,22 @@ def lead_rank_sentence(desk: Desk) -> Sentence | None:
     period = None
     if found.since_period:
         period = Fragment(", during ") + desk.f.cite(f"{key}.since_period", str)
-    return sentence(
-        "On {provider} {time}, {name}'s {pct} {kind} over the seven days was its {extreme} week {since}{period}",
-        provider=possessive(desk.f.cite(f"sources.{found.series}.provider", str)),
-        time=desk.f.cite(f"sources.{found.series}.time_of_day", str),
+    parts = dict(
         name=desk.names.plain(lead), pct=desk.f.pct(f"{key}.change_pct", absolute=True),
         kind="fall" if falling else "gain", extreme="worst" if falling else "best", since=_reach(desk, key),
         period=period or Fragment(""),
+    )
+    prices = desk.facts.sources[0].key
+    if found.series == prices:
+        return sentence("{name}'s {pct} {kind} was its {extreme} week {since}{period}", **parts)
+    # The ranking uses the history's time of day; when that differs from the week's prices, say both.
+    return sentence(
+        "Measured on {provider} {time}, where {name}'s seven-day {kind} was {pct} rather than the {shown} in the {shown_time}, "
+        "it was its {extreme} week {since}{period}",
+        **parts, provider=possessive(desk.f.cite(f"sources.{found.series}.provider", str)),
+        time=desk.f.cite(f"sources.{found.series}.time_of_day", str),
+        shown=desk.f.pct(f"assets.{lead}.change_pct", absolute=True),
+        shown_time=desk.f.cite(f"sources.{prices}.time_of_day", str),
     )
 
 

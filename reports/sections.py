@@ -50,13 +50,22 @@ def _market_sentence(desk: Desk) -> Sentence:
     if is_flat(cap.change_pct):
         return sentence("Total crypto market value was little changed in {week}, at {end}",
                         week=desk.week_to(), end=desk.f.money("market_cap.end_usd"))
+    falling = cap.change_usd < 0
+    parts = dict(amount=desk.f.money("market_cap.change_usd", absolute=True), week=desk.week_to(), shape=shape,
+                 pct=desk.f.pct("market_cap.change_pct", absolute=True), end=desk.f.money("market_cap.end_usd"))
+    # Three ways to open, chosen by the week's seed: the same week always opens the same way.
+    template = desk.vary.pick((
+        "The crypto market {verb} {amount} of value in {week}, a {shape} that took total capitalisation {direction} {pct} "
+        "to {end}",
+        "Total crypto market capitalisation {moved} {pct} to {end} in {week}, {erasing} {amount} in a {shape}",
+        "A {shape} {wiped} {amount} {off} the crypto market in {week}, {leaving} total capitalisation at {end}, "
+        "{direction} {pct}",
+    ))
     return sentence(
-        "The crypto market {verb} {amount} of value in {week}, a {shape} that took total capitalisation {direction} {pct} to {end}",
-        verb="lost" if cap.change_usd < 0 else "added",
-        amount=desk.f.money("market_cap.change_usd", absolute=True),
-        week=desk.week_to(), shape=shape, direction=up_down(cap.change_pct),
-        pct=desk.f.pct("market_cap.change_pct", absolute=True),
-        end=desk.f.money("market_cap.end_usd"),
+        template, **parts, verb="lost" if falling else "added", direction=up_down(cap.change_pct),
+        moved="fell" if falling else "rose", erasing="erasing" if falling else "adding",
+        wiped="wiped" if falling else "added", off="off" if falling else "to",
+        leaving="leaving" if falling else "lifting",
     )
 
 
@@ -582,7 +591,7 @@ def _faq_lead_extreme(desk: Desk) -> Question | None:
         leaders = list(desk.facts.leaders)
         return Question(
             sentence("What led the gains?"),
-            _paragraph(sentence("The biggest gainers were {leaders}", leaders=desk.signed_list(leaders))),
+            _paragraph(_breadth_sentence(desk), sentence("The biggest gainers were {leaders}", leaders=desk.signed_list(leaders))),
         )
     return None
 

@@ -27,7 +27,7 @@ class Tier:
 
 
 TIERS = (
-    Tier(1.0, (("edged up", "edges up"), ("inched higher", "inches higher")), (("edged down", "edges down"), ("slipped", "slips"))),
+    Tier(1.0, (("edged up", "edges up"), ("edged higher", "edges higher")), (("edged down", "edges down"), ("slipped", "slips"))),
     Tier(5.0, (("rose", "rises"), ("gained", "gains"), ("climbed", "climbs")), (("fell", "falls"), ("declined", "declines"), ("lost", "loses"))),
     Tier(10.0, (("rallied", "rallies"), ("jumped", "jumps"), ("advanced", "advances")), (("slid", "slides"), ("dropped", "drops"), ("tumbled", "tumbles"))),
     Tier(20.0, (("surged", "surges"), ("soared", "soars")), (("sank", "sinks"), ("tumbled", "tumbles"), ("slumped", "slumps"))),
