@@ -76,6 +76,22 @@ def lead_rank_sentence(desk: Desk) -> Sentence | None:
     )
 
 
+def rank_takeaway(desk: Desk) -> Sentence | None:
+    """ "History: on Coin Metrics' daily closes at 00:00 UTC (-15.9%), bitcoin's worst week in data going
+    back to September 2024" """
+    found = rank(desk, desk.lead)
+    if found is None:
+        return None
+    key = f"ranks.{desk.lead}"
+    return sentence(
+        "History: on {provider} {time} ({pct}), {name}'s {extreme} week {since}",
+        name=desk.names.plain(desk.lead), extreme="worst" if found.direction == "fall" else "best",
+        since=_reach(desk, key), pct=desk.f.pct(f"{key}.change_pct", sign=True),
+        provider=possessive(desk.f.cite(f"sources.{found.series}.provider", str)),
+        time=desk.f.cite(f"sources.{found.series}.time_of_day", str),
+    )
+
+
 def market_rank_sentence(desk: Desk) -> Sentence | None:
     """ "The $549.7 billion drop was the largest one-week loss of total market value in the data (...)." """
     found = rank(desk, "market")

@@ -129,7 +129,7 @@ def key_takeaways(desk: Desk) -> Section:
             lead=desk.names.plain(lead), moved=desk.moved_to(lead),
             extreme="lowest" if desk.move(lead).change_pct < 0 else "highest", since=since_phrase(desk, level, precise=True),
         )
-    items = [first]
+    items = [first, context.rank_takeaway(desk)]
     if second is not None:
         relation = relation_to_lead(desk.move(second).change_pct, desk.move(lead).change_pct, desk.names.plain(lead).text)
         items.append(sentence("{name} {moved}, {relation}", name=desk.names.plain(second), moved=desk.moved_to(second),
@@ -524,9 +524,10 @@ def _sentiment_watch(desk: Desk) -> Sentence:
         "fear_greed.high_since" if at_high and fg.change is not None and fg.change > 0 else None
     since = desk.f.table.get(key) if key else None
     if since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
+        period = Fragment(", during ") + desk.f.cite(f"{key}_period", str) if f"{key}_period" in desk.f else Fragment("")
         return sentence(
-            "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), a reading last {seen} on {since}",
-            **parts, seen="this low" if key.endswith("low_since") else "this high", since=desk.f.date(key),
+            "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), a reading last {seen} on {since}{period}",
+            **parts, seen="this low" if key.endswith("low_since") else "this high", since=desk.f.date(key), period=period,
         )
     return sentence(
         "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), within a weekly range of {low} to {high}",
