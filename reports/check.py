@@ -171,6 +171,7 @@ def check_sentence(cited: Cited, table: dict[str, Any], fmt: Formatter) -> list[
     reasons += [f"number {token} has no source among the cited facts" for token in unsourced(cited, table, fmt)]
     reasons += _direction(cited, table, fmt)
     reasons += _superlatives(cited, table, fmt)
+    reasons += _comparisons(cited, table)
     reasons += _ordinals(cited, table)
     reasons += _stress_periods(cited, table)
     return reasons
@@ -413,6 +414,26 @@ def _streak_claim(cited: Cited, table: dict[str, Any], match: re.Match) -> list[
     if direction in ("down", "under") and said_up and not said_down or direction in ("up", "over") and said_down and not said_up:
         return [f"'{match.group(0)}': the streak's direction is {direction}, the text says {' '.join(sorted(said_up | said_down))}"]
     return []
+
+
+# How a subject's change compares with another's: the first cited change is the subject, the second the comparator.
+COMPARISONS = (
+    ("falling further than", lambda a, b: a < b), ("trailing", lambda a, b: a < b), ("lagging", lambda a, b: a < b),
+    ("outpacing", lambda a, b: a > b), ("ahead of", lambda a, b: a > b), ("holding up better than", lambda a, b: a > b),
+    ("level with", lambda a, b: round(a, 1) == round(b, 1)), ("in line with", lambda a, b: abs(a - b) < 1),
+    ("bucking", lambda a, b: a > 0 > b), ("despite", lambda a, b: a < 0 < b),
+)
+
+
+def _comparisons(cited: Cited, table: dict[str, Any]) -> list[str]:
+    """ "Ether fell 29.3%, falling further than bitcoin": the comparison must follow from the two changes."""
+    changes = [key for key in cited.facts if key.endswith("_pct") and is_change(key) and isinstance(table[key], (int, float))]
+    if len(changes) < 2:
+        return []
+    subject, other = table[changes[0]], table[changes[1]]
+    lower = cited.text.lower()
+    return [f"'{words}' does not follow from {changes[0]} ({subject:+.2f}) against {changes[1]} ({other:+.2f})"
+            for words, holds in COMPARISONS if re.search(rf"\b{words}\b", lower) and not holds(subject, other)]
 
 
 def _ordinals(cited: Cited, table: dict[str, Any]) -> list[str]:

@@ -13,7 +13,7 @@ from .facts import BTC, ETH, AssetMove, WeekFacts, fact_table
 from .formatting import Formatter
 from .prose import Facts, Fragment, Variation, join
 from .settings import Settings
-from .wording import Names, is_flat, simple_verb, verb
+from .wording import Names, is_flat, relation_to_lead, simple_verb, verb
 
 
 @dataclass
@@ -106,6 +106,13 @@ class Desk:
             else:
                 items.append(name + " (" + symbol + ", " + self.change(asset, sign=True) + ")")
         return join(items)
+
+    def relation(self, asset: str) -> Fragment:
+        """ "falling further than bitcoin": how `asset`'s week compares with the lead's; cites the lead's
+        change so that the comparison can be checked."""
+        lead = self.lead
+        text = relation_to_lead(self.move(asset).change_pct, self.move(lead).change_pct, self.names.plain(lead).text)
+        return Fragment(text, (f"assets.{lead}.change_pct",))
 
     def week_to(self) -> Fragment:
         """ "the week to Feb 6" """

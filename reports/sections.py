@@ -14,7 +14,7 @@ from .figures import figure
 from .headline import NOTABLE_LEVEL_DAYS, notable_level, since_phrase
 from .prose import Fragment, Sentence, join, phrase, sentence
 from .story import FAQ, Bullets, Cell, Column, Paragraph, Question, Section, Table
-from .wording import gain_loss, is_flat, possessive, relation_to_lead, up_down, week_shape
+from .wording import gain_loss, is_flat, possessive, up_down, week_shape
 
 LARGE_CAPS = 3  # large caps named after bitcoin and ether in "What happened"
 CLEAR_GAP_PP = 1.0  # the median altcoin must trail or lead bitcoin by this much for a "why" question
@@ -112,7 +112,8 @@ def _fear_greed_sentence(desk: Desk) -> Sentence | None:
         return sentence("The Crypto Fear & Greed Index ended the week at {value} ({label})", **parts)
     return sentence(
         "The Crypto Fear & Greed Index ended the week at {value} ({label}), {direction} from {base} a week earlier",
-        **parts, direction="down" if fg.change < 0 else "up", base=desk.f.index("fear_greed.base_value"),
+        **parts, direction=Fragment("down" if fg.change < 0 else "up", ("fear_greed.change",)),
+        base=desk.f.index("fear_greed.base_value"),
     )
 
 
@@ -131,9 +132,8 @@ def key_takeaways(desk: Desk) -> Section:
         )
     items = [first, context.rank_takeaway(desk)]
     if second is not None:
-        relation = relation_to_lead(desk.move(second).change_pct, desk.move(lead).change_pct, desk.names.plain(lead).text)
         items.append(sentence("{name} {moved}, {relation}", name=desk.names.plain(second), moved=desk.moved_to(second),
-                              relation=relation))
+                              relation=desk.relation(second)))
     if desk.facts.altcoins is not None:
         items.append(_altcoin_takeaway(desk))
     if desk.facts.market_cap is not None and is_flat(desk.facts.market_cap.change_pct):
@@ -265,8 +265,7 @@ def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
             "{name} {moved}, from {base} to {close}, over the same seven days, {relation}",
             name=desk.names(second), moved=desk.moved(second), base=desk.f.price(f"{k}.base_close"),
             close=desk.f.price(f"{k}.close"),
-            relation=relation_to_lead(desk.move(second).change_pct, desk.move(desk.lead).change_pct,
-                                      desk.names.plain(desk.lead).text),
+            relation=desk.relation(second),
         )
     rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(others)) if others else None
     level = _level_sentence(desk, second, name_source=_level_sentence(desk, desk.lead) is None) if second else None

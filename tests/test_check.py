@@ -106,6 +106,11 @@ def test_a_flat_week_called_flat_passes_and_a_real_move_called_flat_fails(doc):
     assert any("calls it flat" in why for text, why in _failures(doc) if text == cited["text"])
 
 
+def test_a_comparison_the_two_changes_do_not_support_is_named(doc):
+    text = _edit(doc, "Ether plunged 29.3% to $1,923", "falling further than bitcoin", "holding up better than bitcoin")
+    _only_failure_is_in(doc, text, "'holding up better than' does not follow")
+
+
 def test_a_superlative_of_the_wrong_side_is_named(doc):
     text = _edit(doc, "on daily closes it touched its", "lowest level since", "highest level since")
     _only_failure_is_in(doc, text, "not backed by a cited high-side 'since' fact")
