@@ -146,7 +146,7 @@ def key_takeaways(desk: Desk) -> Section:
             amount=desk.f.money("market_cap.change_usd", absolute=True),
             pct=desk.f.pct("market_cap.change_pct", sign=True), end=desk.f.money("market_cap.end_usd"),
         ))
-    if len(desk.facts.assets) > 1:
+    if len(desk.facts.assets) > 1 and not _all_flat(desk):
         best, worst = desk.facts.leaders[0], desk.facts.laggards[0]
         items.append(sentence("Best performer: {best}; worst: {worst}",
                               best=desk.signed_list([best]), worst=desk.signed_list([worst])))
@@ -272,12 +272,21 @@ def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
     return _paragraph(lead_sentence, level, rest)
 
 
+def _all_flat(desk: Desk) -> bool:
+    """Nothing moved: no best or worst performer to name."""
+    return desk.facts.breadth.rose == desk.facts.breadth.fell == 0
+
+
 def _movers_paragraph(desk: Desk) -> Paragraph | None:
     facts = desk.facts
-    if len(facts.assets) < 4:
+    if len(facts.assets) < 4 or _all_flat(desk):
         return None
     best, *next_best = facts.leaders
     worst, *next_worst = facts.laggards
+    # "ahead of" / "followed by" only for coins whose printed change is clearly behind the extreme one
+    shown = {move.id: round(move.change_pct, 1) for move in facts.assets}
+    next_best = [asset for asset in next_best if shown[asset] < shown[best]]
+    next_worst = [asset for asset in next_worst if shown[asset] > shown[worst]]
     top = sentence(
         "{best} was the week's best performer, {moved}{rest}",
         best=desk.names(best), moved=desk.up_down(best),
@@ -640,7 +649,7 @@ def _faq_fear_greed(desk: Desk) -> Question | None:
 
 
 def _faq_movers(desk: Desk) -> Question | None:
-    if len(desk.facts.assets) < 4:
+    if len(desk.facts.assets) < 4 or _all_flat(desk):
         return None
     return Question(
         sentence("Which cryptocurrencies moved the most?"),
