@@ -51,7 +51,8 @@ def _sentences_about(story, asset: str):
     """Sentences that state this asset's weekly change and no other figure of another asset or the market."""
     key = f"assets.{asset}.change_pct"
     return [s for s in story.sentences()
-            if key in s.facts and all(k.startswith((f"assets.{asset}.", "week.", "method.")) for k in s.facts)]
+            if key in s.facts and all(k.startswith((f"assets.{asset}.", "week.", "method.")) or k == f"assets.{story.facts.lead}.change_pct"
+                                      for k in s.facts)]  # a comparison with the lead cites the lead's change
 
 
 def _verbs(text: str, verbs: set[str]) -> set[str]:
