@@ -33,8 +33,8 @@ CONTEXT_DAYS = 90
 BETA_DAYS = 90
 INDEX_BASE = 100
 SENTIMENT_THRESHOLD_PCT = 2.0  # market-wide weekly move beyond which the week is POSITIVE/NEGATIVE
-TYPICAL_WEEK_DAYS = 180  # trailing days over which an asset's typical weekly move is measured
 CORRELATION_DAYS = 90
+TYPICAL_WEEK_DAYS = 180  # trailing days over which an asset's typical weekly move is measured
 MIN_WEEK_RETURNS = 5
 
 Points = tuple[tuple[date, float | None], ...]
@@ -104,6 +104,7 @@ class Method:
     index_base: int = INDEX_BASE
     days_per_year: int = hist.DAYS_PER_YEAR
     week_days: int = 7
+    typical_week_days: int = TYPICAL_WEEK_DAYS
 
 
 @dataclass(frozen=True)

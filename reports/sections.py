@@ -680,6 +680,14 @@ def methodology(desk: Desk) -> Section:
             title=desk.f.cite(f"sources.{series}.title", str), time=desk.f.cite(f"sources.{series}.time_of_day", str),
             days=desk.f.count("method.days_per_year"),
         ))
+    if facts.ranks:
+        method.append(sentence(
+            "A week's rank compares its seven-day change with every earlier seven-day change in the same series (each "
+            "day against the day a week before); streaks step back a week at a time on the prices above; verbs such as "
+            "\"slid\" or \"plunged\" are sized by the move in units of each coin's typical week, the standard deviation "
+            "of its seven-day changes over the previous {days} days",
+            days=desk.f.count("method.typical_week_days"),
+        ))
     if facts.market_cap is not None:
         key = facts.market_cap.series
         method.append(sentence(
