@@ -451,5 +451,26 @@ def backfill(ctx: click.Context, start, end, assets=None, jobs=None, scheduler=N
     _run(action, debug)
 
 
+@main.command("check")
+@click.argument("brief_json", type=click.Path(path_type=Path))
+@debug_option
+@click.pass_context
+def check_command(ctx: click.Context, brief_json: Path, debug_here=False) -> None:
+    """Fact-check a built brief: every figure, direction word and superlative in OUT/<week>/brief.json
+    against the facts it cites. Exit 0 when clean, 2 listing each failure."""
+    debug = debug_flag(ctx, debug_here)
+
+    def action() -> None:
+        from .check import check_file, failures_text, summary
+
+        report = check_file(brief_json)
+        if not report.ok:
+            click.echo(failures_text(brief_json, report.failures))
+            sys.exit(2)
+        click.echo(summary(brief_json, report))
+
+    _run(action, debug)
+
+
 if __name__ == "__main__":
     main()

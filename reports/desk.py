@@ -7,13 +7,13 @@ than one section uses ("fell 19.9% to $65,881").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .facts import BTC, ETH, AssetMove, WeekFacts, fact_table
 from .formatting import Formatter
 from .prose import Facts, Fragment, Variation, join
 from .settings import Settings
-from .wording import Names, is_flat, simple_verb, verb
+from .wording import Names, is_flat, relation_to_lead, simple_verb, verb
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Desk:
     names: Names
     vary: Variation
     settings: Settings
+    recent: list[str] = field(default_factory=list)  # verbs used lately, so that neighbours differ
 
     @classmethod
     def open(cls, facts: WeekFacts, settings: Settings) -> Desk:
@@ -73,7 +74,9 @@ class Desk:
         change = self.move(asset).change_pct
         if is_flat(change):
             return Fragment(verb(change, self.vary, present), (f"assets.{asset}.change_pct",))
-        word = verb(change, self.vary, present) if varied else simple_verb(change, present)
+        scale = self.move(asset).typical_week_pct
+        word = verb(change, self.vary, present, scale, avoid=tuple(self.recent[-1:])) if varied else simple_verb(change, present)
+        self.recent.append(word)
         return Fragment(word + " ") + self.change(asset)
 
     def up_down(self, asset: str) -> Fragment:
@@ -103,6 +106,13 @@ class Desk:
             else:
                 items.append(name + " (" + symbol + ", " + self.change(asset, sign=True) + ")")
         return join(items)
+
+    def relation(self, asset: str) -> Fragment:
+        """ "falling further than bitcoin": how `asset`'s week compares with the lead's; cites the lead's
+        change so that the comparison can be checked."""
+        lead = self.lead
+        text = relation_to_lead(self.move(asset).change_pct, self.move(lead).change_pct, self.names.plain(lead).text)
+        return Fragment(text, (f"assets.{lead}.change_pct",))
 
     def week_to(self) -> Fragment:
         """ "the week to Feb 6" """

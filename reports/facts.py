@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import history as hist
-from .history import Drawdown, LevelSince, Volatility
+from .history import Drawdown, LevelSince, Streak, Volatility, WeekRank
 from .errors import NoDataError
 from .market import Asset, Freshness, MarketData, SeriesInfo
 from .settings import Settings
@@ -33,6 +33,9 @@ CONTEXT_DAYS = 90
 BETA_DAYS = 90
 INDEX_BASE = 100
 SENTIMENT_THRESHOLD_PCT = 2.0  # market-wide weekly move beyond which the week is POSITIVE/NEGATIVE
+CORRELATION_DAYS = 90
+TYPICAL_WEEK_DAYS = 180  # trailing days over which an asset's typical weekly move is measured
+MIN_WEEK_RETURNS = 5
 
 Points = tuple[tuple[date, float | None], ...]
 
@@ -56,6 +59,7 @@ class AssetMove:
     up_days: int
     down_days: int
     daily_changes: int
+    typical_week_pct: float | None = None  # std of its seven-day changes over TYPICAL_WEEK_DAYS before the week
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Method:
     index_base: int = INDEX_BASE
     days_per_year: int = hist.DAYS_PER_YEAR
     week_days: int = 7
+    typical_week_days: int = TYPICAL_WEEK_DAYS
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,25 @@ class Altcoins:
 
 
 @dataclass(frozen=True)
+class Regime:
+    """How the market moved together: breadth is in `Breadth`; this holds dispersion and correlation.
+
+    `dispersion_pp`: standard deviation of the universe's weekly changes; `spread_pp`: best
+    minus worst. `correlation_week`: altcoins' average correlation of daily returns with
+    bitcoin's over the week's daily returns; `correlation_past` the same over the
+    `past_days` days before the week. None when the data cannot support it.
+    """
+
+    dispersion_pp: float
+    spread_pp: float
+    correlation_week: float | None
+    correlation_past: float | None
+    correlation_shift: float | None
+    correlated: int
+    past_days: int
+
+
+@dataclass(frozen=True)
 class FearGreed:
     value: float
     classification: str
@@ -167,6 +191,8 @@ class FearGreed:
     low_since: date | None
     high_since: date | None
     history_start: date
+    low_since_period: str | None = None  # a named stress period the low_since day falls in
+    high_since_period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +254,9 @@ class WeekFacts:
     quality: DataQuality
     sources: tuple[SeriesInfo, ...]
     series: ChartData
+    ranks: tuple[WeekRank, ...] = ()
+    streaks: tuple[Streak, ...] = ()
+    regime: Regime | None = None
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)
@@ -266,6 +295,9 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         quality=_quality(data, week, dropped, histories, market_cap, fear_greed),
         sources=_sources_used(data, histories, market_cap, fear_greed),
         series=_chart_data(data, week, moves, histories),
+        ranks=_ranks(data, week, histories, market_cap),
+        streaks=_streaks(data, week, moves),
+        regime=_regime(data, week, moves),
     )
 
 
@@ -318,6 +350,7 @@ def _move(data: MarketData, asset: Asset, week: Week) -> AssetMove:
     close, base_close = float(closes.at[end]), float(closes.at[base])
     rank = _value(panel.rank, end, asset.id)
     daily = (closes / closes.shift(1) - 1).loc[pd.Timestamp(week.start) : end].dropna() * 100
+    typical = hist.weekly_sd(closes, week, TYPICAL_WEEK_DAYS)
     return AssetMove(
         id=asset.id,
         symbol=asset.symbol,
@@ -334,6 +367,7 @@ def _move(data: MarketData, asset: Asset, week: Week) -> AssetMove:
         up_days=int((daily >= UNCHANGED_PCT).sum()),
         down_days=int((daily <= -UNCHANGED_PCT).sum()),
         daily_changes=len(daily),
+        typical_week_pct=typical,
     )
 
 
@@ -465,11 +499,75 @@ def _fear_greed(data: MarketData, week: Week) -> FearGreed | None:
         low_since=_last(before[before <= low]),
         high_since=_last(before[before >= high]),
         history_start=frame.index[0].date(),
+        low_since_period=hist.stress_period(_last(before[before <= low])),
+        high_since_period=hist.stress_period(_last(before[before >= high])),
     )
 
 
 def _last(series: pd.Series) -> date | None:
     return series.index[-1].date() if len(series) else None
+
+
+# --- the week against the history, and the market's regime -------------------------------------
+
+
+def _ranks(data: MarketData, week: Week, histories, market_cap: MarketCap | None) -> tuple[WeekRank, ...]:
+    """Bitcoin's (else the lead asset's) week on its longest history, and total market value's week."""
+    found = []
+    lead = histories.get(BTC) or next(iter(histories.values()), None)
+    if lead is not None:
+        found.append(hist.week_rank(lead.closes, lead.asset, week, lead.info.key))
+    if market_cap is not None:
+        found.append(hist.week_rank(data.market.frame["total_market_cap_usd"], "market", week, data.market.info.key))
+    return tuple(rank for rank in found if rank is not None)
+
+
+def _streaks(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> tuple[Streak, ...]:
+    """Weeks in a row of falls (or gains) for bitcoin and ether, and of ether trailing (or beating) bitcoin,
+    on the same prices the week's changes use."""
+    closes = data.prices.close
+    weekly = {asset: hist.weekly_changes(closes[asset]) for asset in _focus(moves)}
+    found = [hist.streak(changes, asset, week, UNCHANGED_PCT) for asset, changes in weekly.items()]
+    if BTC in weekly and ETH in weekly:
+        gap = (weekly[ETH] - weekly[BTC]).dropna()
+        found.append(hist.streak(gap, f"{ETH}-vs-{BTC}", week, UNCHANGED_PCT, relative=True))
+    return tuple(s for s in found if s is not None)
+
+
+def _regime(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Regime | None:
+    if len(moves) < 2:
+        return None
+    changes = np.array([move.change_pct for move in moves])
+    week_corr = past_corr = None
+    correlated = 0
+    alts = [move.id for move in moves if move.id != BTC]
+    if any(move.id == BTC for move in moves) and alts:
+        returns = data.prices.close / data.prices.close.shift(1) - 1
+        this_week = returns.loc[pd.Timestamp(week.start) : pd.Timestamp(week.end)]
+        past = returns.loc[pd.Timestamp(week.start) - pd.Timedelta(days=CORRELATION_DAYS) : pd.Timestamp(week.base)]
+        pairs = [(_corr(this_week, asset), _corr(past, asset, 30)) for asset in alts]
+        pairs = [(w, p) for w, p in pairs if w is not None and p is not None]
+        if pairs:
+            correlated = len(pairs)
+            week_corr = float(np.mean([w for w, _ in pairs]))
+            past_corr = float(np.mean([p for _, p in pairs]))
+    return Regime(
+        dispersion_pp=float(np.std(changes, ddof=1)),
+        spread_pp=float(changes.max() - changes.min()),
+        correlation_week=week_corr,
+        correlation_past=past_corr,
+        correlation_shift=None if week_corr is None else week_corr - past_corr,
+        correlated=correlated,
+        past_days=CORRELATION_DAYS,
+    )
+
+
+def _corr(returns: pd.DataFrame, asset: str, least: int = MIN_WEEK_RETURNS) -> float | None:
+    pair = returns[[BTC, asset]].dropna()
+    if len(pair) < least or pair[BTC].std() == 0 or pair[asset].std() == 0:
+        return None
+    value = float(pair[BTC].corr(pair[asset]))
+    return value if np.isfinite(value) else None
 
 
 # --- data quality and provenance --------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from .desk import Desk
 from .prose import Fragment, join, phrase, sentence
 from .story import Figure
-from .wording import up_down
+from .wording import is_flat, up_down
 
 
 def figure(desk: Desk, chart: str) -> Figure | None:
@@ -24,10 +24,7 @@ def _price_path(desk: Desk) -> Figure | None:
         return None
     assets = [asset for asset, _ in paths]
     lead = desk.names.plain(assets[0])
-    ends = join([
-        desk.names.plain(asset) + " " + desk.f.pct(f"assets.{asset}.change_pct", absolute=True) + " " +
-        ("higher" if desk.move(asset).change_pct > 0 else "lower") for asset in assets
-    ])
+    ends = join([desk.names.plain(asset) + " " + _end_of_path(desk, asset) for asset in assets])
     many = len(assets) > 1
     return Figure(
         chart="price-path",
@@ -48,6 +45,14 @@ def _price_path(desk: Desk) -> Figure | None:
         ),
         labels=tuple((asset, desk.move(asset).symbol) for asset in assets),
     )
+
+
+def _end_of_path(desk: Desk, asset: str) -> Fragment:
+    """ "19.9% lower", or "unchanged" for a move that rounds to 0.0%."""
+    key = f"assets.{asset}.change_pct"
+    if is_flat(desk.move(asset).change_pct):
+        return Fragment("unchanged", (key,))
+    return desk.f.pct(key, absolute=True) + (" higher" if desk.move(asset).change_pct > 0 else " lower")
 
 
 def _weekly_change(desk: Desk) -> Figure | None:
@@ -83,10 +88,11 @@ def _market_cap(desk: Desk) -> Figure | None:
                          time=desk.f.cite(f"sources.{desk.facts.market_cap.series}.time_of_day", str),
                          end=desk.f.day("week.end")),
         alt=sentence(
-            "Line chart of total crypto market value over the last {days} days; it ended the week at {end}, {direction} "
-            "{pct} on the week{dom}",
+            "Line chart of total crypto market value over the last {days} days; it ended the week at {end}, {change} "
+            "on the week{dom}",
             days=desk.f.count("method.context_days"), end=desk.f.money("market_cap.end_usd"),
-            direction=up_down(desk.facts.market_cap.change_pct), pct=desk.f.pct("market_cap.change_pct", absolute=True),
+            change=Fragment("little changed", ("market_cap.change_pct",)) if is_flat(desk.facts.market_cap.change_pct)
+            else Fragment(up_down(desk.facts.market_cap.change_pct) + " ") + desk.f.pct("market_cap.change_pct", absolute=True),
             dom=Fragment(", with bitcoin's share at ") + desk.f.pct("dominance.bitcoin.end_pct") if has_dominance else Fragment(""),
         ),
         labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin dominance")),

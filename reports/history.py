@@ -148,3 +148,133 @@ def volatility(history: History, week: Week) -> Volatility | None:
         history_start=history.start,
         series=history.info.key,
     )
+
+
+# --- the week ranked against the history ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StressPeriod:
+    """A named episode of market stress, for comparison when the history reaches it."""
+
+    name: str
+    start: date
+    end: date
+
+
+STRESS_PERIODS = (
+    StressPeriod("the COVID-19 crash", date(2020, 3, 8), date(2020, 3, 23)),
+    StressPeriod("the May 2021 China mining crackdown", date(2021, 5, 12), date(2021, 5, 24)),
+    StressPeriod("the Terra/LUNA collapse", date(2022, 5, 7), date(2022, 5, 20)),
+    StressPeriod("the Celsius and Three Arrows Capital failures", date(2022, 6, 12), date(2022, 7, 2)),
+    StressPeriod("the FTX collapse", date(2022, 11, 6), date(2022, 11, 22)),
+)
+
+
+def stress_period(day: date | None) -> str | None:
+    """The named stress period a day falls in, if any."""
+    if day is None:
+        return None
+    return next((period.name for period in STRESS_PERIODS if period.start <= day <= period.end), None)
+
+
+MIN_WINDOWS = 8  # fewer earlier weeks than this and a ranking says nothing
+
+
+@dataclass(frozen=True)
+class WeekRank:
+    """The week's seven-day change on one series, ranked against every seven-day change before it.
+
+    `rank` 1 is the most extreme in the week's direction (largest fall for a falling week,
+    largest rise for a rising one) among `windows` seven-day changes (each day's change on the
+    day seven days earlier, this week included). `since` is the end of the last earlier
+    seven-day window, not overlapping this week, with a change at least as extreme; None
+    when there was none in the history, which starts on `history_start`.
+    """
+
+    asset: str
+    direction: str  # "fall" or "rise"
+    change_pct: float
+    rank: int
+    windows: int
+    since: date | None
+    since_change_pct: float | None
+    since_period: str | None
+    history_start: date
+    series: str
+
+
+def weekly_changes(closes: pd.Series) -> pd.Series:
+    """Each day's change (percent) on the value seven days earlier; days without both are dropped."""
+    daily = closes.asfreq("D") if isinstance(closes.index, pd.DatetimeIndex) and len(closes) else closes
+    return ((daily / daily.shift(7) - 1) * 100).dropna()
+
+
+def week_rank(closes: pd.Series, asset: str, week: Week, series: str) -> WeekRank | None:
+    changes = weekly_changes(closes.loc[: pd.Timestamp(week.end)])
+    end = pd.Timestamp(week.end)
+    if end not in changes.index:
+        return None
+    current = float(changes.loc[end])
+    before = changes.loc[: pd.Timestamp(week.base)]
+    if len(before) < MIN_WINDOWS:
+        return None
+    falling = current < 0
+    beyond = before[before <= current] if falling else before[before >= current]
+    since = beyond.index[-1].date() if len(beyond) else None
+    return WeekRank(
+        asset=asset,
+        direction="fall" if falling else "rise",
+        change_pct=current,
+        rank=1 + int(((before < current) if falling else (before > current)).sum()),
+        windows=len(before) + 1,
+        since=since,
+        since_change_pct=float(beyond.iloc[-1]) if len(beyond) else None,
+        since_period=stress_period(since),
+        history_start=closes.dropna().index[0].date(),
+        series=series,
+    )
+
+
+@dataclass(frozen=True)
+class Streak:
+    """How many weeks in a row, this one included, a weekly change kept its direction.
+
+    Weeks step back seven days at a time from the week's end. `key` names what is counted:
+    an asset ("bitcoin") or a comparison ("ethereum-vs-bitcoin"). `complete` is False when the
+    run reaches back to the start of the data, so the true streak may be longer.
+    """
+
+    key: str
+    direction: str  # "down"/"up", or for a comparison "under"/"over" (performed)
+    weeks: int
+    complete: bool
+    history_start: date
+
+
+def streak(weekly: pd.Series, key: str, week: Week, flat: float, relative: bool = False) -> Streak | None:
+    """`weekly`: a series of seven-day changes (percent, or percentage points for a comparison)."""
+    steps = weekly.reindex(pd.date_range(end=pd.Timestamp(week.end), periods=len(weekly) // 7 + 2, freq="7D"))
+    values = list(reversed(steps.to_list()))
+    first = values[0]
+    if first is None or pd.isna(first) or abs(first) < flat:
+        return None
+    sign = first > 0
+    weeks = 0
+    for value in values:
+        if pd.isna(value) or abs(value) < flat or (value > 0) != sign:
+            break
+        weeks += 1
+    complete = weeks < len(values) and not pd.isna(values[weeks])
+    names = ("over", "under") if relative else ("up", "down")
+    return Streak(key, names[0] if sign else names[1], weeks, complete, weekly.index[0].date())
+
+
+def weekly_sd(closes: pd.Series, week: Week, days: int) -> float | None:
+    """The standard deviation (percent) of seven-day changes over `days` days before the week:
+    the asset's typical weekly move, which sizes the words for this week's."""
+    changes = weekly_changes(closes.loc[: pd.Timestamp(week.base)])
+    changes = changes.loc[pd.Timestamp(week.base) - pd.Timedelta(days=days - 1) :]
+    if len(changes) < 30:
+        return None
+    return float(changes.std(ddof=1))

@@ -135,6 +135,16 @@ class Facts:
     def month(self, key: str) -> Fragment:
         return self.cite(key, self.fmt.month)
 
+    def ordinal(self, key: str) -> Fragment:
+        """A count as news copy spells it: "third" (the checker matches it to the cited count)."""
+        from .wording import ordinal
+
+        return self.cite(key, ordinal)
+
+    def decimal(self, key: str, digits: int = 2) -> Fragment:
+        """A plain number to fixed decimals, such as a correlation or a beta: "0.76"."""
+        return self.cite(key, lambda v: self.fmt.number(v, digits))
+
 
 class Variation:
     """Seeded choice among phrasings: the same week always reads the same, other weeks differ."""

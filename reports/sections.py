@@ -7,13 +7,14 @@ user's file) the sentences that need it are left out, never filled with a guess.
 
 from __future__ import annotations
 
+from . import context
 from .desk import Desk
 from .facts import BTC
 from .figures import figure
 from .headline import NOTABLE_LEVEL_DAYS, notable_level, since_phrase
 from .prose import Fragment, Sentence, join, phrase, sentence
 from .story import FAQ, Bullets, Cell, Column, Paragraph, Question, Section, Table
-from .wording import gain_loss, is_flat, possessive, relation_to_lead, up_down, week_shape
+from .wording import gain_loss, is_flat, possessive, up_down, week_shape
 
 LARGE_CAPS = 3  # large caps named after bitcoin and ether in "What happened"
 CLEAR_GAP_PP = 1.0  # the median altcoin must trail or lead bitcoin by this much for a "why" question
@@ -32,19 +33,16 @@ def _bullets(*items: Sentence | Paragraph | None) -> Bullets:
 
 
 def overview(desk: Desk) -> Section:
-    return Section("overview", "Overview", (_paragraph(
-        _market_sentence(desk),
-        _lead_sentence(desk),
-        _breadth_sentence(desk),
-        _fear_greed_sentence(desk),
-    ),))
+    first = _paragraph(_market_sentence(desk), _lead_sentence(desk), _breadth_sentence(desk), _fear_greed_sentence(desk))
+    history = context.history_paragraph_sentences(desk)
+    return Section("overview", "Overview", (first, _paragraph(*history)) if history else (first,))
 
 
 def _market_sentence(desk: Desk) -> Sentence:
     shape = week_shape(desk.market_change)
     if desk.facts.market_cap is None:
         return sentence(
-            "The {total} largest cryptocurrencies in the data had a {shape} in {week}: the median move was {median}",
+            "The {total} largest cryptocurrencies in the brief had a {shape} in {week}: the median move was {median}",
             total=desk.f.count("breadth.total"), shape=shape, week=desk.week_to(),
             median=desk.f.pct("breadth.median_pct", sign=True),
         )
@@ -52,13 +50,22 @@ def _market_sentence(desk: Desk) -> Sentence:
     if is_flat(cap.change_pct):
         return sentence("Total crypto market value was little changed in {week}, at {end}",
                         week=desk.week_to(), end=desk.f.money("market_cap.end_usd"))
+    falling = cap.change_usd < 0
+    parts = dict(amount=desk.f.money("market_cap.change_usd", absolute=True), week=desk.week_to(), shape=shape,
+                 pct=desk.f.pct("market_cap.change_pct", absolute=True), end=desk.f.money("market_cap.end_usd"))
+    # Three ways to open, chosen by the week's seed: the same week always opens the same way.
+    template = desk.vary.pick((
+        "The crypto market {verb} {amount} of value in {week}, a {shape} that took total capitalisation {direction} {pct} "
+        "to {end}",
+        "Total crypto market capitalisation {moved} {pct} to {end} in {week}, {erasing} {amount} in a {shape}",
+        "A {shape} {wiped} {amount} {off} the crypto market in {week}, {leaving} total capitalisation at {end}, "
+        "{direction} {pct}",
+    ))
     return sentence(
-        "The crypto market {verb} {amount} of value in {week}, a {shape} that took total capitalisation {direction} {pct} to {end}",
-        verb="lost" if cap.change_usd < 0 else "added",
-        amount=desk.f.money("market_cap.change_usd", absolute=True),
-        week=desk.week_to(), shape=shape, direction=up_down(cap.change_pct),
-        pct=desk.f.pct("market_cap.change_pct", absolute=True),
-        end=desk.f.money("market_cap.end_usd"),
+        template, **parts, verb="lost" if falling else "added", direction=up_down(cap.change_pct),
+        moved="fell" if falling else "rose", erasing="erasing" if falling else "adding",
+        wiped="wiped" if falling else "added", off="off" if falling else "to",
+        leaving="leaving" if falling else "lifting",
     )
 
 
@@ -105,7 +112,8 @@ def _fear_greed_sentence(desk: Desk) -> Sentence | None:
         return sentence("The Crypto Fear & Greed Index ended the week at {value} ({label})", **parts)
     return sentence(
         "The Crypto Fear & Greed Index ended the week at {value} ({label}), {direction} from {base} a week earlier",
-        **parts, direction="down" if fg.change < 0 else "up", base=desk.f.index("fear_greed.base_value"),
+        **parts, direction=Fragment("down" if fg.change < 0 else "up", ("fear_greed.change",)),
+        base=desk.f.index("fear_greed.base_value"),
     )
 
 
@@ -122,21 +130,23 @@ def key_takeaways(desk: Desk) -> Section:
             lead=desk.names.plain(lead), moved=desk.moved_to(lead),
             extreme="lowest" if desk.move(lead).change_pct < 0 else "highest", since=since_phrase(desk, level, precise=True),
         )
-    items = [first]
+    items = [first, context.rank_takeaway(desk)]
     if second is not None:
-        relation = relation_to_lead(desk.move(second).change_pct, desk.move(lead).change_pct, desk.names.plain(lead).text)
         items.append(sentence("{name} {moved}, {relation}", name=desk.names.plain(second), moved=desk.moved_to(second),
-                              relation=relation))
+                              relation=desk.relation(second)))
     if desk.facts.altcoins is not None:
         items.append(_altcoin_takeaway(desk))
-    if desk.facts.market_cap is not None:
+    if desk.facts.market_cap is not None and is_flat(desk.facts.market_cap.change_pct):
+        items.append(sentence("Total market value was little changed at {end} ({pct})",
+                              end=desk.f.money("market_cap.end_usd"), pct=desk.f.pct("market_cap.change_pct", sign=True)))
+    elif desk.facts.market_cap is not None:
         items.append(sentence(
             "Total market value {verb} {amount} ({pct}) to {end}",
             verb="fell" if desk.facts.market_cap.change_usd < 0 else "rose",
             amount=desk.f.money("market_cap.change_usd", absolute=True),
             pct=desk.f.pct("market_cap.change_pct", sign=True), end=desk.f.money("market_cap.end_usd"),
         ))
-    if len(desk.facts.assets) > 1:
+    if len(desk.facts.assets) > 1 and not _all_flat(desk):
         best, worst = desk.facts.leaders[0], desk.facts.laggards[0]
         items.append(sentence("Best performer: {best}; worst: {worst}",
                               best=desk.signed_list([best]), worst=desk.signed_list([worst])))
@@ -166,8 +176,10 @@ def _fear_greed_takeaway(desk: Desk) -> Sentence:
     extreme_value = fg.week_low if falling else fg.week_high
     since = desk.f.table.get(since_key)
     if round(fg.value) == round(extreme_value) and since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
-        return sentence("Crypto Fear & Greed Index: {value} ({label}), its {extreme} reading since {since}",
-                        **parts, extreme="lowest" if falling else "highest", since=desk.f.month(since_key))
+        period_key = f"{since_key}_period"
+        period = Fragment(", during ") + desk.f.cite(period_key, str) if period_key in desk.f else Fragment("")
+        return sentence("Crypto Fear & Greed Index: {value} ({label}), its {extreme} reading since {since}{period}",
+                        **parts, extreme="lowest" if falling else "highest", since=desk.f.month(since_key), period=period)
     return sentence("Crypto Fear & Greed Index: {value} ({label})", **parts)
 
 
@@ -253,20 +265,28 @@ def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
             "{name} {moved}, from {base} to {close}, over the same seven days, {relation}",
             name=desk.names(second), moved=desk.moved(second), base=desk.f.price(f"{k}.base_close"),
             close=desk.f.price(f"{k}.close"),
-            relation=relation_to_lead(desk.move(second).change_pct, desk.move(desk.lead).change_pct,
-                                      desk.names.plain(desk.lead).text),
+            relation=desk.relation(second),
         )
     rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(others)) if others else None
     level = _level_sentence(desk, second, name_source=_level_sentence(desk, desk.lead) is None) if second else None
     return _paragraph(lead_sentence, level, rest)
 
 
+def _all_flat(desk: Desk) -> bool:
+    """Nothing moved: no best or worst performer to name."""
+    return desk.facts.breadth.rose == desk.facts.breadth.fell == 0
+
+
 def _movers_paragraph(desk: Desk) -> Paragraph | None:
     facts = desk.facts
-    if len(facts.assets) < 4:
+    if len(facts.assets) < 4 or _all_flat(desk):
         return None
     best, *next_best = facts.leaders
     worst, *next_worst = facts.laggards
+    # "ahead of" / "followed by" only for coins whose printed change is clearly behind the extreme one
+    shown = {move.id: round(move.change_pct, 1) for move in facts.assets}
+    next_best = [asset for asset in next_best if shown[asset] < shown[best]]
+    next_worst = [asset for asset in next_worst if shown[asset] > shown[worst]]
     top = sentence(
         "{best} was the week's best performer, {moved}{rest}",
         best=desk.names(best), moved=desk.up_down(best),
@@ -284,7 +304,7 @@ def _movers_paragraph(desk: Desk) -> Paragraph | None:
 
 
 def impact(desk: Desk) -> Section:
-    items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk)]
+    items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk), _regime_bullet(desk)]
     items += [_volatility_bullet(desk, v.asset) for v in desk.facts.volatility if v.asset == desk.lead]
     items += [_drawdown_bullet(desk, d.asset) for d in desk.facts.drawdowns]
     blocks = [_bullets(*items), figure(desk, "market-cap"), figure(desk, "drawdown")]
@@ -295,6 +315,12 @@ def _market_cap_bullet(desk: Desk) -> Sentence | None:
     cap = desk.facts.market_cap
     if cap is None:
         return None
+    if is_flat(cap.change_pct):
+        return sentence(
+            "Market value: total crypto market capitalisation was little changed ({pct}), at {end} on {end_day} against "
+            "{start} on {start_day}", pct=desk.f.pct("market_cap.change_pct", sign=True),
+            end=desk.f.money("market_cap.end_usd"), end_day=desk.f.day("market_cap.end_day"),
+            start=desk.f.money("market_cap.start_usd"), start_day=desk.f.day("market_cap.start_day"))
     return sentence(
         "Market value: total crypto market capitalisation {verb} {amount}, or {pct}, from {start} on {start_day} to {end} on {end_day}",
         verb="fell" if cap.change_usd < 0 else "rose", amount=desk.f.money("market_cap.change_usd", absolute=True),
@@ -348,6 +374,14 @@ def _altcoin_bullet(desk: Desk) -> Paragraph | None:
             days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)),
         )
     return _paragraph(first, beta)
+
+
+def _regime_bullet(desk: Desk) -> Paragraph | None:
+    """Correlation with bitcoin this week against the past, and how far apart the coins' weeks were."""
+    found = [context.correlation_sentence(desk), context.dispersion_sentence(desk)]
+    if not any(found):
+        return None
+    return _paragraph(*found)
 
 
 def _volatility_bullet(desk: Desk, asset: str) -> Sentence:
@@ -498,9 +532,10 @@ def _sentiment_watch(desk: Desk) -> Sentence:
         "fear_greed.high_since" if at_high and fg.change is not None and fg.change > 0 else None
     since = desk.f.table.get(key) if key else None
     if since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
+        period = Fragment(", during ") + desk.f.cite(f"{key}_period", str) if f"{key}_period" in desk.f else Fragment("")
         return sentence(
-            "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), a reading last {seen} on {since}",
-            **parts, seen="this low" if key.endswith("low_since") else "this high", since=desk.f.date(key),
+            "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), a reading last {seen} on {since}{period}",
+            **parts, seen="this low" if key.endswith("low_since") else "this high", since=desk.f.date(key), period=period,
         )
     return sentence(
         "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), within a weekly range of {low} to {high}",
@@ -512,7 +547,7 @@ def _sentiment_watch(desk: Desk) -> Sentence:
 
 
 def faq(desk: Desk) -> Section:
-    questions = [q for q in (_faq_altcoins(desk), _faq_lead_extreme(desk), _faq_market_value(desk),
+    questions = [q for q in (_faq_altcoins(desk), _faq_lead_extreme(desk), _faq_history(desk), _faq_market_value(desk),
                              _faq_fear_greed(desk), _faq_movers(desk)) if q is not None]
     return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
 
@@ -565,9 +600,19 @@ def _faq_lead_extreme(desk: Desk) -> Question | None:
         leaders = list(desk.facts.leaders)
         return Question(
             sentence("What led the gains?"),
-            _paragraph(sentence("The biggest gainers were {leaders}", leaders=desk.signed_list(leaders))),
+            _paragraph(_breadth_sentence(desk), sentence("The biggest gainers were {leaders}", leaders=desk.signed_list(leaders))),
         )
     return None
+
+
+def _faq_history(desk: Desk) -> Question | None:
+    """Asked only when the week ranks in the history or extends a run: answered with that ranking."""
+    answer = [context.lead_rank_sentence(desk), *context.streak_sentences(desk)]
+    answer = [s for s in answer if s is not None]
+    if not answer:
+        return None
+    return Question(sentence("How does this week compare with {name}'s history?", name=desk.names.plain(desk.lead)),
+                    Paragraph(tuple(answer)))
 
 
 def _faq_market_value(desk: Desk) -> Question | None:
@@ -604,7 +649,7 @@ def _faq_fear_greed(desk: Desk) -> Question | None:
 
 
 def _faq_movers(desk: Desk) -> Question | None:
-    if len(desk.facts.assets) < 4:
+    if len(desk.facts.assets) < 4 or _all_flat(desk):
         return None
     return Question(
         sentence("Which cryptocurrencies moved the most?"),
@@ -634,6 +679,14 @@ def methodology(desk: Desk) -> Section:
             "realised volatility is the standard deviation of seven daily log returns, annualised over {days} days",
             title=desk.f.cite(f"sources.{series}.title", str), time=desk.f.cite(f"sources.{series}.time_of_day", str),
             days=desk.f.count("method.days_per_year"),
+        ))
+    if facts.ranks:
+        method.append(sentence(
+            "A week's rank compares its seven-day change with every earlier seven-day change in the same series (each "
+            "day against the day a week before); streaks step back a week at a time on the prices above; verbs such as "
+            "\"slid\" or \"plunged\" are sized by the move in units of each coin's typical week, the standard deviation "
+            "of its seven-day changes over the previous {days} days",
+            days=desk.f.count("method.typical_week_days"),
         ))
     if facts.market_cap is not None:
         key = facts.market_cap.series

@@ -27,7 +27,7 @@ class Tier:
 
 
 TIERS = (
-    Tier(1.0, (("edged up", "edges up"), ("inched higher", "inches higher")), (("edged down", "edges down"), ("slipped", "slips"))),
+    Tier(1.0, (("edged up", "edges up"), ("edged higher", "edges higher")), (("edged down", "edges down"), ("slipped", "slips"))),
     Tier(5.0, (("rose", "rises"), ("gained", "gains"), ("climbed", "climbs")), (("fell", "falls"), ("declined", "declines"), ("lost", "loses"))),
     Tier(10.0, (("rallied", "rallies"), ("jumped", "jumps"), ("advanced", "advances")), (("slid", "slides"), ("dropped", "drops"), ("tumbled", "tumbles"))),
     Tier(20.0, (("surged", "surges"), ("soared", "soars")), (("sank", "sinks"), ("tumbled", "tumbles"), ("slumped", "slumps"))),
@@ -35,16 +35,47 @@ TIERS = (
 )
 
 
+# Size tiers in units of the asset's own typical weekly move (the standard deviation of its
+# seven-day changes over the trailing history): a 5% week is big news for bitcoin and a
+# quiet one for a small cap. Moves under `SMALL_PCT` are always "edged", whatever the scale.
+VOLATILITY_TIERS = (
+    Tier(0.35, TIERS[0].up, TIERS[0].down),
+    Tier(1.0, TIERS[1].up, TIERS[1].down),
+    Tier(1.75, TIERS[2].up, TIERS[2].down),
+    Tier(2.75, TIERS[3].up, TIERS[3].down),
+    Tier(float("inf"), TIERS[4].up, TIERS[4].down),
+)
+SMALL_PCT = 1.0
+MIN_SCALE_PCT = 1.0  # a stablecoin's near-zero volatility must not make a 0.3% wobble a "plunge"
+
+ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+            "nineteenth", "twentieth")
+PART_OF_MONTH = ((10, "early "), (20, "mid-"), (31, "late "))
+
+
 def is_flat(change_pct: float) -> bool:
     return abs(change_pct) < UNCHANGED_PCT
 
 
-def verb(change_pct: float, vary: Variation, present: bool = False) -> str:
-    """A verb sized to the move: "edged up" for 0.4%, "plunged" for 25%. Flat moves have none."""
+def tier_for(change_pct: float, scale_pct: float | None = None) -> Tier:
+    """The size tier: by the move in units of the asset's typical weekly move when that is known,
+    else by fixed percent thresholds."""
+    size = abs(change_pct)
+    if scale_pct is None or size < SMALL_PCT:
+        return next(tier for tier in TIERS if size < tier.below)
+    return next(tier for tier in VOLATILITY_TIERS if size / max(scale_pct, MIN_SCALE_PCT) < tier.below)
+
+
+def verb(change_pct: float, vary: Variation, present: bool = False, scale_pct: float | None = None,
+         avoid: tuple[str, ...] = ()) -> str:
+    """A verb sized to the move: "edged up" for 0.4%, "plunged" for a move several times the asset's
+    typical week. Flat moves have none. `avoid`: verbs just used, so a sentence does not repeat one."""
     if is_flat(change_pct):
         return "holds steady" if present else "held steady"
-    tier = next(tier for tier in TIERS if abs(change_pct) < tier.below)
-    past, now = vary.pick(tier.up if change_pct > 0 else tier.down)
+    tier = tier_for(change_pct, scale_pct)
+    options = tier.up if change_pct > 0 else tier.down
+    past, now = vary.pick([pair for pair in options if not set(pair) & set(avoid)] or options)
     return now if present else past
 
 
@@ -70,11 +101,7 @@ def week_shape(change_pct: float) -> str:
 
 def part_of_month(day: date) -> str:
     """ "early", "mid-" or "late": how news copy places a date within its month."""
-    if day.day <= 10:
-        return "early "
-    if day.day <= 20:
-        return "mid-"
-    return "late "
+    return next(word for last, word in PART_OF_MONTH if day.day <= last)
 
 
 def possessive(fragment: Fragment) -> Fragment:
@@ -92,6 +119,14 @@ def relation_to_lead(change_pct: float, lead_pct: float, lead: str) -> str:
     if change_pct > 0 and lead_pct > 0:
         return f"outpacing {lead}" if gap > 0 else f"lagging {lead}"
     return f"bucking {lead}'s decline" if change_pct > 0 else f"despite {lead}'s gain"
+
+
+def ordinal(count: int) -> str:
+    """ "third" for 3: counts of weeks are spelled out, as news copy does."""
+    if 0 < count < len(ORDINALS):
+        return ORDINALS[count]
+    suffix = "th" if 10 <= count % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
+    return f"{count}{suffix}"
 
 
 def up_down(change_pct: float) -> str:

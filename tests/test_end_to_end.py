@@ -100,7 +100,7 @@ def test_markdown_front_matter_is_what_a_cms_ingests(week):
     _, matter, body = text.split("---\n", 2)
     meta = yaml.safe_load(matter)
     assert {"title", "description", "publishedAt", "updatedAt", "lang", "category", "tags", "sentiment", "source"} <= meta.keys()
-    assert meta["title"] == "Bitcoin tumbles 19.9% in a week, closing at its lowest since October 2024"
+    assert meta["title"] == "Bitcoin crashes 19.9% in a week, closing at its lowest since October 2024"  # top verb tier: ~4 typical weeks
     assert meta["sentiment"] == "NEGATIVE" and meta["publishedAt"] == "2026-02-09T00:00:00Z"
     assert [line[3:] for line in body.splitlines() if line.startswith("## ")] == HEADINGS
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", body):

@@ -12,7 +12,8 @@ from conftest import RALLY, SELL_OFF, build_story
 from reports.facts import fact_table
 from reports.formatting import Formatter
 from reports.wording import TIERS
-from trace import unsourced_numbers
+from reports.check import check_story, unsourced_numbers
+from reports.settings import load_settings
 
 SECTION_IDS = ["overview", "key-takeaways", "what-happened", "impact", "comparison", "what-to-watch", "faq", "methodology"]
 DOWN_VERBS = {past for tier in TIERS for past, _ in tier.down} | {now for tier in TIERS for _, now in tier.down}
@@ -50,7 +51,8 @@ def _sentences_about(story, asset: str):
     """Sentences that state this asset's weekly change and no other figure of another asset or the market."""
     key = f"assets.{asset}.change_pct"
     return [s for s in story.sentences()
-            if key in s.facts and all(k.startswith((f"assets.{asset}.", "week.", "method.")) for k in s.facts)]
+            if key in s.facts and all(k.startswith((f"assets.{asset}.", "week.", "method.")) or k == f"assets.{story.facts.lead}.change_pct"
+                                      for k in s.facts)]  # a comparison with the lead cites the lead's change
 
 
 def _verbs(text: str, verbs: set[str]) -> set[str]:
@@ -75,10 +77,10 @@ def test_a_falling_week_and_a_rising_week_read_the_opposite_way(bundled_data):
     assert (down.sentiment, up.sentiment) == ("NEGATIVE", "POSITIVE")
     assert _verbs(down.headline.text, DOWN_VERBS) and not _verbs(down.headline.text, UP_VERBS)
     assert _verbs(up.headline.text, UP_VERBS) and not _verbs(up.headline.text, DOWN_VERBS)
-    overview_down = down.sections[0].blocks[0].text
-    overview_up = up.sections[0].blocks[0].text
-    assert "lost $549.7 billion" in overview_down and "added" not in overview_down
-    assert "added $125.0 billion" in overview_up and "lost" not in overview_up
+    overview_down = down.sections[0].blocks[0].sentences[0].text  # the market sentence
+    overview_up = up.sections[0].blocks[0].sentences[0].text
+    assert "$549.7 billion" in overview_down and not re.search(r"\b(added|adding|rose|up)\b", overview_down)
+    assert "$125.0 billion" in overview_up and not re.search(r"\b(lost|erasing|wiped|fell|down)\b", overview_up)
     assert "sell-off" in down.tags and "rally" in up.tags
 
 
@@ -99,7 +101,10 @@ def test_the_same_week_always_reads_the_same(bundled_data):
 def test_the_sell_off_brief_names_its_figures_and_history(bundled_data):
     story = build_story(bundled_data, SELL_OFF)
     text = " ".join(s.text for s in story.sentences())
-    assert story.headline.text == "Bitcoin tumbles 19.9% in a week, closing at its lowest since October 2024"
+    # Bitcoin's typical week (the spread of its seven-day changes over the prior 180 days) is about 5%,
+    # so a 19.9% fall is nearly four typical weeks: the top tier of verbs.
+    assert re.fullmatch(r"Bitcoin (plunges|crashes) 19\.9% in a week, closing at its lowest since October 2024",
+                        story.headline.text), story.headline.text
     for needle in ("$549.7 billion", "$2.34 trillion", "19.9%", "29.3%", "(Extreme Fear)", "since June 2022",
                    "lowest since mid-October 2024", "Zcash (ZEC, -34.5%)", "Hyperliquid (HYPE)"):
         assert needle in text, needle
@@ -132,13 +137,14 @@ def _buildable_weeks(data):
     return sorted(day for day in days if day - timedelta(days=7) in days)
 
 
-def test_every_week_the_bundled_data_allows_builds_a_traceable_story(bundled_data):
+@pytest.mark.slow
+def test_every_week_the_bundled_data_allows_passes_the_checker(bundled_data):
+    """Every possible week end in the bundled data: the checker (figures, direction words, rounding,
+    superlatives, artifacts, empty sections) finds nothing."""
     weeks = _buildable_weeks(bundled_data)
     assert len(weeks) > 150
-    fmt = Formatter()
+    failures = []
     for week in weeks:
-        story = build_story(bundled_data, week)
-        table = fact_table(story.facts)
-        for s in story.sentences():
-            assert not unsourced_numbers(s, table, fmt), (week, s.text)
-            assert not re.search(r"\b(None|nan)\b", s.text), (week, s.text)
+        report = check_story(build_story(bundled_data, week), load_settings(flags={"week_ending": week}))
+        failures += [f"{week} {failure}" for failure in report.failures]
+    assert failures == []

@@ -1,0 +1,124 @@
+"""History as context: the week's rank, streaks and regime, re-derived from the raw files with the csv module."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from conftest import RALLY, SELL_OFF, build_story
+from reports.history import STRESS_PERIODS, stress_period
+from reports.prose import Variation
+from reports.wording import TIERS, VOLATILITY_TIERS, tier_for, verb
+from test_facts import closes_to, global_rows, snapshots
+
+WEEKS = [SELL_OFF, RALLY]
+
+
+def _ranked(changes: dict[date, float], end: date):
+    """(change, rank, windows, since) of the seven-day change ending `end` against every earlier one
+    that ends on or before the day before the week starts."""
+    current = changes[end]
+    before = {day: value for day, value in changes.items() if day <= end - timedelta(days=7)}
+    falling = current < 0
+    beyond = [day for day, value in before.items() if (value <= current if falling else value >= current)]
+    worse = sum(1 for value in before.values() if (value < current if falling else value > current))
+    return current, 1 + worse, len(before) + 1, max(beyond, default=None)
+
+
+def _weekly(values: dict[date, float]) -> dict[date, float]:
+    return {day: (value / values[day - timedelta(days=7)] - 1) * 100
+            for day, value in values.items() if day - timedelta(days=7) in values}
+
+
+@pytest.fixture(scope="module")
+def stories(bundled_data):
+    return {week: build_story(bundled_data, week) for week in WEEKS}
+
+
+@pytest.mark.parametrize("end", WEEKS, ids=str)
+def test_bitcoin_week_ranked_against_every_seven_day_change_on_coin_metrics(stories, end):
+    closes = dict(closes_to("BTC", end))
+    change, rank, windows, since = _ranked(_weekly(closes), end)
+    found = next(r for r in stories[end].facts.ranks if r.asset == "bitcoin")
+    assert (found.change_pct, found.rank, found.windows, found.since) == (pytest.approx(change), rank, windows, since)
+    assert found.history_start == min(closes) == date(2024, 9, 13)
+
+
+def test_the_sell_off_was_bitcoins_worst_week_and_the_markets_largest_loss_in_the_data(stories):
+    facts = stories[SELL_OFF].facts
+    btc, market = (next(r for r in facts.ranks if r.asset == name) for name in ("bitcoin", "market"))
+    assert (btc.rank, btc.since, btc.direction) == (1, None, "fall")
+    assert (market.rank, market.since, market.direction) == (1, None, "fall")
+    text = " ".join(s.text for s in stories[SELL_OFF].sentences())
+    assert "it was its worst week in data going back to September 2024" in text
+    assert "largest one-week loss of total market value in data going back to September 2025" in text
+
+
+@pytest.mark.parametrize("end", WEEKS, ids=str)
+def test_market_value_week_ranked_against_the_global_series(stories, end):
+    totals = {day: float(row["total_market_cap_usd"]) for day, row in global_rows().items()
+              if day <= end and row["total_market_cap_usd"]}
+    change, rank, windows, since = _ranked(_weekly(totals), end)
+    found = next(r for r in stories[end].facts.ranks if r.asset == "market")
+    assert (found.change_pct, found.rank, found.windows, found.since) == (pytest.approx(change), rank, windows, since)
+
+
+@pytest.mark.parametrize("end", WEEKS, ids=str)
+@pytest.mark.parametrize("asset", ["bitcoin", "ethereum"])
+def test_streak_of_weekly_moves_from_the_snapshots(stories, end, asset):
+    prices = {day: row[asset]["price"] for day, row in snapshots().items() if asset in row}
+    weeks, day = 0, end
+    first = _weekly(prices)[end]
+    while day in _weekly(prices) and abs(_weekly(prices)[day]) >= 0.05 and (_weekly(prices)[day] > 0) == (first > 0):
+        weeks, day = weeks + 1, day - timedelta(days=7)
+    found = next(s for s in stories[end].facts.streaks if s.key == asset)
+    assert (found.weeks, found.direction) == (weeks, "up" if first > 0 else "down")
+
+
+def test_the_sell_off_was_the_third_straight_weekly_decline_for_both(stories):
+    # Snapshot prices: bitcoin fell in the weeks to Jan 23, Jan 30 and Feb 6, and rose in the week to Jan 16.
+    text = " ".join(s.text for s in stories[SELL_OFF].sentences())
+    assert "It was the third straight weekly decline for both bitcoin and ether." in text
+
+
+@pytest.mark.parametrize("end", WEEKS, ids=str)
+def test_dispersion_and_spread_of_the_weeks_changes(stories, end):
+    facts = stories[end].facts
+    changes = [move.change_pct for move in facts.assets]
+    assert facts.regime.dispersion_pp == pytest.approx(float(np.std(changes, ddof=1)))
+    assert facts.regime.spread_pp == pytest.approx(max(changes) - min(changes))
+    assert -1 <= facts.regime.correlation_week <= 1 and -1 <= facts.regime.correlation_past <= 1
+
+
+def test_sell_off_correlations_converged(stories):
+    regime = stories[SELL_OFF].facts.regime
+    assert regime.correlation_week - regime.correlation_past >= 0.1
+    assert any(s.text.startswith("Correlations converged") for s in stories[SELL_OFF].sentences())
+
+
+def test_fear_and_greed_low_names_the_stress_period_it_reaches_back_to(stories):
+    fg = stories[SELL_OFF].facts.fear_greed
+    assert fg.low_since == date(2022, 6, 21) and fg.low_since_period == "the Celsius and Three Arrows Capital failures"
+    text = " ".join(s.text for s in stories[SELL_OFF].sentences())
+    assert "its lowest reading since June 2022, during the Celsius and Three Arrows Capital failures" in text
+
+
+def test_stress_periods_are_ordered_and_looked_up_by_day():
+    assert all(p.start < p.end for p in STRESS_PERIODS)
+    assert stress_period(date(2022, 11, 9)) == "the FTX collapse"
+    assert stress_period(date(2020, 3, 12)) == "the COVID-19 crash"
+    assert stress_period(date(2024, 1, 1)) is None and stress_period(None) is None
+
+
+def test_verbs_are_sized_by_the_assets_own_volatility():
+    """The same 6% move is a big week for a coin whose weeks usually move 2.5%, an ordinary one at 8%."""
+    assert tier_for(6.0, scale_pct=2.5) is VOLATILITY_TIERS[3]  # 2.4 typical weeks
+    assert tier_for(6.0, scale_pct=8.0) is VOLATILITY_TIERS[1]
+    assert tier_for(6.0) is TIERS[2]  # no history: fixed thresholds
+    assert tier_for(0.6, scale_pct=0.1) is TIERS[0]  # small moves are "edged" whatever the scale
+    assert tier_for(-3.0, scale_pct=0.01) is VOLATILITY_TIERS[-1]  # a de-pegging stablecoin: floor keeps it sane
+    vary = Variation("week")
+    assert verb(-30.0, vary, scale_pct=5.0) in {past for past, _ in VOLATILITY_TIERS[-1].down}
+    assert verb(0.04, vary, scale_pct=5.0) == "held steady"
