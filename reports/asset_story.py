@@ -126,6 +126,14 @@ def _rose_fell(change_pct: float) -> str:
     return "rose" if change_pct > 0 else "fell"
 
 
+def _market_moved(desk: Desk) -> Fragment:
+    """ "fell 3.2%", or "was flat" for a change that rounds to 0.0%."""
+    change = desk.facts.relative.market_pct
+    if is_flat(change):
+        return Fragment("was flat", ("relative.market_pct",))
+    return Fragment(_rose_fell(change) + " ") + desk.f.pct("relative.market_pct", absolute=True)
+
+
 # --- the front ------------------------------------------------------------------------------------
 
 
@@ -191,15 +199,15 @@ def _against(desk: Desk) -> Sentence:
             return sentence("Bitcoin {moved} over the same days, so {name} kept pace with the largest cryptocurrency",
                             moved=desk.moved(BTC), name=desk.names.plain(a))
         return sentence(
-            "Over the same days bitcoin {moved} and {market} {direction} {market_pct}, so {name} did {word} than bitcoin by "
+            "Over the same days bitcoin {moved} and {market} {market_move}, so {name} did {word} than bitcoin by "
             "{gap} percentage points, {ratio}",
-            moved=desk.moved(BTC, varied=False), market=_market_name(desk), direction=_rose_fell(rel.market_pct),
-            market_pct=desk.f.pct("relative.market_pct", absolute=True), name=desk.names.plain(a),
+            moved=desk.moved(BTC, varied=False), market=_market_name(desk), market_move=_market_moved(desk),
+            name=desk.names.plain(a),
             word=_gap_words(rel.vs_btc_pp), gap=desk.f.points("relative.vs_btc_pp"), ratio=_since_bitcoin(desk),
         )
     return sentence(
-        "Over the same days {market} {direction} {market_pct}, so {name} did {word} than the market by {gap} percentage points",
-        market=_market_name(desk), direction=_rose_fell(rel.market_pct), market_pct=desk.f.pct("relative.market_pct", absolute=True),
+        "Over the same days {market} {market_move}, so {name} did {word} than the market by {gap} percentage points",
+        market=_market_name(desk), market_move=_market_moved(desk),
         name=desk.names.plain(a), word=_gap_words(rel.vs_market_pp), gap=desk.f.points("relative.vs_market_pp"),
     )
 
@@ -699,8 +707,7 @@ def _relative_figure(desk: Desk) -> Figure | None:
     if BTC in lines[1:]:
         ends.append(Fragment("bitcoin ") + desk.up_down(BTC))
     if "market" in lines:
-        ends.append(Fragment("total market value ") + up_down(desk.facts.market_cap.change_pct) + " "
-                    + desk.f.pct("market_cap.change_pct", absolute=True))
+        ends.append(Fragment("total market value ") + _market_move(desk))
     labels = [(a, desk.facts.subject.symbol)] + [(BTC, "BTC") if key == BTC else ("market", "Market") for key in lines[1:]]
     return Figure(
         chart="asset-relative",
@@ -713,6 +720,14 @@ def _relative_figure(desk: Desk) -> Figure | None:
                      ends=join(ends)),
         labels=tuple(labels),
     )
+
+
+def _market_move(desk: Desk) -> Fragment:
+    """ "down 3.2%", or "unchanged" for a change that rounds to 0.0%."""
+    change, key = desk.facts.market_cap.change_pct, "market_cap.change_pct"
+    if is_flat(change):
+        return Fragment("unchanged", (key,))
+    return Fragment(up_down(change) + " ") + desk.f.pct(key, absolute=True)
 
 
 def _peers_figure(desk: Desk) -> Figure | None:

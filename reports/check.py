@@ -26,7 +26,7 @@ from .wording import ORDINALS, PART_OF_MONTH, TIERS, VOLATILITY_TIERS
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ARTIFACT = re.compile(r"\b(None|nan|NaN|inf|null|undefined)\b|[\[\]{}]|\s[,.;:]|\.\.|\s{2,}|^\s|\s$")
-CHANGE_SUFFIXES = ("change_pct", "change_usd", "change_pp", "change", "median_pct", "average_pct", "btc_pct", "gap_pp")
+CHANGE_SUFFIXES = ("change_pct", "change_usd", "change_pp", "change", "median_pct", "average_pct", "btc_pct", "market_pct", "gap_pp")
 
 _TIER_WORDS = [tier for tiers in (TIERS, VOLATILITY_TIERS) for tier in tiers]
 DOWN_WORDS = {w for tier in _TIER_WORDS for pair in tier.down for w in pair} | {

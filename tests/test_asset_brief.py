@@ -4,20 +4,18 @@ figures checked against the raw files, the files written by the CLI, and byte-id
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import trace
-from trace import unsourced_numbers
 
 from conftest import DATA, EPOCH, RALLY, SELL_OFF, raw_rows, run_cli
 from reports.asset_facts import compute_asset_facts
 from reports.asset_pipeline import build_asset_brief, resolve_assets
 from reports.asset_story import write_asset_story
+from reports.check import check_story
 from reports.errors import NoDataError, UsageError
 from reports.facts import compute_facts, fact_table
 from reports.formatting import Formatter
@@ -109,11 +107,9 @@ def _weeks(data) -> list[date]:
     return sorted(day for day in days if day - timedelta(days=7) in days)
 
 
-def test_every_number_in_every_asset_brief_comes_from_a_cited_fact(bundled_data, monkeypatch):
-    """Bitcoin, ether and a smaller top-10 coin (TRON), every week the bundled data allows."""
-    # The checker renders each cited value in every house format; values repeat across sentences
-    # and assets, so remember the renderings (same function, same results, less time).
-    monkeypatch.setattr(trace, "renderings", functools.lru_cache(maxsize=None)(trace.renderings))
+def test_every_asset_brief_passes_the_checker(bundled_data):
+    """Bitcoin, ether and a smaller top-10 coin (TRON), every week the bundled data allows: every
+    number cited, direction words and superlatives supported (the same checker as `build.py check`)."""
     weeks = _weeks(bundled_data)
     assert len(weeks) > 150
     fmt = Formatter()
@@ -123,12 +119,12 @@ def test_every_number_in_every_asset_brief_comes_from_a_cited_fact(bundled_data,
         for asset in ("bitcoin", "ethereum", "tron"):
             facts = compute_asset_facts(bundled_data, Week(week), asset, settings, market=market)
             story = write_asset_story(facts, settings, PUBLISHED)
-            table = fact_table(facts)
             assert tuple(section.id for section in story.sections) == SECTIONS
             for section in story.sections:
                 assert section.blocks, (asset, week, section.id)
+            report = check_story(story, settings)
+            assert report.ok, (asset, week, [str(failure) for failure in report.failures])
             for s in story.sentences():
-                assert not unsourced_numbers(s, table, fmt), (asset, week, s.text)
                 assert not re.search(r"\b(None|nan)\b", s.text), (asset, week, s.text)
             faq = next(section for section in story.sections if section.id == "faq").blocks[0]
             assert 3 <= len(faq.items) <= 5, (asset, week)

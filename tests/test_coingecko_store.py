@@ -15,7 +15,7 @@ from coingecko_server import World, serve
 from conftest import ROOT, build_story
 from werkzeug import Response
 
-from trace import unsourced_numbers
+from reports.check import unsourced_numbers
 
 from reports.facts import fact_table
 from reports.formatting import Formatter
