@@ -57,6 +57,10 @@ class Job:
     week_end: date
     asset_id: str | None = None
 
+    def order(self) -> tuple[date, str]:
+        """Market brief first within a week, then assets by id (None does not sort against str)."""
+        return self.week_end, self.asset_id or ""
+
     @property
     def label(self) -> str:
         return self.week_end.isoformat() + (f" {self.asset_id}" if self.asset_id else "")
@@ -116,7 +120,8 @@ def backfill(settings: Settings, start: date, end: date, assets: str | None = No
                 bar.advance(job.label, "built")
     finally:
         bar.close()
-    return Summary(tuple(sorted(built)), plan.unchanged, tuple(sorted(skipped, key=lambda s: s.job)),
+    return Summary(tuple(sorted(built, key=Job.order)), plan.unchanged,
+                   tuple(sorted(skipped, key=lambda s: s.job.order())),
                    time.perf_counter() - started)
 
 

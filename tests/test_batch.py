@@ -128,3 +128,18 @@ def test_parsed_data_is_cached_and_a_changed_file_misses_the_cache(tmp_path):
     for path in (tmp_path / "cache" / "parsed").glob("*.pickle"):  # a damaged cache is rebuilt, not fatal
         path.write_bytes(b"not a pickle")
     assert load_data(chosen).prices.close.equals(changed.prices.close)
+
+
+def test_a_backfill_with_assets_builds_the_market_and_asset_briefs_then_skips_them(tmp_path):
+    """One week, the market brief plus bitcoin's and ether's: all written, and a rerun builds nothing."""
+    args = ("backfill", "--from", "2026-03-09", "--to", "2026-03-15", "--assets", "bitcoin,ethereum",
+            "--formats", "json", "--jobs", "1", "--out", str(tmp_path))
+    first = run_cli(*args)
+    assert first.exit_code == 0, first.output
+    assert "built 3," in first.output
+    for folder in (tmp_path / "2026-03-15", tmp_path / "assets" / "bitcoin" / "2026-03-15",
+                   tmp_path / "assets" / "ethereum" / "2026-03-15"):
+        assert (folder / "brief.json").is_file(), folder
+    second = run_cli(*args)
+    assert second.exit_code == 0, second.output
+    assert "built 0, unchanged (skipped) 3" in second.output
