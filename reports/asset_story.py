@@ -122,18 +122,6 @@ def _since_bitcoin(desk: Desk) -> Fragment:
     return Fragment(word) + desk.f.pct("relative.vs_btc_ratio_pct", absolute=True) + " in bitcoin terms"
 
 
-def _rose_fell(change_pct: float) -> str:
-    return "rose" if change_pct > 0 else "fell"
-
-
-def _market_moved(desk: Desk) -> Fragment:
-    """ "fell 3.2%", or "was flat" for a change that rounds to 0.0%."""
-    change = desk.facts.relative.market_pct
-    if is_flat(change):
-        return Fragment("was flat", ("relative.market_pct",))
-    return Fragment(_rose_fell(change) + " ") + desk.f.pct("relative.market_pct", absolute=True)
-
-
 # --- the front ------------------------------------------------------------------------------------
 
 
@@ -201,13 +189,13 @@ def _against(desk: Desk) -> Sentence:
         return sentence(
             "Over the same days bitcoin {moved} and {market} {market_move}, so {name} did {word} than bitcoin by "
             "{gap} percentage points, {ratio}",
-            moved=desk.moved(BTC, varied=False), market=_market_name(desk), market_move=_market_moved(desk),
+            moved=desk.moved(BTC, varied=False), market=_market_name(desk), market_move=desk.direction("relative.market_pct", rel.market_pct, "rose", "fell", "was flat"),
             name=desk.names.plain(a),
             word=_gap_words(rel.vs_btc_pp), gap=desk.f.points("relative.vs_btc_pp"), ratio=_since_bitcoin(desk),
         )
     return sentence(
         "Over the same days {market} {market_move}, so {name} did {word} than the market by {gap} percentage points",
-        market=_market_name(desk), market_move=_market_moved(desk),
+        market=_market_name(desk), market_move=desk.direction("relative.market_pct", rel.market_pct, "rose", "fell", "was flat"),
         name=desk.names.plain(a), word=_gap_words(rel.vs_market_pp), gap=desk.f.points("relative.vs_market_pp"),
     )
 
@@ -637,7 +625,7 @@ def _methodology(desk: Desk) -> Section:
                            "when it fell by at least as much, and neutral otherwise", name=name,
                            threshold=desk.f.pct("method.sentiment_threshold_pct")))
     return _section("methodology", "Methodology & Sources", _paragraph(*method), Paragraph((phrase("Data notes"),), kind="subhead"),
-                    _bullets(*_data_notes(desk)), Paragraph((phrase("Sources"),), kind="subhead"), _bullets(*_attributions(desk)))
+                    _bullets(*_data_notes(desk)), Paragraph((phrase("Sources"),), kind="subhead"), _bullets(*desk.attributions()))
 
 
 def _data_notes(desk: Desk) -> list[Sentence]:
@@ -667,13 +655,6 @@ def _data_notes(desk: Desk) -> list[Sentence]:
         notes.append(sentence("No gaps: {name} has a price on each day from {base} to {end}",
                               name=desk.names.plain(_subject(desk)), base=desk.f.day("week.base"), end=desk.f.day("week.end")))
     return notes
-
-
-def _attributions(desk: Desk) -> list[Sentence]:
-    seen: dict[str, str] = {}
-    for info in desk.facts.sources:
-        seen.setdefault(info.attribution, info.key)
-    return [sentence("{line}", line=desk.f.cite(f"sources.{key}.attribution", str)) for key in seen.values()]
 
 
 # --- figures: the words of each chart -------------------------------------------------------------
@@ -707,7 +688,7 @@ def _relative_figure(desk: Desk) -> Figure | None:
     if BTC in lines[1:]:
         ends.append(Fragment("bitcoin ") + desk.up_down(BTC))
     if "market" in lines:
-        ends.append(Fragment("total market value ") + _market_move(desk))
+        ends.append(Fragment("total market value ") + desk.direction("market_cap.change_pct", desk.facts.market_cap.change_pct))
     labels = [(a, desk.facts.subject.symbol)] + [(BTC, "BTC") if key == BTC else ("market", "Market") for key in lines[1:]]
     return Figure(
         chart="asset-relative",
@@ -720,14 +701,6 @@ def _relative_figure(desk: Desk) -> Figure | None:
                      ends=join(ends)),
         labels=tuple(labels),
     )
-
-
-def _market_move(desk: Desk) -> Fragment:
-    """ "down 3.2%", or "unchanged" for a change that rounds to 0.0%."""
-    change, key = desk.facts.market_cap.change_pct, "market_cap.change_pct"
-    if is_flat(change):
-        return Fragment("unchanged", (key,))
-    return Fragment(up_down(change) + " ") + desk.f.pct(key, absolute=True)
 
 
 def _peers_figure(desk: Desk) -> Figure | None:

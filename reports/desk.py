@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .facts import BTC, ETH, AssetMove, WeekFacts, fact_table
 from .formatting import Formatter
-from .prose import Facts, Fragment, Variation, join
+from .prose import Facts, Fragment, Sentence, Variation, join, sentence
 from .settings import Settings
 from .wording import Names, is_flat, relation_to_lead, simple_verb, verb
 
@@ -81,10 +81,21 @@ class Desk:
 
     def up_down(self, asset: str) -> Fragment:
         """ "up 12.7%", "down 0.1%", "unchanged": for clauses after a comma."""
-        change = self.move(asset).change_pct
+        return self.direction(f"assets.{asset}.change_pct", self.move(asset).change_pct)
+
+    def direction(self, key: str, change: float, up: str = "up", down: str = "down", flat: str = "unchanged") -> Fragment:
+        """Any cited percent change as "up 12.7%" / "down 0.1%", or `flat` when it rounds to 0.0%
+        (a direction word on a change that prints as zero would contradict the figure)."""
         if is_flat(change):
-            return Fragment("unchanged", (f"assets.{asset}.change_pct",))
-        return Fragment("up " if change > 0 else "down ") + self.change(asset)
+            return Fragment(flat, (key,))
+        return Fragment((up if change > 0 else down) + " ") + self.f.pct(key, absolute=True)
+
+    def attributions(self) -> list[Sentence]:
+        """One line per provider's attribution (two CoinGecko series share one line)."""
+        seen: dict[str, str] = {}
+        for info in self.facts.sources:
+            seen.setdefault(info.attribution, info.key)
+        return [sentence("{line}", line=self.f.cite(f"sources.{key}.attribution", str)) for key in seen.values()]
 
     def moved_to(self, asset: str, present: bool = False) -> Fragment:
         """ "fell 19.9% to $65,881" """

@@ -705,7 +705,7 @@ def methodology(desk: Desk) -> Section:
         Paragraph((phrase("Data notes"),), kind="subhead"),
         _bullets(*_data_notes(desk)),
         Paragraph((phrase("Sources"),), kind="subhead"),
-        _bullets(*_attributions(desk)),
+        _bullets(*desk.attributions()),
     ))
 
 
@@ -767,10 +767,3 @@ def _freshness_notes(desk: Desk) -> list[Sentence]:
             "earlier week", wanted=desk.f.date("quality.freshness.stale_for")))
     return notes
 
-
-def _attributions(desk: Desk) -> list[Sentence]:
-    """One line per provider's attribution (two CoinGecko series share one line)."""
-    seen: dict[str, str] = {}
-    for info in desk.facts.sources:
-        seen.setdefault(info.attribution, info.key)
-    return [sentence("{line}", line=desk.f.cite(f"sources.{key}.attribution", str)) for key in seen.values()]
