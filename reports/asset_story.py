@@ -17,8 +17,9 @@ from .formatting import Formatter
 from .headline import notable_level, since_phrase
 from .prose import Facts, Fragment, Sentence, Variation, join, phrase, sentence
 from .settings import Settings
-from .story import FAQ, Bullets, Cell, Column, Figure, Paragraph, Question, Section, Story, Table
-from .wording import Names, gain_loss, is_flat, possessive, relation_to_lead, up_down, week_shape
+from .story import FAQ, Bullets, Column, Figure, Paragraph, Question, Section, Story, Table
+from .sections import table_row
+from .wording import Names, gain_loss, is_flat, possessive, relation_to_lead, week_shape
 
 CATEGORY = "Markets"
 NEIGHBOURS = 2  # coins either side of the asset's rank in the data table
@@ -458,19 +459,7 @@ def _table(desk: Desk) -> Table:
     columns += [Column("Market cap", True)] if has_cap else []
     rows = []
     for move in moves:
-        k = f"assets.{move.id}"
-        tone = "" if is_flat(move.change_pct) else up_down(move.change_pct)
-        name = f"{move.name} ({move.symbol})"
-        row = [Cell(fmt.number(move.rank) if move.rank is not None else "", f"{k}.rank")] if has_rank else []
-        row += [
-            Cell(name, f"{k}.name"),
-            Cell(fmt.price(move.close), f"{k}.close"),
-            Cell(fmt.percent(move.change_pct, sign=True), f"{k}.change_pct", tone),
-            Cell(f"{fmt.price(move.low)} – {fmt.price(move.high)}", f"{k}.low"),
-        ]
-        if has_cap:
-            row.append(Cell(fmt.money(move.market_cap_usd) if move.market_cap_usd is not None else "—", f"{k}.market_cap_usd"))
-        rows.append(tuple(row))
+        rows.append(table_row(move, fmt, has_rank, has_cap))
     caption = sentence("Prices at {end}; week range is the lowest and highest daily price from {start} to {end}",
                        end=desk.f.day("week.end"), start=desk.f.day("week.start"))
     return Table(caption, tuple(columns), tuple(rows))

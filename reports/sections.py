@@ -455,18 +455,7 @@ def _table(desk: Desk) -> Table:
     columns += [Column("Market cap", True)] if has_cap else []
     rows = []
     for move in desk.facts.assets:
-        k = f"assets.{move.id}"
-        tone = "" if is_flat(move.change_pct) else up_down(move.change_pct)
-        row = [Cell(fmt.number(move.rank) if move.rank is not None else "", f"{k}.rank")] if has_rank else []
-        row += [
-            Cell(f"{move.name} ({move.symbol})", f"{k}.name"),
-            Cell(fmt.price(move.close), f"{k}.close"),
-            Cell(fmt.percent(move.change_pct, sign=True), f"{k}.change_pct", tone),
-            Cell(f"{fmt.price(move.low)} – {fmt.price(move.high)}", f"{k}.low"),
-        ]
-        if has_cap:
-            row.append(Cell(fmt.money(move.market_cap_usd) if move.market_cap_usd is not None else "—", f"{k}.market_cap_usd"))
-        rows.append(tuple(row))
+        rows.append(table_row(move, fmt, has_rank, has_cap))
     caption = sentence(
         "Prices at {end}; week range is the lowest and highest daily price from {start} to {end}",
         end=desk.f.day("week.end"), start=desk.f.day("week.start"),
@@ -767,3 +756,19 @@ def _freshness_notes(desk: Desk) -> list[Sentence]:
             "earlier week", wanted=desk.f.date("quality.freshness.stale_for")))
     return notes
 
+
+def table_row(move, fmt, has_rank: bool, has_cap: bool) -> tuple[Cell, ...]:
+    """One coin's row of the data table (rank, name, price, change, week range, market cap); the
+    market and asset briefs share it so their tables read alike."""
+    k = f"assets.{move.id}"
+    tone = "" if is_flat(move.change_pct) else up_down(move.change_pct)
+    row = [Cell(fmt.number(move.rank) if move.rank is not None else "", f"{k}.rank")] if has_rank else []
+    row += [
+        Cell(f"{move.name} ({move.symbol})", f"{k}.name"),
+        Cell(fmt.price(move.close), f"{k}.close"),
+        Cell(fmt.percent(move.change_pct, sign=True), f"{k}.change_pct", tone),
+        Cell(f"{fmt.price(move.low)} – {fmt.price(move.high)}", f"{k}.low"),
+    ]
+    if has_cap:
+        row.append(Cell(fmt.money(move.market_cap_usd) if move.market_cap_usd is not None else "—", f"{k}.market_cap_usd"))
+    return tuple(row)
