@@ -1,19 +1,21 @@
 """The asset brief's charts: its price through the week, against bitcoin and the market, its history.
 
 They are drawn by the market brief's chart stage (`charts.draw_charts`): the same fonts,
-style, sizes, deterministic PNG/SVG output and `Brief`/`Chart` types. This module only adds
-the drawers for the asset figures to its table; the drawdown and weekly-change bars are
-the market brief's own drawers, fed from the asset facts' fields of the same names.
+style, sizes, deterministic PNG output and `Brief`/`Chart` types. This module only registers
+the drawers for the asset figures; the drawdown and weekly-change bars are the market
+brief's own drawers, fed from the asset facts' fields of the same names.
 """
 
 from __future__ import annotations
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
-from . import charts
-from .charts import ACCENT, DRAWERS, MUTED, SERIES, Brief, _date_axis, _end_label, _spread, _week_band, _xy, draw_charts
+from .charts import (
+    ACCENT, MUTED, SERIES, Brief, date_axis, draw_charts, drawdown, end_label, register, rows_height, spread_labels, ticks,
+    week_band, weekly_change, xy,
+)
 from .formatting import Formatter
 from .story import Figure, Story
 
@@ -26,18 +28,18 @@ def draw_asset_charts(story: Story) -> Brief:
 def _week_ticks(ax: Axes, story: Story, fmt: Formatter, right_pad: float) -> None:
     week = story.facts.week
     ax.set_xlim(mdates.date2num(week.base) - 0.2, mdates.date2num(week.end) + right_pad)
-    _date_axis(ax, fmt, story.facts.method.week_days)
+    date_axis(ax, fmt, story.facts.method.week_days)
     ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
 
 
 def _asset_week(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The asset's daily price from the base day to the week's end, against the base day's price."""
     move = story.facts.subject
-    days, values = _xy(story.facts.series.week_prices)
+    days, values = xy(story.facts.series.week_prices)
     ax.axhline(move.base_close, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
     ax.plot(days, values, color=ACCENT, linewidth=2.2, marker="o", markersize=3.2, zorder=3)
-    _end_label(ax, days[-1], values[-1], fmt.price(move.close), ACCENT)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.price(y)))
+    end_label(ax, days[-1], values[-1], fmt.price(move.close), ACCENT)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.price(y)))
     ax.yaxis.set_major_locator(MaxNLocator(5))
     _week_ticks(ax, story, fmt, right_pad=1.4)
 
@@ -48,31 +50,31 @@ def _asset_relative(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> N
     ax.axhline(facts.method.index_base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
     ends = []
     for index, (key, points) in enumerate(facts.series.indexed):
-        days, values = _xy(points)
+        days, values = xy(points)
         color = SERIES[index % len(SERIES)]
         ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)
         change = facts.market_cap.change_pct if key == "market" else facts.asset(key).change_pct
         ends.append([values[-1], f"{figure.label(key)} {fmt.percent(change, sign=True)}", color, days[-1]])
-    _spread(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.07)
+    spread_labels(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.07)
     for y, text, color, day in ends:
-        _end_label(ax, day, y, text, color)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.number(y)))
+        end_label(ax, day, y, text, color)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.number(y)))
     _week_ticks(ax, story, fmt, right_pad=1.9)
 
 
 def _asset_history(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The asset's daily closes on its longest history, with the week shaded."""
-    _week_band(ax, story)
-    days, values = _xy(story.facts.series.history)
+    week_band(ax, story)
+    days, values = xy(story.facts.series.history)
     ax.plot(days, values, color=ACCENT, linewidth=1.6)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: fmt.price(y)))
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.price(y)))
     ax.yaxis.set_major_locator(MaxNLocator(5))
-    _date_axis(ax, fmt, story.facts.history_window.days)
+    date_axis(ax, fmt, story.facts.history_window.days)
 
 
 def _asset_peers(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The market brief's weekly-change bars, with the asset's own bar and name picked out."""
-    charts._weekly_change(ax, figure, story, fmt)
+    weekly_change(ax, figure, story, fmt)
     order = [move.id for move in sorted(story.facts.assets, key=lambda move: move.change_pct)]
     at = order.index(story.facts.asset_id)
     for index, bar in enumerate(ax.containers[0]):
@@ -82,10 +84,8 @@ def _asset_peers(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None
     label.set_fontweight("bold")
 
 
-DRAWERS.update({
-    "asset-peers": (_asset_peers, charts._rows),
-    "asset-week": (_asset_week, lambda story: 2.6),
-    "asset-relative": (_asset_relative, lambda story: 3.0),
-    "asset-history": (_asset_history, lambda story: 2.6),
-    "asset-drawdown": (charts._drawdown, lambda story: 2.3),
-})
+register("asset-peers", _asset_peers, rows_height)
+register("asset-week", _asset_week, lambda story: 2.6)
+register("asset-relative", _asset_relative, lambda story: 3.0)
+register("asset-history", _asset_history, lambda story: 2.6)
+register("asset-drawdown", drawdown, lambda story: 2.3)

@@ -1,19 +1,18 @@
-"""The charts stage: the story's figures drawn from the facts' series, as PNG and SVG.
+"""The charts stage: the story's figures drawn from the facts' series, as PNG.
 
-PNG goes into the PDF (WeasyPrint lays it out several times faster than SVG); SVG,
-with text kept as text in the brief's own font, goes into the HTML. Output is
-deterministic: fixed hash salt, no dates or software tags in the files. Every label
-comes from the story (titles, series names) or the shared formatter (tick labels).
+One picture per figure, used by every output: the PDF, the HTML, the site and the email.
+Every label comes from the story (titles, series names) or the shared formatter (tick
+labels). Output is deterministic: no dates or software tags in the files.
 
-Speed: each figure is laid out once (constrained layout is the dearest step) and the
-layout is then frozen for the SVG; the PNG is written as opaque RGB straight from the
-Agg buffer, so WeasyPrint need not split off an alpha channel and re-encode twice.
+Speed, which is most of a brief's cost: PNG only (an SVG copy was a second full drawing
+pass); no layout engine (constrained layout solves the margins twice over): instead the
+axes' decorations are measured once and the margins set to fit them (`_fit`); the PNG is
+opaque RGB straight from the Agg buffer, which the PDF embeds without re-encoding.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +24,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.dates as mdates  # noqa: E402
-import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
@@ -71,24 +69,22 @@ STYLE = {
     "xtick.major.pad": 5,
     "ytick.major.pad": 5,
     "legend.frameon": False,
-    "svg.fonttype": "none",
     "lines.solid_capstyle": "round",
 }
 
 
+# Space kept around the measured decorations, in inches.
+EDGE_IN = 0.06
+
+
 @dataclass(frozen=True)
 class Chart:
-    """One drawn chart: the same picture as PNG bytes (print) and SVG text (screen)."""
+    """One drawn chart: PNG bytes and their size in pixels (for <img width height>)."""
 
     id: str
     png: bytes
-    svg: str
-
-    @property
-    def svg_inline(self) -> str:
-        """The SVG element alone, sized by its container, for embedding in HTML."""
-        body = self.svg[self.svg.index("<svg") :]
-        return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', body, count=1)
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -116,54 +112,81 @@ def draw_charts(story: Story) -> Brief:
 
 
 def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:
+    mpl, _ = lay_out(figure, story, fmt)
+    with matplotlib.rc_context(STYLE):  # some style is read only when drawing
+        mpl.canvas.draw()
+    return Chart(figure.chart, _png(mpl.canvas), *mpl.canvas.get_width_height())
+
+
+def lay_out(figure: Figure, story: Story, fmt: Formatter | None = None) -> tuple[MplFigure, object]:
+    """The figure's matplotlib drawing with its margins fitted, not yet rasterised, and its renderer."""
+    _register_fonts()
     draw, height = DRAWERS[figure.chart]
-    with matplotlib.rc_context({**STYLE, "svg.hashsalt": f"crypto-brief-{figure.chart}"}):
-        mpl = MplFigure(figsize=(WIDTH_IN, height(story)), dpi=DPI, layout="constrained")
-        draw(mpl.add_subplot(), figure, story, fmt)
+    with matplotlib.rc_context(STYLE):
+        mpl = MplFigure(figsize=(WIDTH_IN, height(story)), dpi=DPI)
         canvas = FigureCanvasAgg(mpl)
-        canvas.draw()  # runs the constrained layout, once
-        mpl.set_layout_engine("none")  # keep those positions for the SVG instead of solving again
-        svg = io.StringIO()
-        mpl.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return Chart(figure.chart, _png(canvas), svg.getvalue())
+        draw(mpl.add_subplot(), figure, story, fmt or Formatter(story.locale))
+        renderer = canvas.get_renderer()
+        _fit(mpl, renderer)
+    return mpl, renderer
+
+
+def _fit(mpl: MplFigure, renderer) -> None:
+    """Size the axes so that their tick labels, end labels and legends just fit inside the figure.
+
+    One measuring pass over the decorations (whose size does not depend on the axes' size),
+    then every axes (a twin shares the box) is moved to the box that leaves room for them.
+    """
+    from matplotlib.transforms import Bbox
+
+    box = mpl.axes[0].get_position().transformed(mpl.transFigure)
+    used = Bbox.union([ax.get_tightbbox(renderer, for_layout_only=True) for ax in mpl.axes])
+    edge = EDGE_IN * mpl.dpi
+    width, height = mpl.bbox.width, mpl.bbox.height
+    left = (box.x0 - used.x0) + edge
+    right = width - (used.x1 - box.x1) - edge
+    bottom = (box.y0 - used.y0) + edge
+    top = height - (used.y1 - box.y1) - edge
+    for ax in mpl.axes:
+        ax.set_position([left / width, bottom / height, (right - left) / width, (top - bottom) / height])
 
 
 def _png(canvas: FigureCanvasAgg) -> bytes:
     """The drawn canvas as an opaque RGB PNG (the figure background is white), without metadata."""
     from PIL import Image
 
-    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    width, height = canvas.get_width_height()
+    rgb = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     out = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb)).save(out, format="png", compress_level=PNG_COMPRESSION,
-                                                     dpi=(DPI, DPI))
+    rgb.save(out, format="png", compress_level=PNG_COMPRESSION, dpi=(DPI, DPI))
     return out.getvalue()
 
 
-# --- shared pieces -----------------------------------------------------------------------------------
+# --- pieces the asset charts share (asset_charts.py) -----------------------------------------------------------------------------------
 
 
-def _xy(points) -> tuple[list[date], list[float]]:
+def xy(points) -> tuple[list[date], list[float]]:
     return [day for day, _ in points], [float("nan") if value is None else value for _, value in points]
 
 
-def _ticks(label: Callable[[float], str]) -> FuncFormatter:
+def ticks(label: Callable[[float], str]) -> FuncFormatter:
     """A tick formatter that formats each value once: layout and drawing ask for the same ticks many times."""
     once = cache(label)
     return FuncFormatter(lambda value, _position: once(value))
 
 
-def _date_axis(ax: Axes, fmt: Formatter, days: int) -> None:
+def date_axis(ax: Axes, fmt: Formatter, days: int) -> None:
     locator = mdates.DayLocator() if days <= 10 else mdates.AutoDateLocator(minticks=4, maxticks=7)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(_ticks(lambda x: fmt.day(mdates.num2date(x).date())))
+    ax.xaxis.set_major_formatter(ticks(lambda x: fmt.day(mdates.num2date(x).date())))
 
 
-def _week_band(ax: Axes, story: Story) -> None:
+def week_band(ax: Axes, story: Story) -> None:
     week = story.facts.week
     ax.axvspan(week.start, week.end, color=WEEK_BAND, zorder=0, linewidth=0)
 
 
-def _end_label(ax: Axes, x, y, text: str, color: str) -> None:
+def end_label(ax: Axes, x, y, text: str, color: str) -> None:
     ax.annotate(text, (x, y), xytext=(6, 0), textcoords="offset points", va="center", color=color,
                 fontsize=8, fontweight="semibold")
 
@@ -176,22 +199,22 @@ def _price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     ax.axhline(base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
     ends = []
     for index, (asset, points) in enumerate(story.facts.series.price_paths):
-        days, values = _xy(points)
+        days, values = xy(points)
         color = SERIES[index % len(SERIES)]
         ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)
         move = story.facts.asset(asset)
         ends.append([values[-1], f"{figure.label(asset)} {fmt.percent(move.change_pct, sign=True)}", color, days[-1]])
-    _spread(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.055)
+    spread_labels(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.055)
     for y, text, color, day in ends:
-        _end_label(ax, day, y, text, color)
-    ax.yaxis.set_major_formatter(_ticks(lambda y: fmt.number(y)))
+        end_label(ax, day, y, text, color)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.number(y)))
     week = story.facts.week
     ax.set_xlim(mdates.date2num(week.base) - 0.2, mdates.date2num(week.end) + 1.6)
-    _date_axis(ax, fmt, story.facts.method.week_days)
+    date_axis(ax, fmt, story.facts.method.week_days)
     ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
 
 
-def _spread(labels: list[list], gap: float) -> None:
+def spread_labels(labels: list[list], gap: float) -> None:
     """Nudge end labels apart vertically so that lines ending close together stay readable."""
     labels.sort(key=lambda item: item[0])
     for lower, upper in zip(labels, labels[1:]):
@@ -199,7 +222,7 @@ def _spread(labels: list[list], gap: float) -> None:
             upper[0] = lower[0] + gap
 
 
-def _weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     moves = sorted(story.facts.assets, key=lambda move: move.change_pct)
     names = [figure.label(move.id) for move in moves]
     values = [move.change_pct for move in moves]
@@ -215,17 +238,17 @@ def _weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> No
         ax.annotate(fmt.percent(value, sign=True), (x, bar.get_y() + bar.get_height() / 2),
                     xytext=(4 if value >= 0 else -4, 0), textcoords="offset points",
                     ha="left" if value >= 0 else "right", va="center", fontsize=7.5, color=INK)
-    ax.xaxis.set_major_formatter(_ticks(lambda x: fmt.percent(x, digits=0)))
+    ax.xaxis.set_major_formatter(ticks(lambda x: fmt.percent(x, digits=0)))
     ax.xaxis.set_major_locator(MaxNLocator(7, steps=[1, 2, 5, 10], integer=True))  # labels show whole percents
     ax.tick_params(axis="y", labelsize=7.5, labelcolor=INK)
 
 
 def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     series = story.facts.series
-    _week_band(ax, story)
-    days, values = _xy(series.market_cap)
+    week_band(ax, story)
+    days, values = xy(series.market_cap)
     ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))
-    ax.yaxis.set_major_formatter(_ticks(lambda y: fmt.money_short(y)))
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y)))
     ax.yaxis.set_major_locator(MaxNLocator(5))
     handles = ax.get_lines()[:]
     if any(value is not None for _, value in series.btc_dominance):
@@ -233,24 +256,24 @@ def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
         right.spines["right"].set_visible(True)
         right.spines["right"].set_color(GRID)
         right.grid(False)
-        days, values = _xy(series.btc_dominance)
+        days, values = xy(series.btc_dominance)
         line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))
-        right.yaxis.set_major_formatter(_ticks(lambda y: fmt.percent(y, digits=1)))
+        right.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=1)))
         right.yaxis.set_major_locator(MaxNLocator(5))
         handles.append(line)
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, borderaxespad=0.2)
-    _date_axis(ax, fmt, story.facts.method.context_days)
+    date_axis(ax, fmt, story.facts.method.context_days)
 
 
-def _drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    _week_band(ax, story)
-    days, values = _xy(story.facts.series.drawdown)
+def drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    week_band(ax, story)
+    days, values = xy(story.facts.series.drawdown)
     ax.fill_between(days, values, 0, color=DOWN, alpha=0.16, linewidth=0)
     ax.plot(days, values, color=DOWN, linewidth=1.6)
     ax.axhline(0, color=MUTED, linewidth=0.8)
-    ax.yaxis.set_major_formatter(_ticks(lambda y: fmt.percent(y, digits=0)))
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=0)))
     ax.set_ylim(top=0)
-    _date_axis(ax, fmt, story.facts.method.context_days)
+    date_axis(ax, fmt, story.facts.method.context_days)
 
 
 FEAR_GREED_ZONE_KEYS = ("extreme_fear", "fear", "neutral", "greed", "extreme_greed")
@@ -262,7 +285,7 @@ def _fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
         ax.axhspan(low, high, color=color, zorder=0, linewidth=0)
     week = story.facts.week
     ax.axvspan(week.start, week.end, facecolor="none", edgecolor=MUTED, hatch="", linewidth=0.8, linestyle=(0, (2, 2)))
-    days, values = _xy(story.facts.series.fear_greed)
+    days, values = xy(story.facts.series.fear_greed)
     ax.plot(days, values, color=INK, linewidth=1.6)
     for (low, high, _), key in zip(FEAR_GREED_ZONES, FEAR_GREED_ZONE_KEYS):
         ax.text(1.005, (low + high) / 200, figure.label(key), transform=ax.transAxes, va="center", ha="left",
@@ -270,19 +293,25 @@ def _fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     ax.set_ylim(0, 100)
     ax.grid(False)
     ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_formatter(_ticks(lambda y: fmt.index(y)))
-    _date_axis(ax, fmt, story.facts.method.context_days)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.index(y)))
+    date_axis(ax, fmt, story.facts.method.context_days)
 
 
-def _rows(story: Story) -> float:
+def rows_height(story: Story) -> float:
     return 0.9 + 0.19 * len(story.facts.assets)
 
 
 Drawer = Callable[[Axes, Figure, Story, Formatter], None]
-DRAWERS: dict[str, tuple[Drawer, Callable[[Story], float]]] = {
+Height = Callable[[Story], float]
+DRAWERS: dict[str, tuple[Drawer, Height]] = {
     "price-path": (_price_path, lambda story: 3.2),
-    "weekly-change": (_weekly_change, _rows),
+    "weekly-change": (weekly_change, rows_height),
     "market-cap": (_market_cap, lambda story: 2.8),
-    "drawdown": (_drawdown, lambda story: 2.5),
+    "drawdown": (drawdown, lambda story: 2.5),
     "fear-greed": (_fear_greed, lambda story: 2.5),
 }
+
+
+def register(chart_id: str, drawer: Drawer, height: Height) -> None:
+    """Add a figure kind (the asset brief's charts): its drawer and its height in inches."""
+    DRAWERS[chart_id] = (drawer, height)

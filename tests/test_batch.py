@@ -69,7 +69,7 @@ def test_parallel_processes_give_the_same_bytes_as_a_serial_build(tmp_path):
     run(tmp_path / "serial", jobs=1)
     run(tmp_path / "parallel", jobs=2)
     serial, parallel = files_of(tmp_path / "serial"), files_of(tmp_path / "parallel")
-    assert len(serial) > 20 and serial == parallel
+    assert len(serial) >= 18 and serial == parallel
 
 
 def test_weeks_the_data_cannot_support_are_skipped_with_the_reason(tmp_path):
@@ -103,7 +103,7 @@ def test_a_dask_cluster_builds_the_same_bytes_as_a_serial_build(tmp_path):
         assert any(name.startswith("brief") for name in cluster.scheduler.task_prefixes)
     assert summary.built == (Job(date(2026, 3, 15)), Job(date(2026, 3, 22)))
     serial, on_dask = files_of(tmp_path / "serial"), files_of(tmp_path / "dask")
-    assert len(serial) > 20 and serial == on_dask
+    assert len(serial) >= 18 and serial == on_dask
 
 
 def test_parsed_data_is_cached_and_a_changed_file_misses_the_cache(tmp_path):

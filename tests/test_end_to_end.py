@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from PIL import Image
 from pypdf import PdfReader
 
 from conftest import EPOCH, ROOT, SELL_OFF, run_cli
@@ -46,7 +47,7 @@ def pages(pdf) -> list[str]:
 
 def test_every_output_and_chart_file_is_written(week):
     assert {p.name for p in week.iterdir()} == {"brief.html", "brief.pdf", "brief.md", "brief.json", "charts"}
-    assert {p.name for p in (week / "charts").iterdir()} == {f"{c}.{ext}" for c in CHARTS for ext in ("png", "svg")}
+    assert {p.name for p in (week / "charts").iterdir()} == {f"{c}.png" for c in CHARTS}
     assert not [p for p in week.parent.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
 
@@ -73,6 +74,22 @@ def test_pdf_embeds_the_brief_fonts(pdf):
     assert all(fonts.values()), fonts
 
 
+def test_pdf_carries_each_chart_png_without_recompressing_it(week, pdf):
+    """The PDF's image streams are the chart files' own compressed rows (the PNG's IDAT data), at full size."""
+    from reports.render.pdf import idat
+
+    expected = {idat((week / "charts" / f"{chart}.png").read_bytes()): chart for chart in CHARTS}
+    found = {}
+    for page in pdf.pages:
+        for xobject in page["/Resources"].get("/XObject", {}).values():
+            image = xobject.get_object()
+            if image["/Subtype"] == "/Image":
+                found[expected.get(image._data, "a re-encoded image")] = (image["/Width"], image["/Height"])
+    assert sorted(found) == sorted(CHARTS)
+    for chart, size in found.items():
+        assert size == Image.open(week / "charts" / f"{chart}.png").size, chart
+
+
 def test_no_table_row_or_chart_is_split_across_pages(week, pages):
     data = json.loads((week / "brief.json").read_text())
     table = next(b for s in data["sections"] for b in s["blocks"] if b["type"] == "table")
@@ -84,12 +101,15 @@ def test_no_table_row_or_chart_is_split_across_pages(week, pages):
         assert any(title in page and caption in page for page in pages), title
 
 
-def test_html_is_one_self_contained_file(week):
+def test_html_carries_its_fonts_and_styles_and_shows_the_chart_files_beside_it(week):
     html = (week / "brief.html").read_text()
     assert "<link" not in html and "<script" not in html and "@import" not in html
-    assert not re.search(r'(src|href)="(?!data:|#)', html)
-    assert html.count("<svg") == len(CHARTS) + 1  # the charts and the logo
-    assert html.count('role="img" aria-label="') == len(CHARTS)
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]+)" width="(\d+)" height="(\d+)">', html)
+    assert sorted(src for src, *_ in images) == sorted(f"charts/{c}.png" for c in CHARTS)
+    for src, alt, width, height in images:
+        assert (int(width), int(height)) == Image.open(week / src).size, src
+        assert len(alt) > 40
+    assert not re.search(r'(src|href)="(?!data:|#|charts/)', html)
     assert html.count("@font-face") == 7 and "data:font/woff2;base64," in html
     for heading in HEADINGS:
         assert f">{heading.replace('&', '&amp;')}</h2>" in html

@@ -131,7 +131,8 @@ def test_home_shows_the_latest_brief_with_takeaways_charts_and_downloads(built):
         assert item["text"] in text
     for chart in latest["charts"]:
         assert f'id="chart-{chart["chart"]}"' in html
-        assert 'role="img" aria-label="' in html
+        assert f'<img src="./briefs/{PDF_WEEK}/{chart["png"]}" alt="' in html  # the PNG published beside the page
+        assert f'alt="{chart["alt"]["text"]}"' in text
     for attribution in latest["attributions"]:  # the data licences travel with the charts
         assert attribution in text
     for download in ("brief.pdf", "brief.md", "brief.json"):

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from site_weeks import PDF_WEEK, WEEKS, copy_weeks, week_pool  # noqa: F401 - fixture
+from reports.charts import DPI, STYLE
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -89,14 +90,15 @@ def test_pages_load_cleanly_and_fit_the_screen(browser, served, name, width):
                 assert box and box["width"] > 0 and box["height"] > 0
                 assert items.nth(index).locator(".sentiment").is_visible()
         else:
-            charts = page.locator("figure svg[role=img]")
+            charts = page.locator("figure .chart img")
             assert charts.count() == 5
             for index in range(charts.count()):
                 chart = charts.nth(index)
                 chart.scroll_into_view_if_needed()
                 box = chart.bounding_box()
                 assert box and box["width"] > 200 and box["height"] > 80, f"chart {index} is not visible: {box}"
-                assert chart.get_attribute("aria-label")
+                assert chart.evaluate("img => img.complete && img.naturalWidth") > 0, "the chart's PNG did not load"
+                assert chart.get_attribute("alt")
     finally:
         page.close()
 
@@ -106,9 +108,12 @@ def test_charts_keep_readable_text_on_a_phone(browser, served):
     stay near their designed size instead of shrinking with the screen."""
     page, problems = visit(browser, served + PAGES["brief"], "phone")
     try:
-        sizes = page.evaluate("""Array.from(document.querySelectorAll('figure svg[role=img]')).map(svg => {
-            const text = svg.querySelector('text'); return text.getBoundingClientRect().height; })""")
-        assert min(sizes) >= 8, sizes
+        # The charts' labels are drawn at font.size points in a DPI picture; on screen an em of them
+        # measures that many pixels times the picture's shown width over its natural width.
+        label_px = STYLE["font.size"] * DPI / 72
+        scales = page.evaluate("""Array.from(document.querySelectorAll('figure .chart img')).map(
+            img => img.getBoundingClientRect().width / img.naturalWidth)""")
+        assert len(scales) == 5 and min(scales) * label_px >= 8, scales
         scrollable = page.evaluate("""Array.from(document.querySelectorAll('.chart')).every(
             box => box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === 'auto')""")
         assert scrollable

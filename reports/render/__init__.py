@@ -39,7 +39,6 @@ def render_files(brief: Brief, settings: Settings, formats: Iterable[str]) -> di
     files: dict[str, bytes] = {}
     for chart in brief.charts:
         files[chart_path(chart.id, "png")] = chart.png
-        files[chart_path(chart.id, "svg")] = chart.svg.encode("utf-8")
     for fmt in formats:
         files[FILENAMES[fmt]] = _renderer(fmt)(brief, settings)
     return files

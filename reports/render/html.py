@@ -1,13 +1,14 @@
-"""HTML: one self-contained file (fonts, styles and SVG charts inside) that opens from disk."""
+"""HTML: one page with its fonts and styles inside; the charts are the PNGs in its charts/ folder."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from ..settings import Settings
+from . import chart_path
 from .templating import font_faces, html_environment, logo, stylesheet
 
 if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
@@ -15,25 +16,31 @@ if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are dr
 
 
 def render(brief: Brief, settings: Settings) -> bytes:
-    charts = {chart.id: Markup(_accessible(chart.svg_inline, brief, chart.id)) for chart in brief.charts}
-    return page(brief, settings, charts, embed_fonts=True).encode("utf-8")
+    return page(brief, settings, chart_images(brief, chart_path), font_faces(True), stylesheet()).encode("utf-8")
 
 
-def page(brief: Brief, settings: Settings, charts: Mapping[str, Markup], embed_fonts: bool) -> str:
-    """The brief as an HTML page; the PDF renderer calls this with PNG charts and linked fonts."""
+def page(brief: Brief, settings: Settings, charts: Mapping[str, Markup], font_faces: str, css: str) -> str:
+    """The brief as an HTML page. The PDF renderer passes no fonts or styles: it supplies them parsed."""
     story = brief.story
     return html_environment().get_template("brief.html.j2").render(
         story=story,
         charts=charts,
-        css=Markup(stylesheet()),
-        font_faces=Markup(font_faces(embed_fonts)),
+        css=Markup(css),
+        font_faces=Markup(font_faces),
         logo=logo(),
         published=story.published.isoformat().replace("+00:00", "Z"),
     )
 
 
-def _accessible(svg: str, brief: Brief, chart_id: str) -> str:
-    """Give the inline SVG an image role and the figure's alt text, escaped."""
-    figure = next(figure for figure in brief.story.figures if figure.chart == chart_id)
-    label = Markup.escape(figure.alt.text)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+def chart_images(brief: Brief, source: Callable[[str, str], str]) -> dict[str, Markup]:
+    """An <img> per figure, with the figure's alt text and the picture's size (no layout shift).
+
+    `source(chart_id, "png")` says where the picture is: a file beside the page, or a URL the
+    PDF renderer serves from memory.
+    """
+    images = {}
+    for figure in brief.story.figures:
+        chart = brief.chart(figure.chart)
+        images[figure.chart] = Markup('<img src="{}" alt="{}" width="{}" height="{}">').format(
+            source(chart.id, "png"), figure.alt.text, chart.width, chart.height)
+    return images

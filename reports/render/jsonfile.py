@@ -111,7 +111,6 @@ def _figure(figure: Figure) -> dict[str, Any]:
         "caption": _sentence(figure.caption),
         "alt": _sentence(figure.alt),
         "png": chart_path(figure.chart, "png"),
-        "svg": chart_path(figure.chart, "svg"),
     }
 
 

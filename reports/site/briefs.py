@@ -73,7 +73,6 @@ class ChartRef(Model):
     caption: Text
     alt: Text
     png: str
-    svg: str
 
 
 class Week(Model):
@@ -132,10 +131,7 @@ class PublishedBrief:
 
     def chart_files(self) -> list[Path]:
         folder = self.folder / "charts"
-        return sorted(path for path in folder.iterdir() if path.suffix in (".svg", ".png")) if folder.is_dir() else []
-
-    def chart_svg(self, chart_id: str) -> str:
-        return (self.folder / "charts" / f"{chart_id}.svg").read_text(encoding="utf-8")
+        return sorted(path for path in folder.iterdir() if path.suffix == ".png") if folder.is_dir() else []
 
 
 def find_briefs(out_dir: Path) -> list[PublishedBrief]:

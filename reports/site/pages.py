@@ -8,7 +8,6 @@ change renders to the same bytes and the publisher leaves its file alone.
 
 from __future__ import annotations
 
-import re
 import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..charts import Chart
 from ..formatting import Formatter
 from ..render.templating import TEMPLATES
 from ..settings import Settings
@@ -28,7 +26,6 @@ from .briefs import Block, PublishedBrief
 SITE_TEMPLATES = TEMPLATES / "site"
 ARCHIVE_PAGE_SIZE = 10
 RECENT_ON_HOME = 6
-SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 
 @dataclass(frozen=True)
@@ -168,12 +165,12 @@ class BriefView:
     def figures(self) -> list[Block]:
         return [block for section in self.doc.sections for block in section.blocks if block.type == "figure"]
 
-    def chart(self, block: Block) -> Markup:
-        """The chart's SVG inline (text in the site's fonts), labelled with the figure's alt text."""
-        svg = Chart(block.chart, b"", self.brief.chart_svg(block.chart)).svg_inline
-        svg = SVG_ID.sub(lambda m: f"{m.group(1)}{block.chart}-{m.group(2)}", svg)
-        label = Markup.escape(block.alt.text if block.alt else "")
-        return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+    def chart(self, block: Block, root: str) -> Markup:
+        """The chart's PNG (published beside the week's page), with the figure's alt text and its size."""
+        chart = next(chart for chart in self.doc.charts if chart.chart == block.chart)
+        width, height = png_size(self.brief.folder / chart.png)
+        return Markup('<img src="{}" alt="{}" width="{}" height="{}">').format(
+            f"{root}{self.page}{chart.png}", block.alt.text if block.alt else "", width, height)
 
     def table(self, block: Block) -> dict:
         """The table with each column marked numeric (its cells state numbers or nothing) and each change
