@@ -277,11 +277,15 @@ def _on_processes(data, settings, todo, now) -> Iterator[tuple[Job, dict | Skipp
 
 
 def _warm_up(settings: Settings) -> None:
-    """Import the drawing and layout stages before forking, so that workers share them instead of each importing."""
+    """Import the drawing and layout stages, and load their fonts, before forking: the workers
+    then share all of it instead of each doing it again."""
     from . import charts, render  # noqa: F401
 
+    charts.register_fonts()
     if "pdf" in settings.formats:
-        import weasyprint  # noqa: F401
+        from .render.pdf import warm_up
+
+        warm_up()
 
 
 def _on_dask(data, settings, todo, now) -> Iterator[tuple[Job, dict | Skipped]]:

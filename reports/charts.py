@@ -29,6 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from .formatting import Formatter  # noqa: E402
 from .story import Figure, Story  # noqa: E402
@@ -99,14 +100,14 @@ class Brief:
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     for path in sorted((ASSETS / "fonts").glob("*.ttf")):
         font_manager.fontManager.addfont(str(path))
 
 
 def draw_charts(story: Story) -> Brief:
     """Draw every figure the story places, with tick labels in the story's locale."""
-    _register_fonts()
+    register_fonts()
     fmt = Formatter(story.locale)
     return Brief(story, tuple(_draw(figure, story, fmt) for figure in story.figures))
 
@@ -120,7 +121,7 @@ def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:
 
 def lay_out(figure: Figure, story: Story, fmt: Formatter | None = None) -> tuple[MplFigure, object]:
     """The figure's matplotlib drawing with its margins fitted, not yet rasterised, and its renderer."""
-    _register_fonts()
+    register_fonts()
     draw, height = DRAWERS[figure.chart]
     with matplotlib.rc_context(STYLE):
         mpl = MplFigure(figsize=(WIDTH_IN, height(story)), dpi=DPI)
@@ -134,13 +135,19 @@ def lay_out(figure: Figure, story: Story, fmt: Formatter | None = None) -> tuple
 def _fit(mpl: MplFigure, renderer) -> None:
     """Size the axes so that their tick labels, end labels and legends just fit inside the figure.
 
-    One measuring pass over the decorations (whose size does not depend on the axes' size),
-    then every axes (a twin shares the box) is moved to the box that leaves room for them.
+    The decorations are measured once where they stand (their size does not depend on the
+    axes' size), then every axes (a twin shares the box) moves to the box that leaves room
+    for them. Tick labels are measured from the strings their formatter gives, which costs a
+    fraction of asking matplotlib for each axis' tight box (it builds and lays out every tick).
     """
-    from matplotlib.transforms import Bbox
-
     box = mpl.axes[0].get_position().transformed(mpl.transFigure)
-    used = Bbox.union([ax.get_tightbbox(renderer, for_layout_only=True) for ax in mpl.axes])
+    extents = [box]
+    for ax in mpl.axes:
+        extents += _tick_label_boxes(ax, ax.xaxis, renderer) + _tick_label_boxes(ax, ax.yaxis, renderer)
+        extents += [text.get_window_extent(renderer) for text in ax.texts if text.get_visible()]
+        if legend := ax.get_legend():
+            extents.append(legend.get_window_extent(renderer))
+    used = Bbox.union(extents)
     edge = EDGE_IN * mpl.dpi
     width, height = mpl.bbox.width, mpl.bbox.height
     left = (box.x0 - used.x0) + edge
@@ -149,6 +156,35 @@ def _fit(mpl: MplFigure, renderer) -> None:
     top = height - (used.y1 - box.y1) - edge
     for ax in mpl.axes:
         ax.set_position([left / width, bottom / height, (right - left) / width, (top - bottom) / height])
+
+
+def _tick_label_boxes(ax: Axes, axis, renderer) -> list[Bbox]:
+    """Where the axis' shown tick labels will be drawn: one box from the first to the last label,
+    as wide (or tall) as the largest, on the side of the axes where the labels are on."""
+    low, high = sorted(axis.get_view_interval())
+    locs = [loc for loc in axis.get_majorticklocs() if low <= loc <= high]
+    tick = axis.get_major_ticks(1)[0] if locs else None
+    if tick is None or not (tick.label1.get_visible() or tick.label2.get_visible()):
+        return []
+    labels = axis.get_major_formatter().format_ticks(locs)
+    font = tick.label1.get_fontproperties()
+    sizes = [renderer.get_text_width_height_descent(label, font, ismath=False)[:2] for label in labels if label]
+    if not sizes:
+        return []
+    wide, tall = max(w for w, _ in sizes), max(h for _, h in sizes)
+    pad = (tick.get_pad() + tick.get_tick_padding()) * renderer.points_to_pixels(1)
+    frame = ax.get_window_extent(renderer)
+    if axis is ax.xaxis:
+        xs = ax.transData.transform([(loc, 0) for loc in (locs[0], locs[-1])])[:, 0]
+        return [Bbox([[xs[0] - wide / 2, frame.y0 - pad - tall], [xs[1] + wide / 2, frame.y0]])]
+    ys = ax.transData.transform([(0, loc) for loc in (locs[0], locs[-1])])[:, 1]
+    y0, y1 = min(ys) - tall / 2, max(ys) + tall / 2
+    boxes = []
+    if tick.label1.get_visible():
+        boxes.append(Bbox([[frame.x0 - pad - wide, y0], [frame.x0, y1]]))
+    if tick.label2.get_visible():
+        boxes.append(Bbox([[frame.x1, y0], [frame.x1 + pad + wide, y1]]))
+    return boxes
 
 
 def _png(canvas: FigureCanvasAgg) -> bytes:

@@ -1,7 +1,8 @@
 """PDF: the HTML page laid out by WeasyPrint for A4 print, with the PNG charts and embedded fonts.
 
 A process that renders many PDFs (a backfill, a warm process) pays once for what does not
-change between briefs: the fonts (`FontConfiguration`) and the parsed stylesheet. The charts
+change between briefs: the fonts (`FontConfiguration`) and the parsed stylesheet. A single
+cold build loads WeasyPrint in a second process meanwhile (`start_print_worker`). The charts
 reach WeasyPrint from memory through a URL fetcher, not as base64 inside the HTML, which its
 HTML parser would otherwise read character by character.
 """
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..settings import Settings
 from .html import chart_images, page
-from .templating import ASSETS, font_faces, stylesheet
+from .templating import ASSETS, FONTS, font_faces, stylesheet
 
 if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
     from weasyprint import CSS
@@ -27,18 +28,97 @@ CHART_SCHEME = "chart:"
 
 
 def render(brief: Brief, settings: Settings) -> bytes:
+    charts = chart_images(brief, lambda chart_id, _extension: f"{CHART_SCHEME}{chart_id}")
+    html = page(brief, settings, charts, font_faces="", css="")
+    pictures = {f"{CHART_SCHEME}{chart.id}": chart.png for chart in brief.charts}
+    # The identifier and the dates come from the story, so that SOURCE_DATE_EPOCH pins every byte.
+    identifier = f"{brief.story.facts.week.end}-{brief.story.published.isoformat()}".encode()
+    if _worker is not None and _worker.alive:
+        return _worker.print(html, pictures, identifier)
+    return _print(html, pictures, identifier)
+
+
+def _print(html: str, pictures: dict[str, bytes], identifier: bytes) -> bytes:
     from weasyprint import HTML  # slow to import: only when a PDF is asked for
 
     fonts, styles = _print_setup()
-    charts = chart_images(brief, lambda chart_id, _extension: f"{CHART_SCHEME}{chart_id}")
-    html = page(brief, settings, charts, font_faces="", css="")
-    document = HTML(string=html, base_url=str(ASSETS), url_fetcher=_fetcher({
-        f"{CHART_SCHEME}{chart.id}": chart.png for chart in brief.charts}))
-    # The identifier and the dates come from the story, so that SOURCE_DATE_EPOCH pins every byte.
-    return document.write_pdf(
-        stylesheets=[styles], font_config=fonts,
-        pdf_identifier=f"{brief.story.facts.week.end}-{brief.story.published.isoformat()}".encode(),
-    )
+    document = HTML(string=html, base_url=str(ASSETS), url_fetcher=_fetcher(pictures))
+    return document.write_pdf(stylesheets=[styles], font_config=fonts, pdf_identifier=identifier)
+
+
+# --- a cold build: WeasyPrint loads in a second process while the first computes -----------------
+
+
+class PrintWorker:
+    """A forked child that imports and sets up WeasyPrint at once, then prints the PDFs it is sent.
+
+    A cold `brief` spends about a second importing WeasyPrint and loading its fonts; on a second
+    core that happens while the facts, the story and the charts are being made, so the PDF
+    starts as soon as the charts exist. The child is forked before matplotlib or pandas load
+    (no threads yet), and is a daemon: it ends with the build.
+    """
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_serve, args=(theirs, self._conn), name="brief-pdf", daemon=True)
+        self._process.start()
+        theirs.close()
+
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def print(self, html: str, pictures: dict[str, bytes], identifier: bytes) -> bytes:
+        self._conn.send((html, pictures, identifier))
+        status, payload = self._conn.recv()
+        if status != "ok":
+            raise RuntimeError(f"the PDF could not be laid out: {payload}")
+        return payload
+
+    def close(self, timeout: float = 10) -> int | None:
+        """Close our end of the pipe: the child sees the end and exits. Returns its exit code."""
+        self._conn.close()
+        self._process.join(timeout)
+        return self._process.exitcode
+
+
+_worker: PrintWorker | None = None
+
+
+def start_print_worker() -> None:
+    """Begin loading WeasyPrint in a second process (where fork exists); `render` then prints there."""
+    import multiprocessing
+
+    global _worker
+    if _worker is None and "fork" in multiprocessing.get_all_start_methods():
+        _worker = PrintWorker()
+
+
+def warm_up() -> None:
+    """Load WeasyPrint, the fonts and the stylesheet, and lay out a line in each face (the first
+    layout loads the font files and the shaper), so that the next PDF costs only itself."""
+    faces = "".join(f'<p style="font-family: {family!r}; font-weight: {weight}">x</p>' for family, weight, _ in FONTS)
+    _print(faces, {}, b"warm")
+
+
+def _serve(conn, parents_end) -> None:
+    parents_end.close()  # else the pipe outlives the parent and `recv` never sees the end
+    try:
+        warm_up()
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:
+                return
+            try:
+                conn.send(("ok", _print(*job)))
+            except Exception as error:  # noqa: BLE001 - reported to the parent, which raises it
+                conn.send(("error", f"{type(error).__name__}: {error}"))
+    except KeyboardInterrupt:
+        return
 
 
 @cache
