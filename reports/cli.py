@@ -140,10 +140,8 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
         if (offline or allow_stale) and source is None:
             flags["source"] = "coingecko"
         settings = settings_from(config, flags)
-        if (ctx.obj or {}).get("process") and "pdf" in settings.formats:
-            from .render.pdf import start_print_worker
-
-            start_print_worker()  # before pandas and matplotlib load: WeasyPrint loads alongside them
+        if (ctx.obj or {}).get("process"):
+            _use_both_cores(settings)
         from .pipeline import build_brief
 
         if asset or asset_spec:
@@ -152,6 +150,18 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
         click.echo(f"{result.folder}: {result.story.headline.text}")
 
     _run(action, debug)
+
+
+def _use_both_cores(settings: Settings) -> None:
+    """A single cold build: WeasyPrint loads in a second process while this one imports pandas and
+    makes the facts (so it starts first), and half the charts are drawn in a forked child."""
+    if "pdf" in settings.formats:
+        from .render.pdf import start_print_worker
+
+        start_print_worker()
+    from .charts import use_second_core
+
+    use_second_core()
 
 
 def _asset_briefs(settings: Settings, spec: str) -> None:

@@ -79,3 +79,18 @@ def test_a_chart_without_data_is_not_placed(bundled_data):
     story = build_story(data, SELL_OFF)
     assert "fear-greed" not in {figure.chart for figure in story.figures}
     assert len(draw_charts(story).charts) == 4
+
+
+def test_drawing_half_the_charts_in_a_forked_child_changes_no_byte(brief, monkeypatch):
+    """A cold build draws every other figure in a second process; the brief must not notice."""
+    from reports import charts
+
+    forked = []
+    real = charts._draw_forked
+    monkeypatch.setattr(charts, "_draw_forked", lambda figures, *rest: forked.append(len(figures)) or real(figures, *rest))
+    monkeypatch.setattr(charts, "_SECOND_CORE", True)
+    split = draw_charts(brief.story)
+    assert forked == [2]  # of the five figures, the second and fourth were drawn by the child
+    assert [chart.id for chart in split.charts] == [chart.id for chart in brief.charts]
+    for ours, theirs in zip(brief.charts, split.charts):
+        assert ours == theirs, ours.id
