@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from .output import write_week
 from .pipeline import BuildResult
 from .render import render_files
 from .settings import Settings
+from .story import Story
 from .week import Week
 
 TOP = re.compile(r"top\s*(\d+)", re.IGNORECASE)
@@ -85,27 +87,31 @@ def _top(data: MarketData, count: int, exclude_kinds: tuple[str, ...]) -> list[s
 
 def build_asset_brief(data: MarketData, week: Week, asset_id: str, settings: Settings) -> BuildResult:
     """One asset's brief for one week, written atomically to OUT/assets/<asset-id>/<week-end>/."""
+    story, files = render_asset_week(data, week, asset_id, settings, clock.now())
+    folder = write_week(settings.out_dir / "assets" / asset_id, week.end.isoformat(), files)
+    return BuildResult(story, folder, tuple(sorted(files)))
+
+
+def render_asset_week(data: MarketData, week: Week, asset_id: str, settings: Settings,
+                      now: datetime) -> tuple[Story, dict[str, bytes]]:
+    """One asset's story and output files as bytes: a pure function of its inputs (a batch task)."""
     from .asset_charts import draw_asset_charts
     from .asset_facts import compute_asset_facts
     from .asset_story import write_asset_story
 
     if asset_id not in data.prices.close.columns:
         raise UsageError(f"unknown asset {asset_id!r}: resolve it with resolve_assets first.")
-    facts = compute_asset_facts(data, week, asset_id, settings)
-    story = write_asset_story(facts, settings, clock.now())
-    files = render_files(draw_asset_charts(story), settings, settings.formats)
-    folder = write_week(settings.out_dir / "assets" / asset_id, week.end.isoformat(), files)
-    return BuildResult(story, folder, tuple(sorted(files)))
+    story = write_asset_story(compute_asset_facts(data, week, asset_id, settings), settings, now)
+    return story, render_files(draw_asset_charts(story), settings, settings.formats)
 
 
 def build_asset_briefs(settings: Settings, spec: str) -> Iterator[BuildResult]:
-    """Load and validate the data and resolve the week as the market brief does, then build each
-    asset's brief in turn (yielded as it is written)."""
-    from .sources import load_source
-    from .validate import validate
+    """Load and validate the data (through the parsed-data cache) and resolve the week as the
+    market brief does, then build each asset's brief in turn (yielded as it is written)."""
+    from .pipeline import load_data
     from .week import resolve_week
 
-    data = validate(load_source(settings))
+    data = load_data(settings)
     week = resolve_week(data, settings.week_ending, settings.week_ends_on)
     for asset_id in resolve_assets(data, spec, tuple(settings.exclude_kinds)):
         yield build_asset_brief(data, week, asset_id, settings)

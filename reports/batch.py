@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -166,19 +165,36 @@ def _window_digest(data: MarketData, week_end: date) -> bytes:
     """A digest of everything in the data a week ending `week_end` can see: each frame up to that day."""
     digest = hashlib.sha256()
     cut = pd.Timestamp(week_end)
-    frames = [data.prices.close, data.prices.rank, data.prices.market_cap, data.prices.volume]
-    frames += [data.history.close if data.history else None, data.market.frame if data.market else None,
-               data.sentiment.frame if data.sentiment else None]
-    for frame in frames:
+    for frame in _frames(data):
         if frame is None:
             digest.update(b"-")
             continue
-        part = frame.loc[:cut]
-        digest.update("\0".join(map(str, part.columns)).encode())
-        digest.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
+        columns, index, rows = _row_hashes(frame)
+        digest.update(columns)
+        digest.update(rows[: index.searchsorted(cut, side="right")].tobytes())
     infos = [data.prices.info] + [series.info for series in (data.history, data.market, data.sentiment) if series]
     digest.update(repr((sorted(data.assets.items()), data.ignored_columns, infos)).encode())
     return digest.digest()
+
+
+def _frames(data: MarketData) -> list[pd.DataFrame | None]:
+    return [data.prices.close, data.prices.rank, data.prices.market_cap, data.prices.volume,
+            data.history.close if data.history else None, data.market.frame if data.market else None,
+            data.sentiment.frame if data.sentiment else None]
+
+
+_ROW_HASHES: dict[int, tuple[pd.DataFrame, bytes, pd.Index, object]] = {}
+
+
+def _row_hashes(frame: pd.DataFrame) -> tuple[bytes, pd.Index, object]:
+    """The frame's column names and one hash per row, computed once per frame: a row's hash depends
+    on that row alone, so a week's window is a prefix of them (hashing each week's slice again made
+    a plan of a year of weeks cost seconds)."""
+    key = id(frame)
+    if key not in _ROW_HASHES or _ROW_HASHES[key][0] is not frame:
+        rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+        _ROW_HASHES[key] = (frame, "\0".join(map(str, frame.columns)).encode(), frame.index, rows)
+    return _ROW_HASHES[key][1:]
 
 
 @cache
@@ -210,29 +226,20 @@ def _is_current(job: Job, digest: str, settings: Settings) -> bool:
 
 
 def render_job(data: MarketData, job: Job, settings: Settings, now: datetime, digest: str) -> dict[str, bytes] | Skipped:
-    """One brief's files as bytes, with its inputs hash: a pure task, the same locally and on a cluster."""
+    """One brief's files as bytes, with its inputs hash: a pure task, the same locally and on a cluster
+    (the clock travels with it: a worker's own SOURCE_DATE_EPOCH plays no part)."""
+    from .asset_pipeline import render_asset_week
+    from .pipeline import render_week
+
     week = Week(job.week_end)
     try:
-        files = _asset_files(data, week, job.asset_id, settings) if job.asset_id else _market_files(data, week, settings, now)
+        if job.asset_id:
+            files = render_asset_week(data, week, job.asset_id, settings, now)[1]
+        else:
+            files = render_week(data, week, settings, now).files
     except BriefError as error:  # the data cannot support this brief: say why, build the others
         return Skipped(job, str(error))
     return {**files, HASH_FILE: (digest + "\n").encode("ascii")}
-
-
-def _market_files(data: MarketData, week: Week, settings: Settings, now: datetime) -> dict[str, bytes]:
-    from .pipeline import render_week
-
-    return render_week(data, week, settings, now).files
-
-
-def _asset_files(data: MarketData, week: Week, asset_id: str, settings: Settings) -> dict[str, bytes]:
-    """The per-asset module writes its own folder: build it in a scratch directory and read the files back."""
-    from .asset_pipeline import build_asset_brief
-
-    with tempfile.TemporaryDirectory(prefix="asset-brief-") as scratch:
-        local = settings.model_copy(update={"out_dir": Path(scratch)})
-        folder = build_asset_brief(data, week, asset_id, local).folder
-        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 def _run(data: MarketData, settings: Settings, todo: Iterable[tuple[Job, str]]) -> Iterator[tuple[Job, dict | Skipped]]:

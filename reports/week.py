@@ -68,7 +68,9 @@ def _latest_complete(observed: pd.Series, weekday: int, first: date, last: date)
 
 
 def _nearest_complete(observed: pd.Series, around: date) -> date | str:
-    ends = [end for end in observed.index if _complete(observed, end)]
-    if not ends:
+    """The end of the complete week nearest `around` (the earlier of two as near)."""
+    daily = observed.astype(bool).asfreq("D", fill_value=False)
+    ends = daily.index[(daily.rolling(8).sum() == 8).to_numpy()]  # the day and the seven before it
+    if not len(ends):
         return "nowhere in the data"
-    return min(ends, key=lambda end: abs((end.date() - around).days)).date()
+    return ends[abs(ends - pd.Timestamp(around)).argmin()].date()

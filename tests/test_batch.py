@@ -143,3 +143,18 @@ def test_a_backfill_with_assets_builds_the_market_and_asset_briefs_then_skips_th
     second = run_cli(*args)
     assert second.exit_code == 0, second.output
     assert "built 0, unchanged (skipped) 3" in second.output
+
+
+@pytest.mark.parametrize("asset_id", [None, "ethereum"])
+def test_a_task_takes_its_clock_from_the_batch_not_from_the_worker(bundled_data, tmp_path, monkeypatch, asset_id):
+    """A cluster worker may run with another SOURCE_DATE_EPOCH (or none): the brief still carries the
+    batch's one time stamp, so its bytes do not depend on where it ran."""
+    import json
+    from datetime import datetime, timezone
+
+    from reports.batch import render_job
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # this "worker" believes it is 1970
+    stamp = datetime(2026, 3, 23, 6, 0, tzinfo=timezone.utc)
+    files = render_job(bundled_data, Job(LAST, asset_id), settings(tmp_path, formats="json"), stamp, "0" * 64)
+    assert json.loads(files["brief.json"])["publishedAt"] == "2026-03-23T06:00:00Z"
