@@ -1,9 +1,10 @@
 """`make bench`: how fast a brief is, cold and warm, how fast a backfill is, and QuantStats beside it.
 
 Every figure is the median of several runs (the machine may be shared; medians resist noise).
-Cold runs are separate processes, timed with a wall clock; peak memory is each child's own
-maximum resident set size from wait4(). The parsed-data cache and matplotlib's font cache are
-warmed by one untimed run first, as they are on any machine after its first build.
+Cold runs are separate processes, timed with a wall clock; their peak memory is measured in
+as many more runs (see `timed`). The parsed-data cache and matplotlib's font cache are
+warmed by one untimed run first, as they are on any machine after its first build (and so
+are Python's bytecode caches, even where the shell sets PYTHONDONTWRITEBYTECODE).
 """
 
 from __future__ import annotations
@@ -23,26 +24,26 @@ DATA = ROOT / "reports" / "data"
 BACKFILL = ("2025-08-01", "2026-03-31")  # every Sunday the bundled prices cover
 
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str], sample: bool = False) -> tuple[float, float]:
     """Wall seconds and peak memory (MB) of one child process and every process it starts.
 
-    Memory is the larger of the child's own maximum resident set (from wait4) and the highest
-    sum of resident sets over the child and its descendants (a PDF helper, pool workers),
-    sampled every 10 ms. The sum counts pages a forked child still shares with its parent
-    twice, so it errs high.
+    Memory is the larger of the child's own maximum resident set (from wait4) and, when
+    `sample`, the highest memory of the child and its descendants together (a PDF helper, a
+    chart helper, pool workers), sampled every 10 ms as the sum of their proportional set
+    sizes (PSS: a page a forked child still shares with its parent counts once, split between
+    them). Sampling takes CPU from the run on a 2-core machine, so walls come from unsampled runs.
     """
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     tree_peak = 0
-    while True:
+    while sample:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
         tree_peak = max(tree_peak, _tree_rss(child.pid))
         time.sleep(0.01)
+    else:
+        _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(command)}\n{child.stderr.read().decode()}")
@@ -50,17 +51,17 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def _tree_rss(pid: int) -> int:
-    """Bytes resident in `pid` and all its descendants now (0 for any that has just ended)."""
+    """Bytes of memory `pid` and all its descendants hold now, shared pages counted once (PSS)."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * PAGE
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:")) * 1024
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     pending += [int(child) for child in children.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
             continue
     return total
 
@@ -68,10 +69,11 @@ def _tree_rss(pid: int) -> int:
 def cold(label: str, command: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
     timed(command, env)  # warm the disk and the caches; not counted
     samples = [timed(command, env) for _ in range(runs)]
+    memory = [timed(command, env, sample=True)[1] for _ in range(runs)]
     wall = statistics.median(s[0] for s in samples)
-    rss = statistics.median(s[1] for s in samples)
-    print(f"{label}: median {wall:.2f} s wall, {rss:.0f} MB peak RSS (process tree) over {runs} cold runs "
-          f"(walls {', '.join(f'{s[0]:.2f}' for s in samples)})")
+    rss = statistics.median(memory)
+    print(f"{label}: median {wall:.2f} s wall over {runs} cold runs (walls {', '.join(f'{s[0]:.2f}' for s in samples)}); "
+          f"median {rss:.0f} MB peak memory (process tree, PSS) over {runs} more")
     return wall, rss
 
 
@@ -132,6 +134,7 @@ def main() -> None:
     skip = set(args.skip.split(","))
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1774224000")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a user's machine, the untimed first run leaves .pyc files
     with tempfile.TemporaryDirectory() as scratch:
         env["BRIEF_DATA_DIR"] = str(Path(scratch) / "data")
         env["MPLCONFIGDIR"] = env.get("MPLCONFIGDIR", str(Path(scratch) / "mpl"))
