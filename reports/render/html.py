@@ -19,10 +19,13 @@ def render(brief: Brief, settings: Settings) -> bytes:
     return page(brief, settings, chart_images(brief, chart_path), font_faces(True), stylesheet()).encode("utf-8")
 
 
-def page(brief: Brief, settings: Settings, charts: Mapping[str, Markup], font_faces: str, css: str) -> str:
-    """The brief as an HTML page. The PDF renderer passes no fonts or styles: it supplies them parsed."""
+def page(brief: Brief, settings: Settings, charts: Mapping[str, Markup], font_faces: str, css: str,
+         print: bool = False) -> str:
+    """The brief as an HTML page. The PDF renderer passes no fonts or styles (it supplies them
+    parsed) and `print`: each section's charts after its text."""
     story = brief.story
     return html_environment().get_template("brief.html.j2").render(
+        print=print,
         story=story,
         charts=charts,
         css=Markup(css),

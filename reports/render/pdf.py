@@ -29,7 +29,7 @@ CHART_SCHEME = "chart:"
 
 def render(brief: Brief, settings: Settings) -> bytes:
     charts = chart_images(brief, lambda chart_id, _extension: f"{CHART_SCHEME}{chart_id}")
-    html = page(brief, settings, charts, font_faces="", css="")
+    html = page(brief, settings, charts, font_faces="", css="", print=True)
     pictures = {f"{CHART_SCHEME}{chart.id}": chart.png for chart in brief.charts}
     # The identifier and the dates come from the story, so that SOURCE_DATE_EPOCH pins every byte.
     identifier = f"{brief.story.facts.week.end}-{brief.story.published.isoformat()}".encode()
