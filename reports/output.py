@@ -34,7 +34,7 @@ def write_week(out_dir: Path, name: str, files: Mapping[str, bytes]) -> Path:
                 handle.flush()
                 os.fsync(handle.fileno())
         staging.chmod(0o755)
-        _swap(staging, target)
+        swap_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -50,7 +50,7 @@ def _carry_over(target: Path, staging: Path, files: Mapping[str, bytes]) -> None
             shutil.copy2(path, destination)
 
 
-def _swap(staging: Path, target: Path) -> None:
+def swap_folder(staging: Path, target: Path) -> None:
     """Replace `target` with `staging`; the old folder is removed only once the new one is in place."""
     if not target.exists():
         os.rename(staging, target)

@@ -387,7 +387,7 @@ def test_a_build_that_fails_while_writing_leaves_the_existing_brief_and_no_stagi
         assert staging.exists() and staging.name.startswith(".")  # the new files were staged
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(reports.output, "_swap", disk_full)
+    monkeypatch.setattr(reports.output, "swap_folder", disk_full)
     data = write(tmp_path / "prices.csv", WEEK_CSV)
     result = brief(data, out, "--week-ending", WEEK, "--formats", "json,md")
     assert result.exit_code == 1, result.output

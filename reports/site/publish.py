@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BriefError
-from ..output import _swap
+from ..output import swap_folder
 
 Content = bytes | Path
 
@@ -71,7 +71,7 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
     if site_dir.is_dir() and _exchange(staging, site_dir):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
         return
-    _swap(staging, site_dir)
+    swap_folder(staging, site_dir)
 
 
 def _exchange(first: Path, second: Path) -> bool:
