@@ -13,7 +13,6 @@ opaque RGB straight from the Agg buffer, which the PDF embeds without re-encodin
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from matplotlib.figure import Figure as MplFigure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
+from . import forked  # noqa: E402
 from .formatting import Formatter  # noqa: E402
 from .story import Figure, Story  # noqa: E402
 
@@ -114,7 +114,7 @@ def use_second_core() -> None:
     """Draw half of each brief's figures in a forked child (for a single cold build, whose
     second core is otherwise idle; a batch already keeps every core busy)."""
     global _SECOND_CORE
-    _SECOND_CORE = "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    _SECOND_CORE = forked.available() and (os.cpu_count() or 1) > 1
 
 
 def draw_charts(story: Story) -> Brief:
@@ -136,33 +136,19 @@ def _draw_forked(figures, story: Story, fmt: Formatter) -> Callable[[], list[Cha
     The child is a copy of this process (data, story, fonts and matplotlib already loaded),
     so it only draws. Charts are deterministic, so which process draws one changes no byte.
     """
-    context = multiprocessing.get_context("fork")
-    ours, theirs = context.Pipe(duplex=False)
-    child = context.Process(target=_draw_and_send, args=(figures, story, fmt, theirs, ours), daemon=True)
-    child.start()
-    theirs.close()
+    child = forked.Child(_draw_and_send, figures, story, fmt, name="brief-charts")
 
     def wait() -> list[Chart]:
         try:
-            status, payload = ours.recv()
-        except EOFError:
-            status, payload = "error", "the drawing process ended without its charts"
-        child.join()
-        ours.close()
-        if status != "ok":
-            raise RuntimeError(f"charts could not be drawn: {payload}")
-        return payload
+            return child.answer("charts could not be drawn")
+        finally:
+            child.close()
 
     return wait
 
 
-def _draw_and_send(figures, story: Story, fmt: Formatter, conn, parents_end) -> None:
-    parents_end.close()
-    try:
-        conn.send(("ok", [_draw(figure, story, fmt) for figure in figures]))
-    except Exception as error:  # noqa: BLE001 - reported to the parent, which raises it
-        conn.send(("error", f"{type(error).__name__}: {error}"))
-    conn.close()
+def _draw_and_send(conn, figures, story: Story, fmt: Formatter) -> None:
+    forked.reply(conn, lambda: [_draw(figure, story, fmt) for figure in figures])
 
 
 def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:

@@ -85,12 +85,15 @@ def test_drawing_half_the_charts_in_a_forked_child_changes_no_byte(brief, monkey
     """A cold build draws every other figure in a second process; the brief must not notice."""
     from reports import charts
 
-    forked = []
-    real = charts._draw_forked
+    forked, drawn_here = [], []
+    real, draw = charts._draw_forked, charts._draw
     monkeypatch.setattr(charts, "_draw_forked", lambda figures, *rest: forked.append(len(figures)) or real(figures, *rest))
+    # The child's appends land in its own copy of the list: only this process' drawings show here.
+    monkeypatch.setattr(charts, "_draw", lambda figure, *rest: drawn_here.append(figure.chart) or draw(figure, *rest))
     monkeypatch.setattr(charts, "_SECOND_CORE", True)
     split = draw_charts(brief.story)
     assert forked == [2]  # of the five figures, the second and fourth were drawn by the child
+    assert drawn_here == [figure.chart for figure in brief.story.figures[::2]]
     assert [chart.id for chart in split.charts] == [chart.id for chart in brief.charts]
     for ours, theirs in zip(brief.charts, split.charts):
         assert ours == theirs, ours.id

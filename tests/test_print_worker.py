@@ -25,6 +25,8 @@ def test_the_worker_prints_the_same_bytes_as_this_process(brief, monkeypatch):
     worker = pdf.PrintWorker()
     try:
         monkeypatch.setattr(pdf, "_worker", worker)
+        # Forked before this patch, the worker keeps the real printer; this process may not print.
+        monkeypatch.setattr(pdf, "_print", lambda *job: pytest.fail("the PDF was printed in this process"))
         there = pdf.render(brief, settings)
         assert worker.alive, "the PDF came from this process, not the worker"
     finally:

@@ -14,6 +14,7 @@ import struct
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .. import forked
 from ..settings import Settings
 from .html import chart_images, page
 from .templating import ASSETS, FONTS, font_faces, stylesheet
@@ -49,7 +50,7 @@ def _print(html: str, pictures: dict[str, bytes], identifier: bytes) -> bytes:
 # --- a cold build: WeasyPrint loads in a second process while the first computes -----------------
 
 
-class PrintWorker:
+class PrintWorker(forked.Child):
     """A forked child that imports and sets up WeasyPrint at once, then prints the PDFs it is sent.
 
     A cold `brief` spends about a second importing WeasyPrint and loading its fonts; on a second
@@ -59,30 +60,10 @@ class PrintWorker:
     """
 
     def __init__(self) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=_serve, args=(theirs, self._conn), name="brief-pdf", daemon=True)
-        self._process.start()
-        theirs.close()
-
-    @property
-    def alive(self) -> bool:
-        return self._process.is_alive()
+        super().__init__(_serve, name="brief-pdf")
 
     def print(self, html: str, pictures: dict[str, bytes], identifier: bytes) -> bytes:
-        self._conn.send((html, pictures, identifier))
-        status, payload = self._conn.recv()
-        if status != "ok":
-            raise RuntimeError(f"the PDF could not be laid out: {payload}")
-        return payload
-
-    def close(self, timeout: float = 10) -> int | None:
-        """Close our end of the pipe: the child sees the end and exits. Returns its exit code."""
-        self._conn.close()
-        self._process.join(timeout)
-        return self._process.exitcode
+        return self.ask("the PDF could not be laid out", html, pictures, identifier)
 
 
 _worker: PrintWorker | None = None
@@ -90,10 +71,8 @@ _worker: PrintWorker | None = None
 
 def start_print_worker() -> None:
     """Begin loading WeasyPrint in a second process (where fork exists); `render` then prints there."""
-    import multiprocessing
-
     global _worker
-    if _worker is None and "fork" in multiprocessing.get_all_start_methods():
+    if _worker is None and forked.available():
         _worker = PrintWorker()
 
 
@@ -104,21 +83,14 @@ def warm_up() -> None:
     _print(faces, {}, b"warm")
 
 
-def _serve(conn, parents_end) -> None:
-    parents_end.close()  # else the pipe outlives the parent and `recv` never sees the end
-    try:
-        warm_up()
-        while True:
-            try:
-                job = conn.recv()
-            except EOFError:
-                return
-            try:
-                conn.send(("ok", _print(*job)))
-            except Exception as error:  # noqa: BLE001 - reported to the parent, which raises it
-                conn.send(("error", f"{type(error).__name__}: {error}"))
-    except KeyboardInterrupt:
-        return
+def _serve(conn) -> None:
+    warm_up()
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        forked.reply(conn, _print, *job)
 
 
 @cache
