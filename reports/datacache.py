@@ -2,8 +2,8 @@
 
 Reading and validating the CSV files costs a few hundred milliseconds on every build; the
 cache turns that into one file read. The key is the SHA-256 of every input file (the
-bundled CSVs and catalog, or the user's CSV) and of the code that parses and validates
-them, so any change to either misses the cache and validates afresh. Only data that
+bundled CSVs and catalog, or the user's CSV; the CoinGecko store is read afresh every
+time) and of the code that parses and validates them, so any change to either misses the cache and validates afresh. Only data that
 passed validation is stored, so a bad file still fails with its own error. The file is
 written atomically (temporary file, then rename); a cache that cannot be read or written
 is ignored, never fatal.
@@ -29,14 +29,19 @@ PARSING_CODE = ("assets.py", "market.py", "validate.py", "sources/__init__.py", 
 
 
 def load_market_data(settings: Settings) -> MarketData:
-    """Validated market data for these settings, from the cache when its inputs are unchanged."""
-    key = cache_key(settings)
-    path = settings.data_dir / "parsed" / f"market-{key}.pickle"
+    """Validated market data for these settings, from the cache when its inputs are unchanged.
+
+    The CoinGecko store is never cached: it is a live source (each build may pull into it, and
+    its freshness is judged against today), and reading it is a single SQLite query anyway.
+    """
+    from .sources import load_source
+    from .validate import validate
+
+    if settings.source == "coingecko":
+        return validate(load_source(settings))
+    path = settings.data_dir / "parsed" / f"market-{cache_key(settings)}.pickle"
     data = _read(path)
     if data is None:
-        from .sources import load_source
-        from .validate import validate
-
         data = validate(load_source(settings))
         _write(path, data)
     return data

@@ -146,3 +146,19 @@ def test_a_second_pull_while_another_process_pulls_is_refused_and_the_first_comp
     assert "3 backfilled" in out
     with Store.at(tmp_path / "store") as store:
         assert store.rows("SELECT count(*) FROM closes") == [(3 * 60,)]
+
+
+def test_each_build_reads_the_store_as_it_is_now_not_a_cached_copy(api, monkeypatch, tmp_path):
+    """The store grows with every pull: the parsed-data cache must never answer for it (else a build
+    would keep the first day's data, and its staleness check, forever)."""
+    from reports.pipeline import load_data
+
+    serve(api, World(top=5))
+    data_dir = tmp_path / "store"
+    chosen = settings(data_dir, source="coingecko", offline=True, allow_stale=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOON_FEB_9) - 4 * DAY))  # Feb 5
+    pull(settings(data_dir, coingecko_backfill_days=60))
+    first = load_data(chosen).freshness.newest_day
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_9)
+    pull(settings(data_dir))
+    assert (first, load_data(chosen).freshness.newest_day) == (date(2026, 2, 4), date(2026, 2, 8))
