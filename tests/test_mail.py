@@ -14,7 +14,7 @@ from email.utils import format_datetime, parseaddr
 
 import pytest
 
-from conftest import EPOCH, run_cli
+from conftest import EPOCH, SELL_OFF, run_cli
 from reports.errors import UsageError
 from mail_support import brief_folder, database, mail_env, parse, server, subscribe, tokens  # noqa: F401
 
@@ -190,6 +190,17 @@ def test_to_sends_one_test_copy_and_records_nothing(tmp_path, brief_folder, mail
     assert "not sent yet" in run_cli("send-status", str(brief_folder)).output
     bad = send(brief_folder, "--to", "not-an-address")
     assert bad.exit_code == 2 and "not a valid email address" in bad.output
+
+
+def test_an_asset_brief_is_its_own_campaign_beside_the_market_brief_of_the_same_week(tmp_path, brief_folder, mail_env):
+    built = run_cli("brief", "--asset", "ethereum", "--week-ending", SELL_OFF.isoformat(), "--formats", "html,json",
+                    "--out", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output
+    subscribe(tmp_path, PEOPLE)
+    assert counts(send(brief_folder).output)["sent"] == 3
+    ether = send(tmp_path / "out" / "assets" / "ethereum" / SELL_OFF.isoformat())
+    assert counts(ether.output)["sent"] == 3, ether.output  # not "already sent": another brief, another campaign
+    assert mail_env.received == {"ana@example.com": 2, "bo@example.org": 2, "cy@example.net": 2}
 
 
 def test_suppressed_addresses_are_never_mailed(tmp_path, brief_folder, mail_env):

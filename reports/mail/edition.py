@@ -95,12 +95,7 @@ def brief_key(document: dict[str, Any]) -> str:
     """The campaign's name: the week (and the asset, for a per-asset brief). Rebuilding the same week
     keeps the key, so a rebuilt brief is never mailed a second time to the same people."""
     key = f"week-{document['week']['end']}"
-    asset = document.get("asset")
-    if isinstance(asset, dict) and asset.get("id"):
-        key += f"/{asset['id']}"
-    elif isinstance(asset, str) and asset:
-        key += f"/{asset}"
-    return key
+    return f"{key}/{document['asset']}" if document.get("asset") else key
 
 
 def _document(folder: Path) -> dict[str, Any]:

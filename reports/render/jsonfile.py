@@ -32,6 +32,7 @@ def render(brief: Brief, settings: Settings) -> bytes:
 def document(brief: Brief, settings: Settings) -> dict[str, Any]:
     story, facts = brief.story, brief.story.facts
     stamp = story.published.isoformat().replace("+00:00", "Z")
+    table = fact_table(facts)
     return plain({
         "schema": SCHEMA,
         "publication": story.publication,
@@ -44,6 +45,7 @@ def document(brief: Brief, settings: Settings) -> dict[str, Any]:
         "locale": settings.locale,
         "publishedAt": stamp,
         "updatedAt": stamp,
+        "asset": table.get("relative.asset"),  # a per-asset brief's subject; None for the market brief
         "week": {"start": facts.week.start, "end": facts.week.end, "base": facts.week.base},
         "universe": facts.universe,
         "assets": facts.assets,
@@ -51,7 +53,7 @@ def document(brief: Brief, settings: Settings) -> dict[str, Any]:
         "fear_greed": facts.fear_greed,
         "sections": [_section(section) for section in story.sections],
         "charts": [_figure(figure) for figure in story.figures],
-        "facts": fact_table(facts),
+        "facts": table,
         "data_quality": facts.quality,
         "sources": facts.sources,
         "attributions": story.attributions,
