@@ -401,10 +401,9 @@ def _breadth_bullet(desk: Desk) -> Sentence | None:
         return None
     parts = dict(total=desk.f.count("breadth.total"), rose=desk.f.count("breadth.rose"), fell=desk.f.count("breadth.fell"),
                  median=desk.f.pct("breadth.median_pct", sign=True))
-    market = _market_sentence(desk)
-    text = sentence("The wider market: of the {total} largest coins, {rose} rose and {fell} fell, with a median move of {median}",
+    # Total market value is stated once, in What Happened (`_bitcoin_paragraph`).
+    return sentence("The wider market: of the {total} largest coins, {rose} rose and {fell} fell, with a median move of {median}",
                     **parts)
-    return _paragraph(text, market) if market else text
 
 
 def _volatility_bullet(desk: Desk) -> Sentence | None:

@@ -238,3 +238,18 @@ def test_assets_top3_builds_one_brief_per_asset(tmp_path):
     for line, asset in zip(lines, ("bitcoin", "ethereum")):
         assert line.startswith(str(tmp_path / "assets" / asset / "2026-03-15"))
     assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == sorted(Path(line.split(":")[0]).parent.name for line in lines)
+
+
+@pytest.mark.parametrize("asset", ["bitcoin", "ethereum", "tron", "tether"])
+def test_no_sentence_is_told_twice_outside_the_faq(bundled_data, asset):
+    """The FAQ restates the brief by design; the body says each thing once (total market value used
+    to appear both in What Happened and in Impact)."""
+    from collections import Counter
+
+    from reports.story import _block_sentences
+
+    for week_end in (SELL_OFF, RALLY):
+        story = _story(bundled_data, week_end, asset)
+        body = Counter(s.text for section in story.sections if section.id != "faq"
+                       for block in section.blocks for s in _block_sentences(block))
+        assert [text for text, count in body.items() if count > 1] == [], (asset, week_end)
