@@ -42,6 +42,7 @@ from .facts import (
     _points,
     _range,
     compute_facts,
+    daily_move,
 )
 from .history import Drawdown, LevelSince, Volatility
 from .market import MarketData, SeriesInfo
@@ -196,7 +197,7 @@ def compute_asset_facts(
         fear_greed=market.fear_greed,
         standing=_standing(data, week, subject, market.assets),
         relative=_relative(subject, market),
-        biggest_day=_biggest_day(data, week, asset_id),
+        biggest_day=daily_move(data, week, asset_id),
         levels=tuple(hist.level_since(history, week, side) for side in ("low", "high")) if history else (),
         range=_range(data.prices.close[asset_id], asset_id, week),
         market_range=market_range,
@@ -267,17 +268,6 @@ def _relative(subject: AssetMove, market) -> Relative:
         median_pct=median,
         vs_median_pp=subject.change_pct - median,
     )
-
-
-def _biggest_day(data: MarketData, week: Week, asset_id: str) -> DailyMove | None:
-    """The asset's largest move between consecutive daily prices of the week (by size)."""
-    closes = data.prices.close[asset_id].loc[pd.Timestamp(week.base) : pd.Timestamp(week.end)]
-    changes = (closes / closes.shift(1) - 1).dropna() * 100
-    if changes.empty:
-        return None
-    day = changes.abs().idxmax()
-    previous = day - pd.Timedelta(days=1)
-    return DailyMove(asset_id, day.date(), float(changes[day]), float(closes[previous]), float(closes[day]))
 
 
 def _recovery(drawdown: Drawdown | None) -> Recovery | None:

@@ -17,14 +17,13 @@ from .formatting import Formatter
 from .headline import notable_level, since_phrase
 from .prose import Facts, Fragment, Sentence, Variation, join, phrase, sentence
 from .settings import Settings
-from .story import FAQ, Bullets, Column, Figure, Paragraph, Question, Section, Story, Table
-from .sections import table_row
+from .story import FAQ, Column, Figure, Paragraph, Question, Section, Story, Table
+from .sections import TIME_OF_DAY_NOTE, bullets, paragraph, table_row
+from .writing import CATEGORY
 from .wording import Names, gain_loss, is_flat, possessive, relation_to_lead, week_shape
 
-CATEGORY = "Markets"
 NEIGHBOURS = 2  # coins either side of the asset's rank in the data table
 CLOSE_LINK = 0.7  # correlation to bitcoin at or above which the moves "track" bitcoin's
-TIME_OF_DAY_NOTE = 0.02  # snapshot and close differ by this share or more: say so in the data notes
 
 
 def write_asset_story(facts: AssetWeekFacts, settings: Settings, published: datetime) -> Story:
@@ -57,14 +56,6 @@ def _open_desk(facts: AssetWeekFacts, settings: Settings) -> Desk:
     return Desk(facts, table, fmt, Names(table), Variation(seed), settings)
 
 
-def _paragraph(*sentences: Sentence | None) -> Paragraph:
-    return Paragraph(tuple(s for s in sentences if s is not None))
-
-
-def _bullets(*items: Sentence | Paragraph | None) -> Bullets:
-    return Bullets(tuple(i if isinstance(i, Paragraph) else Paragraph((i,)) for i in items if i is not None))
-
-
 def _section(section_id: str, title: str, *blocks) -> Section:
     return Section(section_id, title, tuple(b for b in blocks if b is not None and getattr(b, "items", True)))
 
@@ -86,10 +77,6 @@ def _has_btc(desk: Desk) -> bool:
 
 def _abs(desk: Desk, key: str) -> Fragment:
     return desk.f.cite(key, lambda v: desk.fmt.number(abs(v)))
-
-
-def _two(desk: Desk, key: str) -> Fragment:
-    return desk.f.cite(key, lambda v: desk.fmt.number(v, 2))
 
 
 def _market_name(desk: Desk) -> Fragment:
@@ -177,7 +164,7 @@ def _tags(desk: Desk) -> tuple[str, ...]:
 def _overview(desk: Desk) -> Section:
     a = _subject(desk)
     first = sentence("{name} {moved} in {week}", name=desk.names(a), moved=desk.moved_to(a), week=desk.week_to())
-    return _section("overview", "Overview", _paragraph(first, _against(desk), _rank_sentence(desk), _place_sentence(desk)))
+    return _section("overview", "Overview", paragraph(first, _against(desk), _rank_sentence(desk), _place_sentence(desk)))
 
 
 def _against(desk: Desk) -> Sentence:
@@ -250,7 +237,7 @@ def _key_takeaways(desk: Desk) -> Section:
         items.append(sentence("From the top: {dd} below its highest close of {peak} ({day})",
                               dd=desk.f.pct("drawdown.drawdown_pct", absolute=True), peak=desk.f.price("drawdown.peak"),
                               day=desk.f.date("drawdown.peak_day")))
-    return _section("key-takeaways", "Key Takeaways", _bullets(*items))
+    return _section("key-takeaways", "Key Takeaways", bullets(*items))
 
 
 def _share_takeaway(desk: Desk) -> Sentence:
@@ -304,7 +291,7 @@ def _week_paragraph(desk: Desk) -> Paragraph:
     span = sentence("Its daily prices ranged from {low} on {low_day} to {high} on {high_day}",
                     low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
                     high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"))
-    return _paragraph(opened, days, span, _biggest_day(desk), _level_sentence(desk))
+    return paragraph(opened, days, span, _biggest_day(desk), _level_sentence(desk))
 
 
 def _biggest_day(desk: Desk) -> Sentence | None:
@@ -335,14 +322,14 @@ def _level_sentence(desk: Desk) -> Sentence | None:
 def _bitcoin_paragraph(desk: Desk) -> Paragraph:
     a, rel = _subject(desk), desk.facts.relative
     if not _has_btc(desk):
-        return _paragraph(_market_sentence(desk), _median_sentence(desk))
+        return paragraph(_market_sentence(desk), _median_sentence(desk))
     relation = relation_to_lead(desk.facts.subject.change_pct, rel.btc_pct, "bitcoin")
     first = sentence("Bitcoin {moved} over the same seven days, from {base} to {close}, leaving {name} {relation}",
                      moved=desk.moved(BTC), base=desk.f.price(f"assets.{BTC}.base_close"), close=desk.f.price(f"assets.{BTC}.close"),
                      name=desk.names.plain(a), relation=relation)
     ratio = sentence("Priced in bitcoin, {name} {moved}", name=desk.names.plain(a),
                      moved=Fragment("rose " if rel.vs_btc_ratio_pct > 0 else "fell ") + desk.f.pct("relative.vs_btc_ratio_pct", absolute=True))
-    return _paragraph(first, ratio, _market_sentence(desk), _link_sentence(desk))
+    return paragraph(first, ratio, _market_sentence(desk), _link_sentence(desk))
 
 
 def _market_sentence(desk: Desk) -> Sentence | None:
@@ -372,8 +359,8 @@ def _link_sentence(desk: Desk) -> Sentence | None:
     how = "closely" if link.correlation >= CLOSE_LINK else "loosely"
     return sentence(
         "Over the past {days} days {name}'s daily moves have tracked bitcoin's {how} (correlation {corr}), at {beta} times their "
-        "size on average (its beta)", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(_subject(desk)), corr=_two(desk, "btc_link.correlation"),
-        beta=_two(desk, "btc_link.beta"))
+        "size on average (its beta)", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(_subject(desk)), corr=desk.f.decimal("btc_link.correlation"),
+        beta=desk.f.decimal("btc_link.beta"))
 
 
 # --- Impact on the crypto market ------------------------------------------------------------------
@@ -382,7 +369,7 @@ def _link_sentence(desk: Desk) -> Sentence | None:
 def _impact(desk: Desk) -> Section:
     items = [_share_sentence(desk, "Market value") if desk.facts.dominance else None, _standing_bullet(desk),
              _breadth_bullet(desk), _volatility_bullet(desk)]
-    return _section("impact", "Impact on the Crypto Market", _bullets(*items), _peers_figure(desk))
+    return _section("impact", "Impact on the Crypto Market", bullets(*items), _peers_figure(desk))
 
 
 def _standing_bullet(desk: Desk) -> Sentence | None:
@@ -434,7 +421,7 @@ def _comparison(desk: Desk) -> Section:
         name=desk.names.plain(_subject(desk)), end=desk.f.day("week.end"), time=desk.f.cite(f"sources.{prices}.time_of_day", str),
         provider=desk.f.cite(f"sources.{prices}.provider", str), base=desk.f.day("week.base"),
     )
-    return _section("comparison", "Comparison & Data", _paragraph(lead), _table(desk))
+    return _section("comparison", "Comparison & Data", paragraph(lead), _table(desk))
 
 
 def _table_assets(desk: Desk) -> list:
@@ -469,7 +456,7 @@ def _table(desk: Desk) -> Table:
 
 def _what_to_watch(desk: Desk) -> Section:
     items = [_range_bullet(desk), _recovery_bullet(desk), _bitcoin_watch(desk), _sentiment_watch(desk)]
-    return _section("what-to-watch", "What to Watch", _bullets(*items), _history_figure(desk), _drawdown_figure(desk))
+    return _section("what-to-watch", "What to Watch", bullets(*items), _history_figure(desk), _drawdown_figure(desk))
 
 
 def _range_bullet(desk: Desk) -> Sentence:
@@ -507,11 +494,11 @@ def _bitcoin_watch(desk: Desk) -> Sentence | None:
         return None
     if link.correlation >= CLOSE_LINK:
         return sentence("Bitcoin: with a correlation of {corr} over {days} days, bitcoin's direction has set {name}'s; a beta of "
-                        "{beta} means its swings have run {size} bitcoin's", corr=_two(desk, "btc_link.correlation"),
-                        days=desk.f.count("btc_link.days"), name=desk.names.plain(_subject(desk)), beta=_two(desk, "btc_link.beta"),
+                        "{beta} means its swings have run {size} bitcoin's", corr=desk.f.decimal("btc_link.correlation"),
+                        days=desk.f.count("btc_link.days"), name=desk.names.plain(_subject(desk)), beta=desk.f.decimal("btc_link.beta"),
                         size="larger than" if link.beta > 1 else "smaller than")
     return sentence("Bitcoin: a correlation of only {corr} over {days} days means {name} has often moved on its own",
-                    corr=_two(desk, "btc_link.correlation"), days=desk.f.count("btc_link.days"),
+                    corr=desk.f.decimal("btc_link.correlation"), days=desk.f.count("btc_link.days"),
                     name=desk.names.plain(_subject(desk)))
 
 
@@ -535,10 +522,10 @@ def _faq(desk: Desk) -> Section:
 def _faq_bitcoin(desk: Desk) -> Question:
     name = desk.names.plain(_subject(desk))
     if not _has_btc(desk):
-        return Question(sentence("How did {name} do against the rest of the market?", name=name), _paragraph(_against(desk),
+        return Question(sentence("How did {name} do against the rest of the market?", name=name), paragraph(_against(desk),
                         _median_sentence(desk)))
     return Question(sentence("How did {name} do against bitcoin?", name=name),
-                    _paragraph(_against(desk), _link_sentence(desk)))
+                    paragraph(_against(desk), _link_sentence(desk)))
 
 
 def _faq_high(desk: Desk) -> Question | None:
@@ -546,7 +533,7 @@ def _faq_high(desk: Desk) -> Question | None:
     if dd is None or desk.facts.recovery is None:
         return None
     name = desk.names.plain(_subject(desk))
-    return Question(sentence("How far is {name} from its high?", name=name), _paragraph(sentence(
+    return Question(sentence("How far is {name} from its high?", name=name), paragraph(sentence(
         "On {provider} {time}, {name} ended the week at {close}, {dd} below its highest close of {peak} on {day}, in data that "
         "starts on {start}", provider=possessive(desk.f.cite(f"sources.{dd.series}.provider", str)),
         time=desk.f.cite(f"sources.{dd.series}.time_of_day", str), name=name, close=desk.f.price("drawdown.close"),
@@ -578,7 +565,7 @@ def _faq_volatility(desk: Desk) -> Question | None:
 def _faq_fear_greed(desk: Desk) -> Question | None:
     if desk.facts.fear_greed is None:
         return None
-    return Question(sentence("What does the Crypto Fear & Greed Index say?"), _paragraph(sentence(
+    return Question(sentence("What does the Crypto Fear & Greed Index say?"), paragraph(sentence(
         "The index, which runs from zero (extreme fear) to one hundred (extreme greed) and measures the whole market rather than "
         "one coin, read {value} ({label}) on {day}", value=desk.f.index("fear_greed.value"),
         label=desk.f.cite("fear_greed.classification", str), day=desk.f.day("fear_greed.day"))))
@@ -612,8 +599,8 @@ def _methodology(desk: Desk) -> Section:
     method.append(sentence("The sentiment label is positive when {name}'s price rose by at least {threshold} over the week, negative "
                            "when it fell by at least as much, and neutral otherwise", name=name,
                            threshold=desk.f.pct("method.sentiment_threshold_pct")))
-    return _section("methodology", "Methodology & Sources", _paragraph(*method), Paragraph((phrase("Data notes"),), kind="subhead"),
-                    _bullets(*_data_notes(desk)), Paragraph((phrase("Sources"),), kind="subhead"), _bullets(*desk.attributions()))
+    return _section("methodology", "Methodology & Sources", paragraph(*method), Paragraph((phrase("Data notes"),), kind="subhead"),
+                    bullets(*_data_notes(desk)), Paragraph((phrase("Sources"),), kind="subhead"), bullets(*desk.attributions()))
 
 
 def _data_notes(desk: Desk) -> list[Sentence]:

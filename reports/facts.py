@@ -436,7 +436,11 @@ def _dominance(data: MarketData, week: Week) -> tuple[Dominance, ...]:
 
 def _biggest_day(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> DailyMove | None:
     """Bitcoin's (else the largest asset's) biggest move between consecutive days of the week."""
-    asset = _lead(moves)
+    return daily_move(data, week, _lead(moves))
+
+
+def daily_move(data: MarketData, week: Week, asset: str) -> DailyMove | None:
+    """The asset's largest move between consecutive daily prices of the week (by size)."""
     closes = data.prices.close[asset].loc[pd.Timestamp(week.base) : pd.Timestamp(week.end)]
     changes = (closes / closes.shift(1) - 1).dropna() * 100
     if changes.empty:

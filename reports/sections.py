@@ -21,11 +21,11 @@ CLEAR_GAP_PP = 1.0  # the median altcoin must trail or lead bitcoin by this much
 TIME_OF_DAY_NOTE = 0.02  # snapshot and close differ by this share or more: say so in the data notes
 
 
-def _paragraph(*sentences: Sentence | None) -> Paragraph:
+def paragraph(*sentences: Sentence | None) -> Paragraph:
     return Paragraph(tuple(s for s in sentences if s is not None))
 
 
-def _bullets(*items: Sentence | Paragraph | None) -> Bullets:
+def bullets(*items: Sentence | Paragraph | None) -> Bullets:
     return Bullets(tuple(item if isinstance(item, Paragraph) else Paragraph((item,)) for item in items if item is not None))
 
 
@@ -33,9 +33,9 @@ def _bullets(*items: Sentence | Paragraph | None) -> Bullets:
 
 
 def overview(desk: Desk) -> Section:
-    first = _paragraph(_market_sentence(desk), _lead_sentence(desk), _breadth_sentence(desk), _fear_greed_sentence(desk))
+    first = paragraph(_market_sentence(desk), _lead_sentence(desk), _breadth_sentence(desk), _fear_greed_sentence(desk))
     history = context.history_paragraph_sentences(desk)
-    return Section("overview", "Overview", (first, _paragraph(*history)) if history else (first,))
+    return Section("overview", "Overview", (first, paragraph(*history)) if history else (first,))
 
 
 def _market_sentence(desk: Desk) -> Sentence:
@@ -152,7 +152,7 @@ def key_takeaways(desk: Desk) -> Section:
                               best=desk.signed_list([best]), worst=desk.signed_list([worst])))
     if desk.facts.fear_greed is not None:
         items.append(_fear_greed_takeaway(desk))
-    return Section("key-takeaways", "Key Takeaways", (_bullets(*items),))
+    return Section("key-takeaways", "Key Takeaways", (bullets(*items),))
 
 
 def _altcoin_takeaway(desk: Desk) -> Sentence:
@@ -217,7 +217,7 @@ def _lead_paragraph(desk: Desk) -> Paragraph:
         low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
         high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"),
     )
-    return _paragraph(opened, days, span, _biggest_day_sentence(desk), _level_sentence(desk, lead))
+    return paragraph(opened, days, span, _biggest_day_sentence(desk), _level_sentence(desk, lead))
 
 
 def _biggest_day_sentence(desk: Desk) -> Sentence | None:
@@ -269,7 +269,7 @@ def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
         )
     rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(others)) if others else None
     level = _level_sentence(desk, second, name_source=_level_sentence(desk, desk.lead) is None) if second else None
-    return _paragraph(lead_sentence, level, rest)
+    return paragraph(lead_sentence, level, rest)
 
 
 def _all_flat(desk: Desk) -> bool:
@@ -297,7 +297,7 @@ def _movers_paragraph(desk: Desk) -> Paragraph | None:
         worst=desk.names(worst), moved=desk.up_down(worst),
         rest=Fragment(", followed by ") + desk.signed_list(next_worst) if next_worst else Fragment(""),
     )
-    return _paragraph(top, bottom)
+    return paragraph(top, bottom)
 
 
 # --- Impact on the crypto market ---------------------------------------------------------------
@@ -307,7 +307,7 @@ def impact(desk: Desk) -> Section:
     items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk), _regime_bullet(desk)]
     items += [_volatility_bullet(desk, v.asset) for v in desk.facts.volatility if v.asset == desk.lead]
     items += [_drawdown_bullet(desk, d.asset) for d in desk.facts.drawdowns]
-    blocks = [_bullets(*items), figure(desk, "market-cap"), figure(desk, "drawdown")]
+    blocks = [bullets(*items), figure(desk, "market-cap"), figure(desk, "drawdown")]
     return Section("impact", "Impact on the Crypto Market", tuple(b for b in blocks if b is not None))
 
 
@@ -373,7 +373,7 @@ def _altcoin_bullet(desk: Desk) -> Paragraph | None:
             "Over the past {days} days, their average daily move has been {beta} times bitcoin's (their beta)",
             days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)),
         )
-    return _paragraph(first, beta)
+    return paragraph(first, beta)
 
 
 def _regime_bullet(desk: Desk) -> Paragraph | None:
@@ -381,7 +381,7 @@ def _regime_bullet(desk: Desk) -> Paragraph | None:
     found = [context.correlation_sentence(desk), context.dispersion_sentence(desk)]
     if not any(found):
         return None
-    return _paragraph(*found)
+    return paragraph(*found)
 
 
 def _volatility_bullet(desk: Desk, asset: str) -> Sentence:
@@ -437,7 +437,7 @@ def comparison(desk: Desk) -> Section:
         base=desk.f.day("week.base"),
     )
     return Section("comparison", "Comparison & Data", tuple(
-        block for block in (_paragraph(lead), _table(desk), figure(desk, "weekly-change")) if block is not None
+        block for block in (paragraph(lead), _table(desk), figure(desk, "weekly-change")) if block is not None
     ))
 
 
@@ -472,7 +472,7 @@ def what_to_watch(desk: Desk) -> Section:
         items.append(_sentiment_watch(desk))
     if desk.facts.market_range is not None:
         items.append(_market_range_bullet(desk))
-    blocks = [_bullets(*items), figure(desk, "fear-greed")]
+    blocks = [bullets(*items), figure(desk, "fear-greed")]
     return Section("what-to-watch", "What to Watch", tuple(b for b in blocks if b is not None))
 
 
@@ -577,7 +577,7 @@ def _faq_lead_extreme(desk: Desk) -> Question | None:
         k = f"drawdowns.{lead}"
         return Question(
             sentence("How far is {name} from its high?", name=desk.names.plain(lead)),
-            _paragraph(sentence(
+            paragraph(sentence(
                 "On {provider} {time}, {name} ended the week at {close}, {dd} below its highest close of {peak} on {day}",
                 provider=possessive(desk.f.cite(f"sources.{dd.series}.provider", str)),
                 time=desk.f.cite(f"sources.{dd.series}.time_of_day", str), name=desk.names.plain(lead),
@@ -589,7 +589,7 @@ def _faq_lead_extreme(desk: Desk) -> Question | None:
         leaders = list(desk.facts.leaders)
         return Question(
             sentence("What led the gains?"),
-            _paragraph(_breadth_sentence(desk), sentence("The biggest gainers were {leaders}", leaders=desk.signed_list(leaders))),
+            paragraph(_breadth_sentence(desk), sentence("The biggest gainers were {leaders}", leaders=desk.signed_list(leaders))),
         )
     return None
 
@@ -611,7 +611,7 @@ def _faq_market_value(desk: Desk) -> Question | None:
     lost = cap.change_usd < 0
     return Question(
         sentence("How much value did the crypto market {verb}?", verb="lose" if lost else "add"),
-        _paragraph(sentence(
+        paragraph(sentence(
             "Total market capitalisation went from {start} on {start_day} to {end} on {end_day}, a change of {amount} ({pct})",
             start=desk.f.money("market_cap.start_usd"), start_day=desk.f.day("market_cap.start_day"),
             end=desk.f.money("market_cap.end_usd"), end_day=desk.f.day("market_cap.end_day"),
@@ -642,7 +642,7 @@ def _faq_movers(desk: Desk) -> Question | None:
         return None
     return Question(
         sentence("Which cryptocurrencies moved the most?"),
-        _paragraph(
+        paragraph(
             sentence("Best: {leaders}", leaders=desk.signed_list(list(desk.facts.leaders))),
             sentence("Worst: {laggards}", laggards=desk.signed_list(list(desk.facts.laggards))),
         ),
@@ -690,11 +690,11 @@ def methodology(desk: Desk) -> Section:
         threshold=desk.f.pct("method.sentiment_threshold_pct"),
     ))
     return Section("methodology", "Methodology & Sources", (
-        _paragraph(*method),
+        paragraph(*method),
         Paragraph((phrase("Data notes"),), kind="subhead"),
-        _bullets(*_data_notes(desk)),
+        bullets(*_data_notes(desk)),
         Paragraph((phrase("Sources"),), kind="subhead"),
-        _bullets(*desk.attributions()),
+        bullets(*desk.attributions()),
     ))
 
 
