@@ -234,6 +234,14 @@ def test_the_key_never_leaks(api, monkeypatch, caplog, tmp_path, capsys):
     with pytest.raises(ApiError) as raised:
         pull(settings(), client())
     assert KEY not in str(raised.value) and KEY not in repr(ApiConfig.from_env())
+    # an answer that is not JSON, echoing the key, is retried (logged) and then given up on
+    caplog.clear()
+    for _ in range(8):
+        api.expect_oneshot_request("/api/v3/coins/markets").respond_with_data(f"{KEY} is not a valid key", status=200)
+    with pytest.raises(ApiError) as raised:
+        pull(settings(), client())
+    assert "not valid JSON" in str(raised.value) and "[redacted]" in str(raised.value)
+    assert "retry" in caplog.text and KEY not in caplog.text and KEY not in str(raised.value)
 
 
 def test_pro_plan_uses_the_pro_header_and_host(monkeypatch):

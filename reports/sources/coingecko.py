@@ -182,20 +182,29 @@ class Client:
             ) from None
 
     def _get_once(self, path: str, params: Mapping[str, Any]) -> Any:
+        """One call. Every error it raises has the key redacted here, the one place they all pass
+        (a server may echo the key in an error body, a URL or a non-JSON answer), before any log
+        line, retry message or final error can show it."""
+        try:
+            return self._call(path, params)
+        except (_Transient, ApiError) as error:
+            error.args = (self.config.redact(str(error)),)
+            raise
+
+    def _call(self, path: str, params: Mapping[str, Any]) -> Any:
         self.limiter.wait()
         self.calls.append(path)
-        redact = self.config.redact
         try:
             response = self.http.get(path, params=dict(params))
         except httpx.TimeoutException:
             raise _Transient(f"no answer within {self.config.timeout:g} s") from None
         except httpx.TransportError as error:
-            raise _Transient(redact(f"connection failed ({type(error).__name__}: {error})")) from None
+            raise _Transient(f"connection failed ({type(error).__name__}: {error})") from None
         status = response.status_code
         if status == 429 or status >= 500:
             raise _Transient(f"HTTP {status} {response.reason_phrase}", _retry_after(response.headers.get("retry-after")))
         if status >= 400:
-            raise ApiError(redact(f"GET {path}: HTTP {status} {response.reason_phrase}: {_message(response)}. {_hint(status)}"), status)
+            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {_message(response)}. {_hint(status)}", status)
         try:
             return response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
