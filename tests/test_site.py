@@ -420,10 +420,12 @@ def test_serve_refuses_a_folder_without_a_site(tmp_path):
 
 
 def test_build_missing_builds_only_the_weeks_without_a_brief(tmp_path):
+    from reports.pipeline import load_data
     from reports.settings import load_settings
     from reports.site.backfill import buildable_weeks
 
-    weeks = buildable_weeks(load_settings())
+    settings = load_settings()
+    weeks = buildable_weeks(load_data(settings), settings)
     # Each buildable week ends on a Sunday priced in the raw file, as is the Sunday before it.
     priced = {row["date"] for row in raw_rows("coingecko_top100_daily.csv") if row["price_usd"]}
     assert len(weeks) > 10

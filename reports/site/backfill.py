@@ -3,40 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from ..errors import NoDataError
-from ..settings import WEEKDAYS, Settings
-from ..sources import load_source
-from ..validate import validate
+from ..market import MarketData
+from ..settings import Settings
 from ..week import resolve_week
 
 
-def buildable_weeks(settings: Settings) -> list[date]:
+def buildable_weeks(data: MarketData, settings: Settings) -> list[date]:
     """Every week ending on the configured weekday that the data covers completely enough to build."""
-    data = validate(load_source(settings))
+    from ..batch import week_ends
+
     observed = data.prices.close.notna().any(axis=1)
     days = observed.index[observed]
-    first, last = days[0].date(), days[-1].date()
-    end = first + timedelta(days=(WEEKDAYS.index(settings.week_ends_on) - first.weekday()) % 7)
     weeks = []
-    while end <= last:
+    for end in week_ends(days[0].date(), days[-1].date(), settings.week_ends_on):
         try:
             weeks.append(resolve_week(data, end, settings.week_ends_on).end)
         except NoDataError:
             pass  # a week with a gap at its ends: the pipeline would refuse it too
-        end += timedelta(days=7)
     return weeks
 
 
 def build_missing(settings: Settings, briefs_dir: Path, report: Callable[[str], None] = print) -> list[date]:
-    """Build each buildable week without a brief.json in `briefs_dir`; returns the weeks built."""
-    from ..pipeline import build_brief
+    """Build each buildable week without a brief.json in `briefs_dir`; returns the weeks built.
+    The data is read (through the parsed-data cache) once for all of them."""
+    from ..pipeline import build_week, load_data
 
+    data = load_data(settings)
     formats = settings.formats if "json" in settings.formats else (*settings.formats, "json")
-    missing = [end for end in buildable_weeks(settings) if not (briefs_dir / end.isoformat() / "brief.json").is_file()]
+    chosen = settings.model_copy(update={"out_dir": briefs_dir, "formats": formats})
+    missing = [end for end in buildable_weeks(data, settings) if not (briefs_dir / end.isoformat() / "brief.json").is_file()]
     for number, end in enumerate(missing, start=1):
-        result = build_brief(settings.model_copy(update={"week_ending": end, "out_dir": briefs_dir, "formats": formats}))
+        result = build_week(data, end, chosen)
         report(f"[{number}/{len(missing)}] {result.folder}: {result.story.headline.text}")
     return missing
