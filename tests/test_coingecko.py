@@ -265,6 +265,26 @@ def test_rate_limit_spaces_calls():
     assert waits == [2.0, 2.0, 2.0]  # 30 a minute: one every 2 s
 
 
+def test_the_configured_rate_limit_spaces_real_calls(api):
+    """The setting reaches the client (fetch.api_config) and every call waits its turn."""
+    from reports.fetch import api_config
+
+    serve(api, World(top=2))
+    now, waits = [0.0], []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    config = api_config(settings(coingecko_rate_limit=30))
+    assert config.calls_per_minute == 30
+    client = Client(config, sleep=sleep, clock=lambda: now[0])
+    for _ in range(3):
+        client.global_market()
+    assert waits == [2.0, 2.0]  # 30 a minute: one every 2 s
+    assert sum(1 for request, _ in api.log if request.path.endswith("/global")) == 3
+
+
 def test_only_midnight_points_are_closes():
     chart = {"prices": [[epoch_ms(date(2026, 2, 8)), 10.0], [epoch_ms(date(2026, 2, 9)), 0],
                         [epoch_ms(date(2026, 2, 9)) + 3_600_000, 12.0], [epoch_ms(date(2026, 2, 10)), 11.0]],
