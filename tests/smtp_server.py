@@ -60,8 +60,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(recorder: Recorder, port: int | None = None) -> Controller:
+def start(recorder: Recorder, port: int | None = None, logins: dict[str, str] | None = None) -> Controller:
+    """Serve on 127.0.0.1; with `logins` ({user: password}) the server offers AUTH (over plain text:
+    it is a test on the loopback) and accepts only those."""
+    auth = {} if logins is None else {"authenticator": _checker(logins), "auth_require_tls": False}
     controller = Controller(recorder, hostname="127.0.0.1", port=port or free_port(),
-                            data_size_limit=64 * 1024 * 1024, decode_data=False)
+                            data_size_limit=64 * 1024 * 1024, decode_data=False, **auth)
     controller.start()
     return controller
+
+
+def _checker(logins: dict[str, str]):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword)
+              and logins.get(auth_data.login.decode()) == auth_data.password.decode())
+        return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535 itself
+
+    return authenticate

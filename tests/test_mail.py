@@ -262,6 +262,30 @@ def test_the_smtp_password_never_reaches_the_output(tmp_path, brief_folder, mail
     assert missing.exit_code == 2 and "SMTP_PASSWORD is not set" in missing.output
 
 
+def test_a_refused_login_is_a_clear_error_without_the_password_and_a_right_one_sends(tmp_path, brief_folder, mail_env,
+                                                                                     monkeypatch):
+    """Against a server that really asks for AUTH: the password is sent, and never shown."""
+    import smtp_server
+
+    recorder = smtp_server.Recorder()
+    controller = smtp_server.start(recorder, logins={"mailer": "the-right-one"})
+    try:
+        monkeypatch.setenv("SMTP_PORT", str(controller.port))
+        monkeypatch.setenv("SMTP_USER", "mailer")
+        monkeypatch.setenv("SMTP_PASSWORD", "hunter2-very-secret")
+        subscribe(tmp_path, PEOPLE)
+        refused = send(brief_folder, "--debug")
+        assert refused.exit_code == 2 and "refused the login" in refused.output, refused.output
+        assert "hunter2" not in refused.output + (refused.stderr or "")
+        assert recorder.count == 0
+        monkeypatch.setenv("SMTP_PASSWORD", "the-right-one")
+        accepted = send(brief_folder)
+        assert counts(accepted.output)["sent"] == 3, accepted.output
+        assert recorder.count == 3
+    finally:
+        controller.stop()
+
+
 def test_a_folder_without_a_brief_is_bad_input(tmp_path, mail_env):
     result = send(tmp_path)
     assert result.exit_code == 2 and "no brief.json" in result.output
