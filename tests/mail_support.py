@@ -34,6 +34,17 @@ def server():
 
 
 @pytest.fixture
+def utf8_server(mail_env, monkeypatch):
+    """`mail_env`, but pointing at a second server that offers SMTPUTF8 (the first one does not)."""
+    recorder = smtp_server.Recorder()
+    controller = smtp_server.start(recorder, smtputf8=True)
+    recorder.port = controller.port
+    monkeypatch.setenv("SMTP_PORT", str(controller.port))
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture
 def mail_env(monkeypatch, server, tmp_path):
     """SMTP settings pointing at the test's server, the conventional env names, quick retries."""
     monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
@@ -68,3 +79,20 @@ def tokens() -> dict[str, str]:
 
 def parse(raw: bytes) -> email.message.EmailMessage:
     return email.message_from_bytes(raw, policy=policy.default)
+
+
+def parse_utf8(raw: bytes) -> email.message.EmailMessage:
+    """A message sent with SMTPUTF8: its headers are UTF-8 (RFC 6532), which the bytes parser does not read."""
+    return email.message_from_string(raw.decode("utf-8"), policy=policy.default)
+
+
+def headers(raw: bytes) -> str:
+    """The header block as it went over the wire, unfolded lines and all."""
+    return raw.split(b"\r\n\r\n", 1)[0].decode("utf-8")
+
+
+def ledger_rows(data_dir: Path | None = None) -> dict[str, tuple[str, str]]:
+    """address -> (state, answer) for every ledger row."""
+    with database(data_dir) as db:
+        rows = db.execute("SELECT email, state, answer FROM ledger")
+        return {email: (state, answer) for email, state, answer in rows}

@@ -16,6 +16,7 @@ from ..errors import BriefError, UsageError
 from ..settings import Settings
 from . import smtp, subscribers
 from .edition import read_edition
+from .failures import RunStopped, unexpected
 from .message import Composer, Recipient
 from .store import connect
 
@@ -41,10 +42,16 @@ def write_drafts(settings: Settings, folder: Path, eml_dir: Path, to: str | None
         eml_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BriefError(f"{eml_dir}: cannot create the folder ({error.strerror}). Choose another --eml-dir.") from None
-    written = []
+    written: list[Path] = []
     for number, recipient in enumerate(_recipients(settings, to, limit), start=1):
         path = eml_dir / f"{number:05d}-{re.sub(r'[^A-Za-z0-9@._+-]', '_', recipient.email)}.eml"
-        _write_atomically(path, composer.as_bytes(composer.compose(recipient)))
+        try:
+            data = composer.message_bytes(recipient)
+        except Exception as error:  # a bug, or a row no check foresaw: say which, and what is already written
+            done = f"{len(written)} .eml files were written to {eml_dir} before it"
+            raise RunStopped(f"stopped: {unexpected(recipient.email, error)}; {done}. Report the error "
+                             "(--debug shows the traceback)") from error
+        _write_atomically(path, data)
         written.append(path)
     return written
 
@@ -69,7 +76,8 @@ def send_test(settings: Settings, folder: Path, to: str) -> str:
     message["Message-ID"] = composer.message_id(f"{TEST_TOKEN}:{recipient.email}")
     client = smtp.connect(settings)
     try:
-        answer = smtp.deliver(client, composer.sender.addr_spec, recipient.email, composer.as_bytes(message))
+        answer = smtp.deliver(client, composer.sender.addr_spec, recipient.address.addr_spec,
+                              composer.as_bytes(message))
     finally:
         smtp.close(client)
     if not answer.delivered:

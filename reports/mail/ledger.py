@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from .. import clock
+from .lock import CampaignLock
 
 STATES = ("pending", "sending", "sent", "failed", "suppressed")
 
@@ -43,13 +44,15 @@ def _stamp() -> str:
     return clock.now().isoformat()
 
 
-def open_campaign(db: sqlite3.Connection, brief: str) -> int:
-    """Start the campaign for `brief` or resume it; returns the list size it was started with.
+def open_campaign(db: sqlite3.Connection, held: CampaignLock) -> int:
+    """Start the campaign for the locked brief or resume it; returns the list size it was started with.
 
     The first run snapshots the whole list in one transaction: active subscribers become
     `pending`, suppressed ones `suppressed`. Later runs add nobody, so the invariant keeps its
-    meaning; in-flight rows left by a crash go back to `pending`.
+    meaning; in-flight rows left by a crash go back to `pending`. That reset is why the lock is
+    required: with it held, a row still `sending` belongs to a run that has died.
     """
+    brief = held.brief
     with db:
         row = db.execute("SELECT subscribers FROM campaigns WHERE brief = ?", (brief,)).fetchone()
         if row is not None:

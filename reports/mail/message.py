@@ -24,25 +24,25 @@ from email import policy
 from email.generator import BytesGenerator
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
-from email.utils import format_datetime, getaddresses
+from email.utils import format_datetime
 from functools import cached_property
 from urllib.parse import quote
 
 import css_inline
-from email_validator import EmailNotValidError, validate_email
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
 from .. import clock
-from ..errors import UsageError
 from ..formatting import Formatter
 from ..render.templating import TEMPLATES, html_environment
 from ..settings import Settings
+from .addresses import mailbox, mailto, message_needs_smtputf8, safe_url, setting_address
 from .edition import Block, Edition
 
 # Headers are not folded below the 998-character limit: the email package folds a long subject
 # right after "Subject:", which some clients show as a leading space. Bodies wrap at 76 regardless.
 POLICY = policy.SMTP.clone(max_line_length=998)
+POLICY_UTF8 = POLICY.clone(utf8=True)  # RFC 6532 headers, for a message sent with SMTPUTF8
 WIDTH = 72
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail hides the rest of a message whose HTML is larger than this
 GREETING, UNSUBSCRIBE = "\ue000GREETING\ue000", "\ue000UNSUBSCRIBE\ue000"  # private-use: never in a brief
@@ -51,9 +51,14 @@ PREHEADER_PADDING = "\u200c\u00a0" * 60  # keeps the body text out of the inbox 
 
 @dataclass(frozen=True)
 class Recipient:
-    email: str
+    email: str  # as stored: the ledger's key
     name: str
     token: str
+
+    @cached_property
+    def address(self) -> Address:
+        """The To address on the wire (IDNA domain); its addr_spec is the envelope recipient."""
+        return mailbox(self.email, self.name)
 
 
 def _wrap(text: str, bullet: str = "", indent: int = 0) -> str:
@@ -82,27 +87,16 @@ def _text_environment() -> Environment:
     return env
 
 
-def sender_address(settings: Settings) -> Address:
-    """The From address, checked once: a campaign with a malformed From never starts."""
-    pairs = getaddresses([settings.mail_from])
-    if len(pairs) != 1 or not pairs[0][1]:
-        raise UsageError(f"mail_from {settings.mail_from!r} is not one address like 'Name <brief@example.com>'.")
-    name, address = pairs[0]
-    try:
-        validate_email(address, check_deliverability=False, test_environment=True)
-    except EmailNotValidError as error:
-        raise UsageError(f"mail_from {settings.mail_from!r}: {error} Set MAIL_FROM or mail_from.") from None
-    username, domain = address.rsplit("@", 1)
-    return Address(name, username, domain)
-
-
 class Composer:
     """Makes each subscriber's message for one edition. Thread-safe once built: it only reads."""
 
     def __init__(self, edition: Edition, settings: Settings) -> None:
         self.edition = edition
         self.settings = settings
-        self.sender = sender_address(settings)
+        self.sender = setting_address("mail_from", settings.mail_from)  # a malformed From never starts a campaign
+        self.reply_to = setting_address("reply_to", settings.reply_to) if settings.reply_to else None
+        self.unsubscribe_mailbox = (setting_address("unsubscribe_mailto", settings.unsubscribe_mailto)
+                                    if settings.unsubscribe_mailto else self.sender)
         self.date = format_datetime(clock.now())
         self.attached = settings.attach_pdf and edition.pdf is not None
         self.cids = {chart.id: f"{chart.id}.{self._digest(edition.key)[:12]}@{self.sender.domain}"
@@ -153,16 +147,20 @@ class Composer:
         return {id(part): part.as_bytes(policy=POLICY) for part in parts}
 
     def as_bytes(self, message: EmailMessage) -> bytes:
-        """The message on the wire (CRLF line ends), shared parts spliced in from their cached bytes."""
+        """The message on the wire (CRLF line ends), shared parts spliced in from their cached bytes.
+        UTF-8 headers only when an address needs them (it then goes out with SMTPUTF8)."""
         buffer = io.BytesIO()
-        _SharingGenerator(buffer, self._shared, mangle_from_=False, policy=POLICY).flatten(message)
+        chosen = POLICY_UTF8 if message_needs_smtputf8(message) else POLICY
+        _SharingGenerator(buffer, self._shared, mangle_from_=False, policy=chosen).flatten(message)
         return buffer.getvalue()
 
+    def message_bytes(self, recipient: Recipient) -> bytes:
+        return self.as_bytes(self.compose(recipient))
+
     def unsubscribe_links(self, token: str) -> tuple[str, str]:
-        base = self.settings.unsubscribe_url
+        base = safe_url(self.settings.unsubscribe_url)
         https = f"{base}{'&' if '?' in base else '?'}token={quote(token, safe='')}"
-        mailbox = self.settings.unsubscribe_mailto or self.sender.addr_spec
-        return https, f"mailto:{mailbox}?subject={quote('unsubscribe ' + token)}"
+        return https, mailto(self.unsubscribe_mailbox, f"unsubscribe {token}")
 
     def message_id(self, address: str) -> str:
         """The same brief to the same address always has the same Message-ID: a resend after a crash
@@ -181,10 +179,11 @@ class Composer:
                                  MIMEPart if self.attached else EmailMessage)
         message = _multipart("mixed", f"mix-{seed}", [alternative, self._pdf], EmailMessage) if self.attached \
             else alternative
+        assert isinstance(message, EmailMessage)  # the outermost part is built as one, attached or not
         message["From"] = self.sender
-        if self.settings.reply_to:
-            message["Reply-To"] = self.settings.reply_to
-        message["To"] = Address(recipient.name, addr_spec=recipient.email)
+        if self.reply_to is not None:
+            message["Reply-To"] = self.reply_to
+        message["To"] = recipient.address
         message["Subject"] = self.edition.headline
         message["Date"] = self.date
         message["Message-ID"] = self.message_id(recipient.email)

@@ -2,17 +2,20 @@
 limit, backoff on 4xx, and a stop after too many failures in a row.
 
 Every message's fate is in the ledger before and after its SMTP transaction (see ledger.py),
-so the process can be killed at any instant and the next run picks up where it left off.
+so the process can be killed at any instant and the next run picks up where it left off. A run
+holds the campaign's lock (lock.py) from start to end: two runs at once never share a ledger.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import sqlite3
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +23,8 @@ from ..errors import BriefError
 from ..settings import Settings
 from . import ledger, smtp, subscribers
 from .edition import read_edition
+from .failures import unexpected
+from .lock import CampaignLock, campaign_lock
 from .message import Composer, Recipient
 from .progress import SendProgress
 from .store import connect
@@ -29,8 +34,24 @@ from .store import connect
 class Outcome:
     brief: str
     tally: ledger.Tally
-    attempted: int
+    counts: Mapping[str, int]  # this run's rows by what became of them: sent, failed, deferred, suppressed
     stopped: str | None  # why the campaign stopped early, if it did
+    error: BaseException | None = field(default=None, compare=False)  # the bug that stopped it, for --debug
+
+    @property
+    def attempted(self) -> int:
+        return sum(self.counts.values())
+
+    def failure(self) -> str | None:
+        """Why this run did not do its job (the CLI then exits 1), or None. Messages attempted and
+        none delivered is a failure even when every answer was final: a cron job must notice."""
+        if self.stopped:
+            return self.stopped
+        tried = self.attempted - self.counts.get("suppressed", 0)
+        if tried and not self.counts.get("sent"):
+            return (f"none of the {tried} messages attempted in this run was delivered; "
+                    "`send-status` lists the server's answers")
+        return None
 
 
 class RateLimit:
@@ -63,6 +84,7 @@ class Campaign:
         self.lock = threading.Lock()  # one SQLite connection, one writer at a time
         self.stop = threading.Event()
         self.stopped: str | None = None
+        self.error: BaseException | None = None
         self.failures_in_a_row = 0
         self.rate = RateLimit(settings.rate_per_second, settings.rate_per_hour)
         self.stream = stream or sys.stderr
@@ -76,8 +98,13 @@ class Campaign:
             ledger.mark(self.db, self.key, email, state, answer, attempt)
 
     def run(self, limit: int | None = None) -> Outcome:
+        """Send what is pending, holding the campaign's lock throughout (CampaignBusy if another run has it)."""
+        with campaign_lock(self.settings.data_dir, self.key) as held:
+            return self._run(held, limit)
+
+    def _run(self, held: CampaignLock, limit: int | None) -> Outcome:
         with self.lock:
-            ledger.open_campaign(self.db, self.key)
+            ledger.open_campaign(self.db, held)
             todo = ledger.pending(self.db, self.key, limit)
         if todo:
             smtp.close(smtp.connect(self.settings))  # a wrong host or login stops here, before any row moves
@@ -102,7 +129,8 @@ class Campaign:
             progress.close()
         with self.lock:
             tally = ledger.tally(self.db, self.key)
-        return Outcome(self.key, tally, progress.done, self.stopped)
+        assert tally is not None  # open_campaign made the campaign
+        return Outcome(self.key, tally, dict(progress.counts), self.stopped, self.error)
 
     def _work(self, jobs: queue.SimpleQueue[str], progress: SendProgress) -> None:
         client = None
@@ -112,13 +140,23 @@ class Campaign:
                     email = jobs.get_nowait()
                 except queue.Empty:
                     return
-                state, client = self._send_one(email, client)
+                try:
+                    state, client = self._send_one(email, client)
+                except Exception as error:  # a bug, or a row no check foresaw: stop the run, not just this thread
+                    self._crash(email, error)
+                    state = "failed"
                 progress.update(state)
-        except BaseException as error:  # a bug in a worker must stop the campaign, not hang it
-            self._halt(f"unexpected error in a sender thread: {type(error).__name__}: {error}")
-            raise
         finally:
             smtp.close(client)
+
+    def _crash(self, email: str, error: Exception) -> None:
+        """Stop the run at a row whose sending raised. The row is answered `failed` with the error, so
+        it is never left pending without a word and a rerun sends the rest instead of stopping there."""
+        self.error = error
+        self._halt(f"stopped: {unexpected(email, error)}. That row is marked failed with this answer; run the "
+                   "same command to send the rest, and report the error (--debug shows the traceback)")
+        with contextlib.suppress(sqlite3.Error):  # if the ledger itself failed, the row stays `sending`: resumed
+            self._mark(email, "failed", f"not sent: {unexpected(email, error)}")
 
     def _send_one(self, email: str, client):
         """Send to one subscriber; returns the row's final state and the (maybe new) connection."""
@@ -127,7 +165,8 @@ class Campaign:
         if person is None or person.status != "active":
             self._mark(email, "suppressed", "removed from the list" if person is None else person.status)
             return "suppressed", client
-        data = self.composer.as_bytes(self.composer.compose(Recipient(person.email, person.name, person.token)))
+        recipient = Recipient(person.email, person.name, person.token)
+        data = self.composer.message_bytes(recipient)
         self._mark(email, "sending", attempt=True)
         for attempt in range(1, self.settings.max_attempts + 1):
             self.rate.wait(self.stop)
@@ -138,17 +177,18 @@ class Campaign:
                     answer = smtp.Answer(0, str(error))
                     client = None
             if client is not None:
-                answer = smtp.deliver(client, self.composer.sender.addr_spec, email, data)
+                answer = smtp.deliver(client, self.composer.sender.addr_spec, recipient.address.addr_spec, data)
             if answer.delivered:
                 self._mark(email, "sent", str(answer))
                 self._count(ok=True)
                 return "sent", client
             if answer.permanent:
                 self._mark(email, "failed", str(answer))
-                if answer.code in (550, 551, 553):  # the mailbox itself is refused: a hard bounce
+                if answer.bounced:
                     with self.lock:
                         subscribers.suppress(self.db, [email], "bounced", str(answer))
-                self._count(ok=False)
+                if not answer.local:  # our own refusal says nothing about the server's health
+                    self._count(ok=False)
                 return "failed", client
             if answer.code in (0, 421):  # the server closed or is closing the connection
                 smtp.close(client)

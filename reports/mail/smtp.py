@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import BriefError, UsageError
 from ..settings import Settings
+from .addresses import needs_smtputf8
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 PASSWORD_ENV = "SMTP_PASSWORD"
@@ -20,10 +21,13 @@ PASSWORD_ENV = "SMTP_PASSWORD"
 
 @dataclass(frozen=True)
 class Answer:
-    """The outcome of one delivery attempt: an SMTP code (0 when the connection broke) and the text."""
+    """The outcome of one delivery attempt: an SMTP code (0 when no server answered: the connection
+    broke, or the message was refused here before it was offered) and the text."""
 
     code: int
     text: str
+    at_rcpt: bool = False  # the answer to RCPT TO: about the recipient itself, not the sender or the message
+    local: bool = False  # refused here, before the server was asked: final, and says nothing of the mailbox
 
     @property
     def delivered(self) -> bool:
@@ -31,7 +35,13 @@ class Answer:
 
     @property
     def permanent(self) -> bool:
-        return self.code >= 500
+        return self.code >= 500 or self.local
+
+    @property
+    def bounced(self) -> bool:
+        """A hard bounce: a 5xx refusal of the address, whatever the code (550, 551, 553, 554 ...). A 5xx
+        to the message after DATA (too big, spam) is final for this message but not for the address."""
+        return self.code >= 500 and self.at_rcpt
 
     def __str__(self) -> str:
         return f"{self.code} {self.text}".strip() if self.code else self.text
@@ -77,17 +87,32 @@ def connect(settings: Settings) -> smtplib.SMTP:
 
 def deliver(client: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> Answer:
     """Send one message on an open connection and classify the server's answer. A broken connection
-    is answer code 0 (temporary): the caller reconnects and tries again."""
+    is answer code 0 (temporary): the caller reconnects and tries again. `sender` and `recipient`
+    are wire addresses (ASCII domains); a non-ASCII local part goes out with SMTPUTF8 or not at all."""
+    options = _mail_options(client, sender, recipient)
+    if isinstance(options, Answer):
+        return options
     try:
-        client.sendmail(sender, [recipient], data)
+        client.sendmail(sender, [recipient], data, mail_options=options)
     except smtplib.SMTPRecipientsRefused as error:
         code, text = error.recipients[recipient]
-        return Answer(code, _text(text))
+        return Answer(code, _text(text), at_rcpt=True)
     except smtplib.SMTPResponseException as error:  # sender refused, data refused, 421 ...
         return Answer(error.smtp_code, _text(error.smtp_error))
     except (OSError, smtplib.SMTPException) as error:
         return Answer(0, f"connection lost: {error or type(error).__name__}")
     return Answer(250, "OK")
+
+
+def _mail_options(client: smtplib.SMTP, sender: str, recipient: str) -> list[str] | Answer:
+    """SMTPUTF8 for a non-ASCII local part, if the server offers it; if not, the refusal to record."""
+    if not needs_smtputf8(sender, recipient):
+        return []
+    if not client.has_extn("smtputf8"):
+        who = recipient if not recipient.isascii() else f"the sender {sender}"
+        return Answer(0, f"not sent: {who} has a non-ASCII local part, which needs SMTPUTF8, and the SMTP "
+                         "server does not offer it", local=True)
+    return ["SMTPUTF8", *(["BODY=8BITMIME"] if client.has_extn("8bitmime") else [])]
 
 
 def _text(raw: bytes | str) -> str:

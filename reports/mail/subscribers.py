@@ -36,11 +36,14 @@ class Subscriber:
 
 @dataclass(frozen=True)
 class BadRow:
+    """A row the import reports: skipped, or (as a note) imported with something to know."""
+
     where: Location
     problem: str
+    outcome: str = "row skipped"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.problem}; row skipped"
+        return f"{self.where}: {self.problem}; {self.outcome}"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class ImportReport:
     updated: int
     merged: int  # rows that repeated an address earlier in the file
     bad: tuple[BadRow, ...] = field(default=())
+    notes: tuple[BadRow, ...] = field(default=())  # rows imported, with something the operator should know
 
 
 def normalise_address(text: str) -> str:
@@ -73,8 +77,25 @@ def _tags(text: str) -> tuple[str, ...]:
     return tuple(sorted({tag.strip() for tag in text.replace(";", ",").split(",") if tag.strip()}))
 
 
-def read_csv(path: Path) -> tuple[dict[str, tuple[str, tuple[str, ...]]], int, list[BadRow]]:
-    """Rows of `email,name[,tags]` -> {address: (name, tags)}, merged duplicates, bad rows."""
+def _smtputf8_note(where: Location, address: str) -> BadRow | None:
+    """A non-ASCII local part is accepted: it is sent with SMTPUTF8 where the server offers it, and
+    otherwise that one row fails with an answer saying so (sender.py). The import says so up front."""
+    if address.rsplit("@", 1)[0].isascii():
+        return None
+    return BadRow(where, f"{address} has a non-ASCII local part",
+                  "imported; it can only be mailed through an SMTP server that offers SMTPUTF8")
+
+
+@dataclass
+class _Parsed:
+    rows: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # address -> (name, tags)
+    merged: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    notes: list[BadRow] = field(default_factory=list)
+
+
+def read_csv(path: Path) -> _Parsed:
+    """Rows of `email,name[,tags]` -> {address: (name, tags)}, merged duplicates, bad rows and notes."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             return _read_rows(path, csv.reader(handle))
@@ -86,15 +107,14 @@ def read_csv(path: Path) -> tuple[dict[str, tuple[str, tuple[str, ...]]], int, l
         raise InputError(path, f"not a readable CSV file ({error})", "Fix the quoting and import again.") from None
 
 
-def _read_rows(path: Path, reader) -> tuple[dict[str, tuple[str, tuple[str, ...]]], int, list[BadRow]]:
+def _read_rows(path: Path, reader) -> _Parsed:
     header = [cell.strip().lower() for cell in next(reader, [])]
     if "email" not in header:
         raise InputError(Location(path, 1), f"the header {','.join(header) or '(empty)'} has no email column",
                          "The first line must name the columns: email,name,tags (name and tags optional).")
     columns = {name: header.index(name) for name in ("email", "name", "tags") if name in header}
-    rows: dict[str, tuple[str, tuple[str, ...]]] = {}
-    bad: list[BadRow] = []
-    merged = 0
+    parsed = _Parsed()
+    rows, bad = parsed.rows, parsed.bad
     while True:
         line = reader.line_num + 1  # where the row starts: a quoted cell may span several lines
         cells = next(reader, None)
@@ -117,23 +137,26 @@ def _read_rows(path: Path, reader) -> tuple[dict[str, tuple[str, tuple[str, ...]
         except ValueError as error:
             bad.append(BadRow(Location(path, line, columns["name"] + 1, "name"), str(error)))
             continue
+        note = _smtputf8_note(Location(path, line, columns["email"] + 1, "email"), address)
+        if note is not None:
+            parsed.notes.append(note)
         if address in rows:
-            merged += 1
+            parsed.merged += 1
             old_name, old_tags = rows[address]
             rows[address] = (name or old_name, tuple(sorted(set(old_tags) | set(_tags(cell("tags"))))))
         else:
             rows[address] = (name, _tags(cell("tags")))
-    return rows, merged, bad
+    return parsed
 
 
 def import_csv(db: sqlite3.Connection, path: Path) -> ImportReport:
     """Add new addresses and refresh names/tags of known ones. An unsubscribed, bounced or complained
     address stays suppressed: importing a list again never re-subscribes anyone."""
-    rows, merged, bad = read_csv(path)
+    parsed = read_csv(path)
     added = updated = 0
     stamp = clock.now().isoformat()
     with db:
-        for address, (name, tags) in rows.items():
+        for address, (name, tags) in parsed.rows.items():
             known = db.execute("SELECT name, tags FROM subscribers WHERE email = ?", (address,)).fetchone()
             if known is None:
                 db.execute("INSERT INTO subscribers (email, name, tags, token, added) VALUES (?, ?, ?, ?, ?)",
@@ -144,7 +167,7 @@ def import_csv(db: sqlite3.Connection, path: Path) -> ImportReport:
                 db.execute("UPDATE subscribers SET name = ?, tags = ? WHERE email = ?",
                            (name or known["name"], ",".join(merged_tags), address))
                 updated += 1
-    return ImportReport(added, updated, merged, tuple(bad))
+    return ImportReport(added, updated, parsed.merged, tuple(parsed.bad), tuple(parsed.notes))
 
 
 def _subscriber(row: sqlite3.Row) -> Subscriber:
