@@ -20,25 +20,34 @@ from .settings import FORMATS, Settings, load_settings
 DEBUG_ENV = "BRIEF_DEBUG"
 
 
-def _run(action, debug: bool) -> None:
+def _run(action, debug: bool, written: list[Path] | None = None) -> None:
+    """Run a command's action and map what it raises to a message and an exit code. A command that
+    writes folders one by one passes `written` and appends each as it is done, so an error says
+    what is kept; a command that passes nothing makes no claim about what was written."""
     try:
         action()
     except BriefError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {error}" + (f" {_kept(written)}" if written else ""), err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted: nothing was written", err=True)
+        click.echo("interrupted" + (f": {_kept(written)}" if written is not None else ""), err=True)
         sys.exit(130)
     except Exception as error:  # a bug: say so briefly, point at --debug
         if debug:
             traceback.print_exc()
         else:
-            click.echo(
-                f"unexpected error: {type(error).__name__}: {error}\n"
-                "Nothing was written. Run again with --debug for the traceback, and report it.",
-                err=True,
-            )
+            kept = f"{_kept(written)} " if written is not None else ""
+            click.echo(f"unexpected error: {type(error).__name__}: {error}\n"
+                       f"{kept}Run again with --debug for the traceback, and report it.", err=True)
         sys.exit(1)
+
+
+def _kept(written: list[Path]) -> str:
+    if not written:
+        return "Nothing was written."
+    if len(written) == 1:
+        return f"The brief written before this is kept ({written[0]}); nothing else was written."
+    return f"The {len(written)} briefs written before this are kept (the last: {written[-1]}); nothing else was written."
 
 
 def _week(ctx, param, value: str | None):
@@ -130,6 +139,7 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
           debug_here=False) -> None:
     """Build one weekly brief into OUT/<week-ending>/ (brief.html, .pdf, .md, .json and charts/)."""
     debug = debug_flag(ctx, debug_here)
+    written: list[Path] = []
 
     def action() -> None:
         flags = {"week_ending": week_ending, "source": source, "data": data, "out_dir": out_dir,
@@ -145,11 +155,12 @@ def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=
         from .pipeline import build_brief
 
         if asset or asset_spec:
-            return _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec))
+            return _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
         result = build_brief(settings)
+        written.append(result.folder)
         click.echo(f"{result.folder}: {result.story.headline.text}")
 
-    _run(action, debug)
+    _run(action, debug, written)
 
 
 def _use_both_cores(settings: Settings) -> None:
@@ -164,11 +175,12 @@ def _use_both_cores(settings: Settings) -> None:
     use_second_core()
 
 
-def _asset_briefs(settings: Settings, spec: str) -> None:
-    """`brief --asset/--assets`: one line per asset brief written."""
+def _asset_briefs(settings: Settings, spec: str, written: list[Path]) -> None:
+    """`brief --asset/--assets`: one line per asset brief written, each added to `written`."""
     from .asset_pipeline import build_asset_briefs
 
     for result in build_asset_briefs(settings, spec):
+        written.append(result.folder)
         click.echo(f"{result.folder}: {result.story.headline.text}")
 
 
@@ -281,7 +293,7 @@ def subscribers_import(ctx: click.Context, csv_file: Path, data_dir=None, config
         from .mail.store import connect
 
         report = store.import_csv(connect(_mail_settings(config, data_dir).data_dir), csv_file)
-        for bad in report.bad:
+        for bad in (*report.bad, *report.notes):
             click.echo(f"warning: {bad}", err=True)
         click.echo(f"{csv_file}: {report.added} added, {report.updated} already on the list (updated), "
                    f"{report.merged} duplicate rows merged, {len(report.bad)} bad rows skipped")
@@ -383,30 +395,45 @@ def send(ctx: click.Context, folder: Path, dry_run=False, eml_dir=None, limit=No
 
     SMTP comes from settings or SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USER, MAIL_FROM and the
     password from SMTP_PASSWORD. Safe to rerun after a crash: only what is not yet sent is sent.
+    Exit 1 when the run stopped early or delivered none of the messages it attempted; exit 2 when
+    another run of the same brief is under way (this one then sends nothing).
     """
+    debug = debug_flag(ctx, debug_here)
+
+    def campaign(settings: Settings) -> None:
+        from .mail.failures import RunStopped
+        from .mail.sender import Campaign
+
+        outcome = Campaign(settings, folder).run(limit)
+        click.echo(f"{outcome.brief}: {outcome.attempted} messages attempted in this run")
+        click.echo(str(outcome.tally))
+        failure = outcome.failure()
+        if failure:
+            raise RunStopped(failure) from outcome.error
 
     def action() -> None:
         from .errors import UsageError
         from .mail import drafts
-        from .mail.sender import Campaign
+        from .mail.failures import RunStopped
 
         settings = _mail_settings(config, data_dir)
         if eml_dir is not None and not dry_run:
             raise UsageError("--eml-dir only goes with --dry-run.")
-        if dry_run:
-            target = eml_dir or folder.parent / f"{folder.name}-eml"
-            written = drafts.write_drafts(settings, folder, target, to, limit)
-            click.echo(f"dry run: wrote {len(written)} messages to {target}; nothing was sent")
-        elif to is not None:
-            click.echo(f"test copy to {to}: {drafts.send_test(settings, folder, to)}")
-        else:
-            outcome = Campaign(settings, folder).run(limit)
-            click.echo(f"{outcome.brief}: {outcome.attempted} messages attempted in this run")
-            click.echo(str(outcome.tally))
-            if outcome.stopped:
-                raise BriefError(outcome.stopped)
+        try:
+            if dry_run:
+                target = eml_dir or folder.parent / f"{folder.name}-eml"
+                written = drafts.write_drafts(settings, folder, target, to, limit)
+                click.echo(f"dry run: wrote {len(written)} messages to {target}; nothing was sent")
+            elif to is not None:
+                click.echo(f"test copy to {to}: {drafts.send_test(settings, folder, to)}")
+            else:
+                campaign(settings)
+        except RunStopped as stopped:  # a bug at one row: its traceback, with --debug
+            if debug and stopped.__cause__ is not None:
+                traceback.print_exception(stopped.__cause__)
+            raise
 
-    _run(action, debug_flag(ctx, debug_here))
+    _run(action, debug)
 
 
 @main.command("send-status")

@@ -5,6 +5,7 @@ Anything that is not a `BriefError` is a bug: the CLI reports it as unexpected (
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,3 +58,24 @@ class NoDataError(BriefError):
     """The data cannot support what was asked (a week outside its range): exit 2."""
 
     exit_code = 2
+
+
+class OutputError(BriefError):
+    """The output cannot be written where asked (exit 2): no permission, a full disk, a read-only
+    file system. Raised where the path is known, after the previous output there was restored."""
+
+    exit_code = 2
+
+    def __init__(self, path: Path, error: OSError, option: str = "--out") -> None:
+        super().__init__(f"{path}: cannot write here ({error.strerror or error}): {_advice(error.errno, option)} "
+                         "What was there before is unchanged.")
+
+
+def _advice(code: int | None, option: str) -> str:
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full (or your quota is used up). Free some space, or choose another {option}."
+    if code == errno.EROFS:
+        return f"the file system is read-only. Choose another {option}."
+    if code in (errno.EACCES, errno.EPERM):
+        return f"you may not write there. Choose another {option}, or change the folder's permissions."
+    return f"choose another {option}."

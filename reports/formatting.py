@@ -8,14 +8,16 @@ prices by size ($65,881, $1,923.06, $0.2563), percentages to one decimal (-16.5%
 
 from __future__ import annotations
 
+import decimal
 import math
 import re
+import sys
 from datetime import date
 from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_skeleton
-from babel.numbers import format_decimal, get_currency_symbol, parse_pattern
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 
 CURRENCY = "USD"
 ZEROS = re.compile(r"0+")
@@ -40,7 +42,7 @@ class Formatter:
     def number(self, value: float, digits: int = 0) -> str:
         pattern = parse_pattern(self.locale.decimal_formats[None].pattern)
         pattern.frac_prec = (digits, digits)
-        return pattern.apply(value, self.locale)
+        return _apply(pattern, value, self.locale)
 
     def signed(self, text: str, value: float) -> str:
         """Prefix a plus sign to a positive value's text (negatives carry their own minus)."""
@@ -53,7 +55,7 @@ class Formatter:
         value_pct = _no_negative_zero(value_pct, digits)
         pattern = parse_pattern(self.locale.percent_formats[None].pattern)
         pattern.frac_prec = (digits, digits)
-        text = pattern.apply(value_pct / 100, self.locale)
+        text = _apply(pattern, value_pct / 100, self.locale)
         return self.signed(text, value_pct) if sign else text
 
     def points(self, value: float, digits: int = 1) -> str:
@@ -64,13 +66,8 @@ class Formatter:
 
     def price(self, usd: float) -> str:
         """A price with digits by size: $65,881 / $1,923.06 / $0.2563 (four significant digits)."""
-        if abs(usd) >= 1000:
-            digits = 0
-        elif abs(usd) >= 1:
-            digits = 2
-        else:
-            digits = max(2, 3 - math.floor(math.log10(abs(usd))))
-        return self._money_text(self.number(usd, digits))
+        digits = _price_digits(abs(usd))
+        return self._money_text(self.number(_no_negative_zero(usd, digits), digits))
 
     def money(self, usd: float) -> str:
         """Large amounts in words with fixed digits: $549.7 billion, $2.34 trillion, $18.2 million."""
@@ -120,7 +117,25 @@ class Formatter:
 
     def index(self, value: float) -> str:
         """An index reading such as Fear & Greed: a whole number."""
-        return format_decimal(round(value), locale=self.locale)
+        return self.number(_no_negative_zero(value, 0), 0)
+
+
+def _price_digits(size: float) -> int:
+    """Decimals for four significant digits (at least two below $1000). Zero, NaN and infinity have
+    no size to count digits of (an axis ticks at 0; a close is never 0): they get none."""
+    if size >= 1000 or size == 0 or not math.isfinite(size):
+        return 0
+    if size >= 1:
+        return 2
+    return max(2, 3 - math.floor(math.log10(size)))
+
+
+def _apply(pattern: NumberPattern, value: float, locale: Locale) -> str:
+    """`pattern.apply` with decimal precision for every digit of any finite float (up to 309
+    before the point): under the default 28, Babel's rounding raises InvalidOperation past 1e28."""
+    with decimal.localcontext() as context:
+        context.prec = max(context.prec, sys.float_info.max_10_exp + 2 + pattern.frac_prec[1])
+        return pattern.apply(value, locale)
 
 
 def _no_negative_zero(value: float, digits: int) -> float:

@@ -13,32 +13,39 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import BriefError
+from .errors import OutputError
 
 
 def write_week(out_dir: Path, name: str, files: Mapping[str, bytes]) -> Path:
+    """Write `files` as OUT_DIR/NAME, all or nothing. An OSError (no permission, a full disk) is an
+    OutputError naming the folder: the user can act on it, and the old folder is left intact."""
     target = out_dir / name
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir))
     except OSError as error:
-        raise BriefError(f"{out_dir}: cannot write the output folder ({error.strerror}). Choose another --out.") from None
+        raise OutputError(out_dir, error) from None
     try:
-        if target.is_dir():
-            _carry_over(target, staging, files)
-        for relative, content in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-        staging.chmod(0o755)
+        _fill(staging, target, files)
         swap_folder(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    except OSError as error:
+        raise OutputError(target, error) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # already gone once swapped in
     return target
+
+
+def _fill(staging: Path, target: Path, files: Mapping[str, bytes]) -> None:
+    if target.is_dir():
+        _carry_over(target, staging, files)
+    for relative, content in files.items():
+        path = staging / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    staging.chmod(0o755)
 
 
 def _carry_over(target: Path, staging: Path, files: Mapping[str, bytes]) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .errors import UsageError
 
@@ -23,6 +26,7 @@ Kind = Literal["stablecoin", "derivative", "tokenized"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__
 FORMATS: tuple[str, ...] = Format.__args__
+LEAST_RATES = {"rate_per_second": 0.01, "rate_per_hour": 1.0}
 ENV_PREFIX = "BRIEF_"
 OTHER_ENV = {"BRIEF_DEBUG"}  # read by the CLI, not a setting
 
@@ -37,7 +41,7 @@ def default_data_dir() -> Path:
 class Settings(BaseModel):
     """Everything a build can be told. Field descriptions double as the `--help` text."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)  # every number finite
 
     publication_name: str = Field("The Weekly Crypto Brief", min_length=1, description="Name printed on every brief.")
     tagline: str = Field("What moved the crypto market this week, from the data.", description="Line under the name.")
@@ -60,9 +64,12 @@ class Settings(BaseModel):
     offline: bool = Field(False, description="With source coingecko: build from the store without calling the API.")
     allow_stale: bool = Field(False, description="Build from a store older than the requested week, and say so.")
     coingecko_top: int = Field(50, ge=1, le=250, description="How many coins, by market cap, the store keeps current.")
-    coingecko_rate_limit: float = Field(30.0, gt=0, description="Most CoinGecko calls a minute (the free tier allows about 30).")
+    coingecko_rate_limit: float = Field(
+        30.0, ge=1, le=1_000_000,
+        description="Most CoinGecko calls a minute, 1 to 1,000,000 (the free tier allows about 30).")
     coingecko_backfill_days: int = Field(365, ge=8, le=5000, description="Days of history fetched for a coin seen the first time.")
-    coingecko_backoff: float = Field(1.0, ge=0, description="Seconds before the first retry of a failed call; doubles each retry.")
+    coingecko_backoff: float = Field(
+        1.0, ge=0, le=60, description="Seconds before the first retry of a failed call, 0 to 60; doubles each retry.")
     site_dir: Path = Field(Path("site"), description="Directory the static web site is published to.")
     base_url: str = Field(
         "http://localhost:8000/",
@@ -72,42 +79,86 @@ class Settings(BaseModel):
         None, description="A folder of site template and asset overrides (branding, footer, analytics snippet)."
     )
 
-    @field_validator("base_url")
-    @classmethod
-    def _absolute_url(cls, value: str) -> str:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-            raise ValueError(f"{value!r} is not an absolute http(s) address such as https://brief.example.com/")
-        return value if value.endswith("/") else value + "/"
     # Email (issue 6). The SMTP password is not a setting: it is read from SMTP_PASSWORD at send time.
     mail_from: str = Field("The Weekly Crypto Brief <brief@localhost.localdomain>",
-                           description="From header of the emailed brief (MAIL_FROM).")
-    reply_to: str | None = Field(None, description="Reply-To header; default: none (replies go to From).")
-    smtp_host: str = Field("localhost", min_length=1, description="SMTP server to send through (SMTP_HOST).")
+                           description="From header of the emailed brief (MAIL_FROM): one address, optionally "
+                                       "with a name, 'Name <brief@example.com>'.")
+    reply_to: str | None = Field(None, description="Reply-To header, one address like mail_from; "
+                                                   "default: none (replies go to From).")
+    smtp_host: str = Field("localhost", min_length=1,
+                           description="SMTP server to send through (SMTP_HOST): a host name or IP address.")
     smtp_port: int | None = Field(None, ge=1, le=65535,
                                   description="SMTP port (SMTP_PORT); default 25, 587 with starttls, 465 with tls.")
     smtp_security: Literal["none", "starttls", "tls"] = Field(
         "starttls", description="Connection security (SMTP_SECURITY): none, starttls or tls.")
     smtp_user: str | None = Field(None, description="SMTP login (SMTP_USER); the password comes from SMTP_PASSWORD.")
-    smtp_timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server before giving up.")
+    smtp_timeout: float = Field(30.0, gt=0, le=600,
+                                description="Seconds to wait for the SMTP server before giving up (at most 600).")
     attach_pdf: bool = Field(True, description="Attach brief.pdf to the email.")
     unsubscribe_url: str = Field("https://localhost.localdomain/unsubscribe",
-                                 description="Base of the one-click unsubscribe link; the subscriber's token is appended.")
+                                 description="Base of the one-click unsubscribe link, an http(s) address; the "
+                                             "subscriber's token is appended.")
     unsubscribe_mailto: str | None = Field(
-        None, description="Address for mailto unsubscribes; default: the From address.")
+        None, description="Address for mailto unsubscribes, a bare address such as unsubscribe@example.com; "
+                          "default: the From address.")
     send_concurrency: int = Field(4, ge=1, le=64, description="SMTP connections sending at once.")
-    rate_per_second: float = Field(0, ge=0, description="At most this many messages a second (0: no limit).")
-    rate_per_hour: float = Field(0, ge=0, description="At most this many messages an hour (0: no limit).")
+    rate_per_second: float = Field(0, ge=0, le=10_000,
+                                   description="At most this many messages a second, 0.01 to 10,000 (0: no limit).")
+    rate_per_hour: float = Field(0, ge=0, le=36_000_000,
+                                 description="At most this many messages an hour, 1 to 36,000,000 (0: no limit).")
     max_attempts: int = Field(4, ge=1, le=20, description="Tries per message when the server answers 4xx (temporary).")
-    retry_backoff: float = Field(1.0, ge=0, description="Seconds before the first retry after a 4xx; doubles each time.")
+    retry_backoff: float = Field(
+        1.0, ge=0, le=300, description="Seconds before the first retry after a 4xx, 0 to 300; doubles each time.")
     max_consecutive_failures: int = Field(
         50, ge=1, description="Stop the campaign after this many messages in a row fail.")
     jobs: int | None = Field(None, ge=1, le=256, description="Worker processes for a backfill; default: one per core.")
     scheduler: str | None = Field(
         None, pattern=r"^(tcp|tls)://", description="Dask scheduler address (tcp://HOST:PORT) to run a backfill on."
     )
+
+    @field_validator("publication_name", "tagline", "smtp_user", "scheduler")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        return None if value is None else one_line(value)
+
+    @field_validator("rate_per_second", "rate_per_hour")
+    @classmethod
+    def _rate(cls, value: float, info: ValidationInfo) -> float:
+        """A rate just above 0 would space messages days apart: below the least, only 0 (no limit)."""
+        least = LEAST_RATES[info.field_name or ""]
+        if 0 < value < least:
+            raise ValueError(f"a limit must be at least {least} (or 0 for no limit)")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _site_address(cls, value: str) -> str:
+        value = http_url(value)
+        if urlsplit(value).query:
+            raise ValueError("it has a query (?...): give the site's address only")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("unsubscribe_url")
+    @classmethod
+    def _unsubscribe_address(cls, value: str) -> str:
+        return http_url(value)
+
+    @field_validator("mail_from", "reply_to")
+    @classmethod
+    def _mailbox(cls, value: str | None) -> str | None:
+        return None if value is None else mailbox(value)
+
+    @field_validator("unsubscribe_mailto")
+    @classmethod
+    def _bare_address(cls, value: str | None) -> str | None:
+        return None if value is None else bare_address(value)
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if any(character.isspace() for character in one_line(value)):
+            raise ValueError("it has a space in it: give a host name or IP address only")
+        return value
 
     @field_validator("exclude", "exclude_kinds", "formats", mode="before")
     @classmethod
@@ -137,6 +188,65 @@ class Settings(BaseModel):
         if self.source == "csv" and self.data is None:
             raise ValueError("source is csv but no data file is set: pass --data FILE")
         return self
+
+
+def one_line(value: str) -> str:
+    """A setting is one line of text: a control character (CR, LF, tab...) could end a mail header
+    and start another."""
+    bad = next((index for index, character in enumerate(value) if unicodedata.category(character) == "Cc"), None)
+    if bad is not None:
+        raise ValueError(f"it has a control character ({value[bad]!r}) at position {bad + 1}: settings are one line "
+                         "of text")
+    return value
+
+
+def http_url(value: str) -> str:
+    """An absolute http(s) address in plain ASCII, as headers, feeds and sitemaps need it."""
+    one_line(value)
+    parts = urlsplit(value)
+    try:
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        raise ValueError("its port is not a number from 0 to 65535") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment:
+        raise ValueError("it is not an absolute http(s) address such as https://brief.example.com/")
+    if not value.isascii() or " " in value:
+        raise ValueError("it has spaces or non-ASCII characters: percent-encode them (and write the host in its "
+                         "xn-- form)")
+    return value
+
+
+MAILBOX = re.compile(r"\s*(?:[^<>]*?\s*<(?P<address>[^<>]*)>|(?P<bare>[^<>]*?))\s*")  # [name] <address>, or address
+
+
+def mailbox(value: str) -> str:
+    """One address with an optional display name: 'Name <brief@example.com>' or 'brief@example.com'.
+    The name is text (the mail code quotes and encodes it), but it must not make the header a list."""
+    shape = "it is not one address like 'Name <brief@example.com>' or 'brief@example.com'"
+    parts = MAILBOX.fullmatch(one_line(value))
+    address = parts and (parts["address"] or parts["bare"] or "").strip()
+    if not address or [pair[1] for pair in getaddresses([value])] != [address]:
+        hint = ' (quote a name that has a comma: "Doe, Jane" <jane@example.com>)' if "," in value else ""
+        raise ValueError(shape + hint)
+    if not address.split("@")[0].isascii():
+        raise ValueError(f"{shape}: its part before the @ must be ASCII")
+    _valid_address(address)
+    return value
+
+
+def bare_address(value: str) -> str:
+    """One address and nothing else (no name, brackets or list): the mailto: link is made from it."""
+    return _valid_address(one_line(value))
+
+
+def _valid_address(address: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        raise ValueError(f"{address!r} is not a valid address: {error}") from None
+    return address
 
 
 FIELDS = tuple(Settings.model_fields)
@@ -169,9 +279,15 @@ def _file_layer(config: Path | None) -> tuple[dict[str, Any], dict[str, str]]:
     if config is None:
         return {}, {}
     try:
-        text = config.read_text(encoding="utf-8")
+        raw = config.read_bytes()
     except OSError as error:
         raise UsageError(f"{config}: cannot read the settings file ({error.strerror}). Check the --config path.") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not an error
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise UsageError(f"{config}, line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x}). "
+                         "Save the file as UTF-8.") from None
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -30,19 +30,29 @@ class Week:
         return pd.date_range(self.base if with_base else self.start, self.end, freq="D")
 
 
+CLOSES = 8  # a week's seven days and the day before, which the weekly change is measured from
+
+
 def resolve_week(data: MarketData, requested: date | None, ends_on: str) -> Week:
     """The requested week, checked against the data, or the latest complete week ending on `ends_on`."""
     observed = data.prices.close.notna().any(axis=1)
     days = observed.index[observed]
     first, last = days[0].date(), days[-1].date()
+    if (last - first).days + 1 < CLOSES:
+        raise NoDataError(
+            f"The data holds only {_days(len(days))} of prices ({first} to {last}), and a week needs {CLOSES} daily "
+            "closes: its seven days and the day before, which the weekly change is measured from. "
+            f"Use data covering at least {CLOSES} consecutive days."
+        )
     if requested is None:
         return _latest_complete(observed, WEEKDAYS.index(ends_on), first, last)
-    week = Week(requested)
-    if week.base < first or week.end > last:
+    earliest = first + timedelta(days=CLOSES - 1)
+    if not earliest <= requested <= last:
         raise NoDataError(
-            f"No data for the week ending {week.end}: it needs prices from {week.base} to {week.end}, "
-            f"and the data covers {first} to {last}. Pick a week ending between {first + timedelta(days=7)} and {last}."
+            f"No data for the week ending {requested}: it needs prices from {_base_of(requested)} to {requested}, "
+            f"and the data covers {first} to {last}. Pick a week ending between {earliest} and {last}."
         )
+    week = Week(requested)
     for day, role in ((week.end, "last day"), (week.base, "day before the week, which the weekly change is measured from")):
         if not observed.get(pd.Timestamp(day), False):
             raise NoDataError(
@@ -50,6 +60,17 @@ def resolve_week(data: MarketData, requested: date | None, ends_on: str) -> Week
                 f"Pick another week; the nearest complete week ends on {_nearest_complete(observed, week.end)}."
             )
     return week
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _base_of(end: date) -> date | str:
+    """The week's base day, or words for it when it would fall before 0001-01-01 (no `date` holds it)."""
+    if end - date.min < timedelta(days=CLOSES - 1):
+        return "the day seven days before it"
+    return Week(end).base
 
 
 def _complete(observed: pd.Series, end: pd.Timestamp) -> bool:

@@ -59,3 +59,35 @@ def test_other_locales_change_separators_and_symbols():
 def test_chart_axis_money_is_compact(fmt):
     assert fmt.money_short(2.4e12) == "$2.4T"
     assert fmt.money_short(950.0) == "$950"
+
+
+# --- values no real close has, which an axis or hostile data can still bring (issue 12) -------------
+
+EXTREMES = [0.0, -0.0, 1e308, -1e308, 1.7976931348623157e308, 5e-324, -5e-324, 1e30, float("nan"), float("inf"),
+            float("-inf")]
+
+
+@pytest.mark.parametrize("method", ["number", "price", "money", "money_short", "percent", "points", "index"])
+@pytest.mark.parametrize("value", EXTREMES)
+def test_every_float_formats_without_raising(fmt, method, value):
+    """A chart axis ticks at 0, and data may hold absurd but finite numbers: a label, never a crash."""
+    assert isinstance(getattr(fmt, method)(value), str)
+
+
+def test_a_zero_price_tick_is_plain_zero_dollars(fmt):
+    """An axis that starts at 0 (the zcash history chart) gets a "$0" tick, not a log10(0) crash."""
+    assert fmt.price(0.0) == "$0"
+    assert fmt.price(-0.0) == "$0"
+
+
+def test_the_largest_float_is_written_out_in_full(fmt):
+    """Babel's quantize ran out of decimal precision past 28 digits; every digit is now kept."""
+    assert fmt.number(1e308).replace(",", "") == "1" + "0" * 308  # the float's shortest repr, as Babel reads it
+    assert fmt.money(1e30) == "$1,000,000,000,000,000,000.00 trillion"
+    assert fmt.price(-1e308).startswith("-$1")
+
+
+def test_not_a_number_and_infinity_read_as_the_locale_writes_them(fmt):
+    assert fmt.price(float("inf")) == "$∞"
+    assert fmt.price(float("nan")) == "$NaN"
+    assert fmt.index(float("inf")) == "∞"

@@ -6,6 +6,7 @@ hand from the TOML text written in each test (the first line is line 1).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -257,3 +258,112 @@ def test_a_misspelt_environment_setting_is_an_error_with_a_suggestion():
     assert "BRIEF_UNIVERSE is not a setting" in str(caught.value)
     assert "Did you mean BRIEF_UNIVERSE_SIZE?" in str(caught.value)
     assert load_settings(None, {"BRIEF_DEBUG": "1", "PATH": "/bin"}, {}).universe_size == 20
+
+
+# ---------------------------------------------------------------------------------------------
+# values that reach mail headers, links, waits and sockets (issue 12): checked where they enter
+
+FLOAT_BOUNDS = {"coingecko_rate_limit": 1_000_000, "coingecko_backoff": 60, "smtp_timeout": 600,
+                "rate_per_second": 10_000, "rate_per_hour": 36_000_000, "retry_backoff": 300}
+
+
+def test_every_float_setting_has_a_bound():
+    from reports.settings import Settings
+
+    floats = {name for name, field in Settings.model_fields.items() if field.annotation is float}
+    assert floats == set(FLOAT_BOUNDS)
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan"])
+@pytest.mark.parametrize("key", sorted(FLOAT_BOUNDS))
+def test_a_float_setting_must_be_finite(tmp_path, key, value):
+    """`coingecko_backoff = inf` made every retry wait the client's 120 s cap."""
+    config = toml(tmp_path, f'publication_name = "Brief"\n{key} = {value}\n')
+    message = rejected(config)
+    assert f"{config}, line 2" in message and repr(key) in message and "finite" in message
+
+
+@pytest.mark.parametrize("key", sorted(FLOAT_BOUNDS))
+def test_a_float_setting_is_bounded_and_its_help_says_so(key):
+    from reports.settings import Settings
+
+    bound = FLOAT_BOUNDS[key]
+    assert load_settings(None, {}, {key: bound}).model_dump()[key] == bound
+    message = rejected(env={f"BRIEF_{key.upper()}": str(bound * 1.5)})
+    assert f"BRIEF_{key.upper()}" in message and repr(key) in message and "less than or equal" in message
+    assert f"{bound:,}" in Settings.model_fields[key].description
+
+
+@pytest.mark.parametrize("key, value",
+                         [("coingecko_rate_limit", 0.5), ("rate_per_second", 1e-9), ("rate_per_hour", 0.5)])
+def test_a_rate_is_not_so_small_that_one_call_waits_for_days(key, value):
+    message = rejected(flags={key: value})
+    assert repr(key) in message and ("at least" in message or "greater than or equal to 1" in message)
+    assert load_settings(None, {}, {key: 0 if key != "coingecko_rate_limit" else 1}).model_dump()[key] in (0, 1)
+
+
+HOSTILE_SETTINGS = [
+    ("unsubscribe_mailto", "u@example.com>, <mailto:evil@evil.example"),  # a second mailto in List-Unsubscribe
+    ("unsubscribe_mailto", "Unsubscribe <u@example.com>"),  # a name: not a bare address
+    ("unsubscribe_mailto", "<u@example.com>"),
+    ("unsubscribe_mailto", "not-an-address"),
+    ("mail_from", "a@example.com, b@example.com"),
+    ("mail_from", "Brief <brief@example.com>\nBcc: x@example.com"),
+    ("mail_from", "Brief brief@example.com"),
+    ("mail_from", "Jörg <jörg@example.com>"),  # a non-ASCII local part, which the mail library cannot send
+    ("reply_to", "replies@example.com\r\nBcc: x@example.com"),
+    ("reply_to", "replies@"),
+    ("reply_to", "x <y@example.com> extra"),
+    ("unsubscribe_url", "javascript:alert(1)"),
+    ("unsubscribe_url", "ftp://example.com/u"),
+    ("unsubscribe_url", "https://example.com/u?t=\r\nBcc: x@example.com"),
+    ("unsubscribe_url", "https://example.com/u\t"),
+    ("unsubscribe_url", "https://example.com/un subscribe"),
+    ("unsubscribe_url", "https://example.com:99999/u"),
+    ("unsubscribe_url", "https:///u"),
+    ("base_url", "https://brief.example.com/\n"),
+    ("base_url", "file:///etc/"),
+    ("base_url", "https://brief.example.com/?a=1"),
+    ("smtp_host", "mail.example.com\r\nRCPT TO:<x@example.com>"),
+    ("smtp_host", "mail example.com"),
+    ("publication_name", "Brief\r\nBcc: x@example.com"),
+    ("tagline", "one\nline"),
+    ("smtp_user", "user\n"),
+]
+
+
+@pytest.mark.parametrize("key, value", HOSTILE_SETTINGS,
+                         ids=[f"{key}-{n}" for n, (key, _) in enumerate(HOSTILE_SETTINGS)])
+def test_a_hostile_text_setting_is_refused_naming_it_and_where_it_was_set(tmp_path, key, value):
+    config = toml(tmp_path, f'locale = "en_US"\n{key} = {json.dumps(value)}\n')
+    message = rejected(config)
+    assert f"{config}, line 2" in message and f"setting {key!r} is invalid" in message
+    message = rejected(env={f"BRIEF_{key.upper()}": value})
+    assert f"environment variable BRIEF_{key.upper()}" in message
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [("mail_from", "The Weekly Crypto Brief <brief@localhost.localdomain>"), ("mail_from", "brief@example.com"),
+     ("mail_from", '"Doe, Jane" <jane@example.com>'), ("mail_from", "Zoë Brief <brief@example.com>"),
+     ("reply_to", "<replies@example.com>"), ("unsubscribe_mailto", "unsubscribe+brief@example.com"),
+     ("unsubscribe_mailto", "a&b=c@example.com"),  # valid; the mail code percent-encodes it in the mailto: link
+     ("mail_from", '"=?utf-8?b?QmNjOiB4QHkuY29t?=" <brief@example.com>'),  # a name, sent as the text it is
+     ("unsubscribe_url", "https://example.com/unsubscribe?token="), ("unsubscribe_url", "http://127.0.0.1:8080/u/"),
+     ("base_url", "https://brief.example.com/news"), ("smtp_host", "::1"), ("smtp_host", "smtp.example.com")],
+)
+def test_ordinary_addresses_and_urls_are_accepted(key, value):
+    assert getattr(load_settings(None, {}, {key: value}), key) in (value, value + "/")
+
+
+def test_a_settings_file_with_a_byte_order_mark_is_read(tmp_path):
+    config = tmp_path / "brief.toml"
+    config.write_bytes('\ufeffpublication_name = "Café"\n'.encode())
+    assert load_settings(config, {}, {}).publication_name == "Café"
+
+
+def test_a_settings_file_that_is_not_utf8_names_its_line(tmp_path):
+    config = tmp_path / "brief.toml"
+    config.write_bytes(b'locale = "en_US"\n\npublication_name = "Caf\xe9"\n')
+    message = rejected(config)
+    assert f"{config}, line 3" in message and "not UTF-8" in message and "0xe9" in message

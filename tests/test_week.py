@@ -162,3 +162,39 @@ def test_week_whose_last_day_is_a_gap_raises_naming_that_day(bundled_data, end):
     with pytest.raises(NoDataError) as raised:
         resolve_week(bundled_data, end, "sunday")
     assert str(end) in str(raised.value)
+
+
+# --- hostile requests and data too short for any week (issue 12) -------------------------------------
+
+
+def _first_days(count: int) -> MarketData:
+    """The first `count` days of the synthetic January: fewer than a week needs when under 8."""
+    data = _synthetic([])
+    close = data.prices.close.iloc[:count]
+    return MarketData(assets=data.assets, prices=PricePanel(close=close, info=data.prices.info))
+
+
+@pytest.mark.parametrize("end", [date(1, 1, 1), date(1, 1, 7)], ids=str)
+def test_a_week_ending_in_the_first_days_of_year_one_is_refused_not_an_overflow(bundled_data, end):
+    """Its base day (end - 7) is before the first date a calendar has: OverflowError before the fix."""
+    with pytest.raises(NoDataError) as raised:
+        resolve_week(bundled_data, end, "sunday")
+    message = str(raised.value)
+    assert str(end) in message and "2025-08-05" in message and "2026-05-01" in message
+    assert "Pick a week ending between 2025-08-12 and 2026-05-01" in message
+
+
+@pytest.mark.parametrize("requested", [None, date(2026, 1, 1), date(2026, 1, 8)], ids=str)
+@pytest.mark.parametrize("count", [1, 7])
+def test_data_shorter_than_a_week_says_how_many_days_it_holds(count, requested):
+    """Not "pick a week ending between 01-08 and 01-01" (an inverted range) or "no Sunday week"."""
+    with pytest.raises(NoDataError) as raised:
+        resolve_week(_first_days(count), requested, "sunday")
+    message = str(raised.value)
+    days = "1 day" if count == 1 else f"{count} days"
+    assert f"only {days} of prices" in message and "8 daily closes" in message
+    assert "between" not in message and "Sunday" not in message
+
+
+def test_eight_days_are_enough_for_one_week():
+    assert resolve_week(_first_days(8), None, "thursday") == Week(date(2026, 1, 8))

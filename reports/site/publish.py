@@ -7,7 +7,8 @@ fresh. Then the staging folder is swapped in: on Linux with one renameat2(RENAME
 so the live path never goes missing even for an instant, elsewhere with two renames
 (output.py's swap). A failure at any point
 removes the staging folder and leaves the live site exactly as it was; a build that
-changes nothing leaves the live site in place.
+changes nothing leaves the live site in place. One run publishes into a folder at a time (a lock
+on the site's parent folder), and it removes the staging folders a killed run left.
 """
 
 from __future__ import annotations
@@ -16,16 +17,22 @@ import ctypes
 import ctypes.util
 import hashlib
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BriefError
+from ..errors import BriefError, OutputError
 from ..output import swap_folder
 
 Content = bytes | Path
+
+
+class SiteBusy(BriefError):
+    """Another `site` run holds the site's lock."""
 
 
 @dataclass(frozen=True)
@@ -41,13 +48,54 @@ class Published:
 
 
 def publish(site_dir: Path, files: Mapping[str, Content]) -> Published:
+    """Publish `files` as the site in `site_dir`. An OSError (no permission, a full disk) is an
+    OutputError naming the site: the user can act on it, and the live site is left as it was."""
     site_dir = site_dir.absolute()
-    live = _live_files(site_dir)
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", suffix=".tmp", dir=site_dir.parent))
+        with _publishing(site_dir):
+            return _publish(site_dir, files)
     except OSError as error:
-        raise BriefError(f"{site_dir}: cannot write the site ({error.strerror}). Choose another --out.") from None
+        raise OutputError(site_dir, error) from None
+
+
+@contextmanager
+def _publishing(site_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the site's parent folder for the whole publish, and first remove
+    what a killed run left: only the holder makes staging folders, so while it is held any other
+    folder of this site's staging pattern is stale. The lock is flock(2) on the folder itself, so
+    no lock file is left, and a kill -9 releases it. A second run is refused at once, as `fetch` is."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: publish unlocked, and leave any stale folders alone
+        yield
+        return
+    folder = os.open(site_dir.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # an OSError: refused here, before publish makes OSErrors OutputErrors
+            raise SiteBusy(f"{site_dir}: another `site` run is publishing in {site_dir.parent}. "
+                           "Wait for it to finish, then run again.") from None
+        _remove_stale(site_dir)
+        yield
+    finally:
+        os.close(folder)  # releases the lock
+
+
+def _remove_stale(site_dir: Path) -> None:
+    """Staging folders (`.NAME.<random>.tmp`) of killed runs; a retired copy (`.NAME.<random>.old`)
+    only when the live site is in place, since then it is surely superseded."""
+    pattern = re.compile(rf"\.{re.escape(site_dir.name)}\.[a-z0-9_]+\.(tmp|old)")  # mkdtemp's names have no dots
+    for path in site_dir.parent.iterdir():
+        found = pattern.fullmatch(path.name)
+        if found and path.is_dir() and not path.is_symlink() and (found[1] == "tmp" or site_dir.is_dir()):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _publish(site_dir: Path, files: Mapping[str, Content]) -> Published:
+    live = _live_files(site_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", suffix=".tmp", dir=site_dir.parent))
     written, unchanged = [], []
     try:
         for relative, content in sorted(files.items()):

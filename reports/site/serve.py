@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -12,7 +14,12 @@ TYPES = {".md": "text/markdown; charset=utf-8", ".xml": "application/xml", ".jso
 
 
 class Handler(SimpleHTTPRequestHandler):
+    """Files and folders' index.html only: a folder without one is 404, never a listing of its files."""
+
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         if self.server.quiet:
