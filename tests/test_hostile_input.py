@@ -284,7 +284,7 @@ def test_a_site_run_leaves_another_runs_staging_alone(tmp_path, briefs):
         result = run_cli("site", "--out", str(site), "--briefs", str(briefs))
     finally:
         os.close(folder)
-    assert result.exit_code == 1 and "another" in result.stderr and str(site) in result.stderr
+    assert result.exit_code == 2 and "another" in result.stderr and str(site) in result.stderr
     assert live_staging.is_dir() and not site.exists()
     assert run_cli("site", "--out", str(site), "--briefs", str(briefs)).exit_code == 0
     assert not live_staging.exists() and other_site.is_dir()

@@ -1,9 +1,7 @@
 """One sender per campaign: a lock file per brief in the data directory, held for the whole run.
 
-The lock is filelock's, as `fetch` takes for the CoinGecko store: an OS lock (flock) on an open
-file, which the kernel drops when the process ends however it ends. A sender killed with SIGKILL
-leaves the file but not the lock, so the next run takes it over with no staleness guess (no pid,
-no age).
+The lock is `reports.locks.exclusive`, the one `fetch` and `site` hold too: a sender killed with
+SIGKILL leaves the file but not the lock, so the next run takes it over.
 """
 
 from __future__ import annotations
@@ -14,14 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from filelock import FileLock, Timeout
-
-from ..errors import BriefError, UsageError
+from ..locks import Busy, exclusive
 
 
-class CampaignBusy(UsageError):
-    """Another `send` of the same brief is running. Exit 2, as for any command that cannot run as
-    given: this run did nothing, and running it again once the other has finished is safe."""
+class CampaignBusy(Busy):
+    """Another `send` of the same brief is running."""
 
 
 @dataclass(frozen=True)
@@ -42,20 +37,7 @@ def lock_path(data_dir: Path, brief: str) -> Path:
 def campaign_lock(data_dir: Path, brief: str) -> Iterator[CampaignLock]:
     """Hold the campaign's lock for the whole run; a second run is refused at once."""
     path = lock_path(data_dir, brief)
-    lock = FileLock(path, timeout=0)
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        lock.acquire()
-    except Timeout:
-        raise CampaignBusy(
-            f"another `send` is already mailing {brief} (it holds {path}). This run sent nothing. Wait for it to "
-            "finish (`send-status` shows where it stands), then run again if anything is left pending; the lock "
-            "ends with that process, even if it is killed, so there is nothing to delete."
-        ) from None
-    except OSError as error:
-        raise BriefError(f"{path}: cannot take the campaign lock ({error.strerror or error}). "
-                         "Check --data-dir / BRIEF_DATA_DIR.") from None
-    try:
+    busy = (f"another `send` is already mailing {brief} (it holds {path}). This run sent nothing. Wait for it to "
+            "finish (`send-status` shows where it stands), then run again if anything is left pending.")
+    with exclusive(path, CampaignBusy, busy, "--data-dir"):
         yield CampaignLock(brief, path)
-    finally:
-        lock.release()

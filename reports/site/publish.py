@@ -25,14 +25,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BriefError, OutputError
+from ..errors import OutputError
+from ..locks import Busy, exclusive
 from ..output import swap_folder
 
 Content = bytes | Path
 
 
-class SiteBusy(BriefError):
-    """Another `site` run holds the site's lock."""
+class SiteBusy(Busy):
+    """Another `site` run is publishing the same site."""
 
 
 @dataclass(frozen=True)
@@ -61,26 +62,13 @@ def publish(site_dir: Path, files: Mapping[str, Content]) -> Published:
 
 @contextmanager
 def _publishing(site_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the site's parent folder for the whole publish, and first remove
-    what a killed run left: only the holder makes staging folders, so while it is held any other
-    folder of this site's staging pattern is stale. The lock is flock(2) on the folder itself, so
-    no lock file is left, and a kill -9 releases it. A second run is refused at once, as `fetch` is."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: publish unlocked, and leave any stale folders alone
-        yield
-        return
-    folder = os.open(site_dir.parent, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # an OSError: refused here, before publish makes OSErrors OutputErrors
-            raise SiteBusy(f"{site_dir}: another `site` run is publishing in {site_dir.parent}. "
-                           "Wait for it to finish, then run again.") from None
+    """Hold the lock on the site's parent folder for the whole publish, and first remove what a
+    killed run left: only the holder makes staging folders, so while it is held any other folder of
+    this site's staging pattern is stale."""
+    busy = f"{site_dir}: another `site` run is publishing in {site_dir.parent}. Wait for it to finish, then run again."
+    with exclusive(site_dir.parent, SiteBusy, busy, "--out"):
         _remove_stale(site_dir)
         yield
-    finally:
-        os.close(folder)  # releases the lock
 
 
 def _remove_stale(site_dir: Path) -> None:
