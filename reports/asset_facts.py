@@ -209,7 +209,7 @@ def compute_asset_facts(
         gaps=_subject_gaps(data, week, asset_id, history),
         quality=market.quality,
         sources=_sources(data, market.sources, history),
-        series=_chart_data(data, week, subject, history, market.market_cap),
+        series=_chart_data(data, week, subject, history, market.market_cap, market.asset(BTC) is not None),
     )
 
 
@@ -254,7 +254,8 @@ def _standing(data: MarketData, week: Week, subject: AssetMove, universe: tuple[
 
 def _relative(subject: AssetMove, market) -> Relative:
     btc = market.asset(BTC)
-    has_btc = btc is not None and subject.id != BTC
+    # a fall that rounds to -100% in floating point (closes 30 orders of magnitude apart) gives no comparison
+    has_btc = btc is not None and subject.id != BTC and btc.change_pct > -100
     median = market.breadth.median_pct
     market_pct = market.market_cap.change_pct if market.market_cap else median
     return Relative(
@@ -313,11 +314,14 @@ def _history_window(history: hist.History | None, week: Week) -> HistoryWindow |
     return HistoryWindow(history.info.key, start.date(), week.end, (end - start).days + 1)
 
 
-def _chart_data(data: MarketData, week: Week, subject: AssetMove, history, market_cap: MarketCap | None) -> AssetChartData:
+def _chart_data(data: MarketData, week: Week, subject: AssetMove, history, market_cap: MarketCap | None,
+                btc_in_universe: bool) -> AssetChartData:
+    """Bitcoin's line is drawn only when bitcoin is in the universe: the text that describes the line
+    cites bitcoin's weekly move, which exists only there."""
     days = week.days(with_base=True)
     closes = data.prices.close[subject.id].reindex(days)
     indexed = [(subject.id, _points(closes / subject.base_close * INDEX_BASE))]
-    if subject.id != BTC and BTC in data.prices.close.columns:
+    if subject.id != BTC and btc_in_universe:
         btc = data.prices.close[BTC].reindex(days)
         if not pd.isna(btc.iloc[0]):
             indexed.append((BTC, _points(btc / btc.iloc[0] * INDEX_BASE)))

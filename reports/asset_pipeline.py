@@ -21,6 +21,7 @@ from .market import MarketData
 from .output import write_week
 from .pipeline import BuildResult
 from .render import render_files
+from .safepath import within
 from .settings import Settings
 from .story import Story
 from .week import Week
@@ -88,7 +89,7 @@ def _top(data: MarketData, count: int, exclude_kinds: tuple[str, ...]) -> list[s
 def build_asset_brief(data: MarketData, week: Week, asset_id: str, settings: Settings) -> BuildResult:
     """One asset's brief for one week, written atomically to OUT/assets/<asset-id>/<week-end>/."""
     story, files = render_asset_week(data, week, asset_id, settings, clock.now())
-    folder = write_week(settings.out_dir / "assets" / asset_id, week.end.isoformat(), files)
+    folder = write_week(within(settings.out_dir, "assets", asset_id), week.end.isoformat(), files)
     return BuildResult(story, folder, tuple(sorted(files)))
 
 

@@ -14,13 +14,13 @@ from .asset_facts import AssetWeekFacts
 from .desk import Desk
 from .facts import BTC, fact_table
 from .formatting import Formatter
-from .headline import notable_level, since_phrase
+from .headline import mood_tags, notable_level, since_phrase, tag_list
 from .prose import Facts, Fragment, Sentence, Variation, join, phrase, sentence
 from .settings import Settings
 from .story import FAQ, Column, Figure, Paragraph, Question, Section, Story, Table
 from .sections import TIME_OF_DAY_NOTE, bullets, paragraph, table_row
 from .writing import CATEGORY
-from .wording import Names, gain_loss, is_flat, possessive, relation_to_lead, week_shape
+from .wording import Names, gain_loss, is_flat, possessive, relation_to_lead
 
 NEIGHBOURS = 2  # coins either side of the asset's rank in the data table
 CLOSE_LINK = 0.7  # correlation to bitcoin at or above which the moves "track" bitcoin's
@@ -152,10 +152,7 @@ def _dateline(desk: Desk) -> Sentence:
 
 def _tags(desk: Desk) -> tuple[str, ...]:
     a = desk.facts.subject
-    found = ["asset-brief", "weekly-brief", a.id, a.symbol.lower(), week_shape(a.change_pct).replace(" week", "").replace(" ", "-")]
-    if desk.facts.fear_greed is not None:
-        found.append(desk.facts.fear_greed.classification.lower().replace(" ", "-"))
-    return tuple(dict.fromkeys(found))
+    return tag_list(["asset-brief", "weekly-brief", a.id, a.symbol, *mood_tags(desk, a.change_pct)])
 
 
 # --- Overview -------------------------------------------------------------------------------------

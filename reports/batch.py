@@ -37,6 +37,7 @@ from .output import write_week
 from .pipeline import load_data
 from .progress import BatchProgress
 from .render import FILENAMES
+from .safepath import within
 from .settings import WEEKDAYS, Settings
 from .week import Week, resolve_week
 
@@ -65,7 +66,7 @@ class Job:
         return self.week_end.isoformat() + (f" {self.asset_id}" if self.asset_id else "")
 
     def parent(self, out_dir: Path) -> Path:
-        return out_dir / "assets" / self.asset_id if self.asset_id else out_dir
+        return within(out_dir, "assets", self.asset_id) if self.asset_id else out_dir
 
     def folder(self, out_dir: Path) -> Path:
         return self.parent(out_dir) / self.week_end.isoformat()

@@ -302,7 +302,9 @@ def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> Non
     names = [figure.label(move.id) for move in moves]
     values = [move.change_pct for move in moves]
     colors = [UP if value > 0 else DOWN for value in values]
-    bars = ax.barh(names, values, color=colors, height=0.66, zorder=2)
+    positions = range(len(moves))  # by position, not by label: two coins may share a symbol
+    bars = ax.barh(positions, values, color=colors, height=0.66, zorder=2)
+    ax.set_yticks(positions, names)
     ax.axvline(0, color=MUTED, linewidth=0.8)
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)

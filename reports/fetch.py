@@ -19,21 +19,26 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 
 from . import clock
-from .errors import BriefError
+from .assets import id_problem, name_problem, symbol_problem
+from .errors import InputError
+from .locks import Busy, exclusive
 from .settings import Settings
 from .sources.coingecko import ApiConfig, ApiError, Client
 from .store import Close, GlobalSnapshot, Listed, Store
+from .validate import LIMITS
 
 OVERLAP_DAYS = 2  # re-fetch the last stored closes too: CoinGecko revises recent points
 LOCK_FILE = "coingecko.lock"
 DAY_MS = 86_400_000
+LAST_STAMP_MS = 253_402_300_799_999  # 9999-12-31 23:59:59.999 UTC: the last instant a date can hold
+UNTRUSTED = ("CoinGecko's own ids and symbols never look like this: check that COINGECKO_BASE_URL points at "
+             "CoinGecko or a mirror you trust. Nothing of this answer was stored.")
 log = logging.getLogger(__name__)
 
 
-class StoreBusy(BriefError):
+class StoreBusy(Busy):
     """Another pull holds the store's lock."""
 
 
@@ -67,19 +72,10 @@ def api_config(settings: Settings) -> ApiConfig:
 @contextmanager
 def locked(data_dir: Path) -> Iterator[None]:
     """Hold the store's lock for a whole pull; a second pull fails at once with a clear message."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(data_dir / LOCK_FILE, timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreBusy(
-            f"another pull is already updating the market-data store in {data_dir} (lock {data_dir / LOCK_FILE} is held). "
-            "Wait for it to finish and run again; the store is not touched by this run."
-        ) from None
-    try:
+    busy = (f"another pull is already updating the market-data store in {data_dir} (lock {data_dir / LOCK_FILE} is "
+            "held). Wait for it to finish and run again; the store is not touched by this run.")
+    with exclusive(data_dir / LOCK_FILE, StoreBusy, busy, "--data-dir"):
         yield
-    finally:
-        lock.release()
 
 
 def pull(settings: Settings, client: Client | None = None) -> PullReport:
@@ -98,7 +94,7 @@ def _pull(store: Store, client: Client, settings: Settings) -> PullReport:
     now = clock.now()
     today = now.date()
     if not store.has_listing(today):
-        store.save_listing(today, now, _listing(client.markets(settings.coingecko_top)))
+        store.save_listing(today, now, _listing(client.markets(settings.coingecko_top), client.config))
     if not store.has_global(today):
         store.save_global(today, now, _global(client.global_market()))
     coins = store.listed(today)
@@ -150,46 +146,87 @@ def daily_closes(chart: dict[str, Any], today: date) -> tuple[list[Close], list[
     closes: dict[date, Close] = {}
     problems = []
     for point in chart["prices"]:
-        if not (isinstance(point, list) and len(point) == 2 and isinstance(point[0], int | float)):
+        stamp = _stamp(point[0]) if isinstance(point, list) and len(point) == 2 else None
+        if stamp is None:
             problems.append(f"a price point that is not [time, value]: {point!r:.60}")
             continue
-        stamp, price = int(point[0]), point[1]
         if stamp % DAY_MS:
             continue  # not a daily close
         day = datetime.fromtimestamp(stamp / 1000, timezone.utc).date() - timedelta(days=1)
         if day >= today:
             continue
-        if not _positive(price):
-            problems.append(f"no usable close for {day} (price {price!r}); left as a gap")
+        price = _amount(point[1], "price")
+        if price is None:
+            problems.append(f"no usable close for {day} (price {point[1]!r:.60}); left as a gap")
             continue
-        closes[day] = Close(day, float(price), _amount(caps.get(stamp)), _amount(volumes.get(stamp)))
+        closes[day] = Close(day, price, _amount(caps.get(stamp)), _amount(volumes.get(stamp)))
     return [closes[day] for day in sorted(closes)], problems
 
 
 def _by_stamp(points: Any) -> dict[int, Any]:
     if not isinstance(points, list):
         return {}
-    return {int(p[0]): p[1] for p in points if isinstance(p, list) and len(p) == 2 and isinstance(p[0], int | float)}
+    pairs = ((_stamp(point[0]), point[1]) for point in points if isinstance(point, list) and len(point) == 2)
+    return {stamp: value for stamp, value in pairs if stamp is not None}
 
 
-def _positive(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+def _number(value: Any) -> float | None:
+    """A JSON number as a finite float, else None: a bool, a string, NaN or infinity (Python's JSON
+    reads them), or an integer too large for a float is no number an answer can mean."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
-def _amount(value: Any) -> float | None:
-    """A market cap or volume; CoinGecko sends 0 or null when it does not know one."""
-    return float(value) if _positive(value) else None
+def _stamp(value: Any) -> int | None:
+    """A time in milliseconds since 1970 that falls on a calendar day (up to the end of 9999), else None."""
+    number = _number(value)
+    return int(number) if number is not None and 0 <= number <= LAST_STAMP_MS else None
 
 
-def _listing(records: list[Any]) -> list[Listed]:
+def _amount(value: Any, kind: str = "amount") -> float | None:
+    """A price, market cap or volume: a positive number (CoinGecko sends 0 or null when it does not know
+    one) within what validation accepts (validate.LIMITS): a value beyond would stop every build
+    from the store, so it is left out here like an unknown one."""
+    number = _number(value)
+    low, high = LIMITS[kind]
+    return number if number is not None and 0 < number and low <= number <= high else None
+
+
+def _listing(records: list[Any], config: ApiConfig) -> list[Listed]:
+    """The day's top list. Each record is checked as a CSV row is (validate.py), because its id goes
+    into URLs and folders and its symbol into tags: one that breaks the rules stops the pull before
+    anything of the answer is stored or called."""
     coins = []
-    for record in records:
+    for number, record in enumerate(records, start=1):
+        where = f"GET /coins/markets answer, record {number} of {len(records)}"
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            raise ApiError(f"GET /coins/markets: a record without an id: {str(record)[:80]}")
-        rank = record.get("market_cap_rank")
-        coins.append(Listed(record["id"], str(record.get("symbol") or record["id"]).upper(),
-                            str(record.get("name") or record["id"]), rank if isinstance(rank, int) else None))
+            raise InputError(where, f"a record without an id: {config.excerpt(str(record), 80)}", UNTRUSTED)
+        coin = record["id"]
+        listed = Listed(coin, str(record.get("symbol") or coin).upper(), str(record.get("name") or coin),
+                        _rank(record.get("market_cap_rank")))
+        _check_listed(listed, where, config)
+        coins.append(listed)
     return coins
+
+
+def _rank(value: Any) -> int | None:
+    """A rank CoinGecko could give (a whole number up to validation's limit), else unknown: ranks are
+    optional, and a bigger integer does not even fit the store's 64-bit column."""
+    low, high = LIMITS["rank"]
+    return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else None
+
+
+def _check_listed(listed: Listed, where: str, config: ApiConfig) -> None:
+    for field, value, problem_of in (("id", listed.coin, id_problem), ("symbol", listed.symbol, symbol_problem),
+                                     ("name", listed.name, name_problem)):
+        problem = problem_of(value)
+        if problem is not None:
+            raise InputError(where, f"the {field} {config.excerpt(repr(value), 80)} is not usable: {problem}", UNTRUSTED)
 
 
 def _global(data: dict[str, Any]) -> GlobalSnapshot:
@@ -202,4 +239,5 @@ def _global(data: dict[str, Any]) -> GlobalSnapshot:
 
 
 def _percent(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and 0 <= value <= 100 else None
+    number = _number(value)
+    return number if number is not None and 0 <= number <= 100 else None

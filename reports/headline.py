@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
+from .assets import tag
 from .desk import Desk
 from .facts import BTC, ETH
 from .prose import Fragment, Sentence, phrase, sentence
@@ -104,8 +106,20 @@ def tags(desk: Desk) -> tuple[str, ...]:
     """Lower-case tags a site or CMS can file the brief under: assets, the week's shape, sentiment."""
     found = ["crypto-market", "weekly-brief"]
     found += [asset for asset in (BTC, ETH) if desk.facts.asset(asset)]
-    found.append(week_shape(desk.market_change).replace(" week", "").replace(" ", "-"))
+    found += mood_tags(desk, desk.market_change)
+    found += [desk.move(asset).symbol for asset in (desk.facts.leaders[:1] + desk.facts.laggards[:1])]
+    return tag_list(found)
+
+
+def mood_tags(desk: Desk, change_pct: float) -> list[str]:
+    """The week's shape ("sell-off", "range-bound") and the Fear & Greed label, as texts to tag."""
+    found = [week_shape(change_pct).replace(" week", "")]
     if desk.facts.fear_greed is not None:
-        found.append(desk.facts.fear_greed.classification.lower().replace(" ", "-"))
-    found += [desk.move(asset).symbol.lower() for asset in (desk.facts.leaders[:1] + desk.facts.laggards[:1])]
-    return tuple(dict.fromkeys(found))
+        found.append(desk.facts.fear_greed.classification)
+    return found
+
+
+def tag_list(texts: Iterable[str]) -> tuple[str, ...]:
+    """Tags from fixed labels and validated ids and symbols, never from names: each becomes a
+    folder and an address of the site, so each goes through `assets.tag`. Once each, in order."""
+    return tuple(dict.fromkeys(found for found in map(tag, texts) if found))

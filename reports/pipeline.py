@@ -39,9 +39,13 @@ class RenderedWeek:
 
 
 def load_data(settings: Settings) -> MarketData:
-    """Read and validate the market data (or take it from the parsed-data cache)."""
+    """Read and validate the market data (or take it from the parsed-data cache). A user's file is
+    checked first: the cache reads it whole to hash it, which `--data /dev/zero` would never end."""
     from .datacache import load_market_data
+    from .sources.table import check_file
 
+    if settings.source == "csv" and settings.data is not None:
+        check_file(settings.data)
     return load_market_data(settings)
 
 

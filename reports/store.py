@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from .assets import id_problem
+from .errors import InputError, Location
+
 STORE_FILE = "coingecko.sqlite3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS coins (
@@ -113,6 +116,10 @@ class Store:
     def _transaction(self):
         return _Transaction(self.db)
 
+    def where(self, table: str) -> Path:
+        """How an error names a table of this file, as if it were a CSV file whose lines are rowids."""
+        return Path(f"{self.path} [table {table}; line = rowid]")
+
     # --- writes ----------------------------------------------------------------------------------
 
     def save_listing(self, day: date, taken_at: datetime, coins: Sequence[Listed]) -> None:
@@ -163,9 +170,11 @@ class Store:
         return self._one("SELECT 1 FROM global_daily WHERE day = ?", day.isoformat()) is not None
 
     def listed(self, day: date) -> list[str]:
-        """The coins of that day's listing, by rank."""
-        rows = self.db.execute("SELECT coin FROM listings WHERE day = ? ORDER BY rank IS NULL, rank, coin", (day.isoformat(),))
-        return [coin for (coin,) in rows]
+        """The coins of that day's listing, by rank. Each goes into a URL, so each is checked as it
+        comes back: a store an earlier version filled from a hostile answer is refused, not trusted."""
+        rows = self.db.execute("SELECT rowid, coin FROM listings WHERE day = ? ORDER BY rank IS NULL, rank, coin",
+                               (day.isoformat(),))
+        return [self._checked_id(rowid, coin) for rowid, coin in rows]
 
     def history_through(self, coin: str) -> date | None:
         value = self._one("SELECT history_through FROM coins WHERE coin = ?", coin)
@@ -199,6 +208,15 @@ class Store:
             "global_daily": self.rows("SELECT day, total_market_cap_usd, total_volume_usd, btc_dominance_pct, "
                                       "eth_dominance_pct FROM global_daily ORDER BY day"),
         }
+
+    def _checked_id(self, rowid: int, coin: str) -> str:
+        problem = id_problem(coin)
+        if problem is not None:
+            raise InputError(Location(self.where("listings"), rowid, 2, "coin"),
+                             f"{coin[:80]!r} is not a usable asset id: {problem}",
+                             "An earlier version stored it from an answer that was not CoinGecko's: delete that "
+                             "row, or the store file, and pull again.")
+        return coin
 
     def _one(self, query: str, *params: object):
         row = self.db.execute(query, params).fetchone()

@@ -16,12 +16,27 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .assets import AssetCatalog
+from .assets import AssetCatalog, id_problem, name_problem, symbol_problem
 from .errors import InputError
 from .market import Asset, Freshness, MarketData, MarketSeries, PricePanel, SentimentSeries
 from .sources.table import LINE, RawSeries, RawTable
 
-Check = Literal["day", "text", "price", "amount", "rank", "percent"]
+Check = Literal["day", "id", "symbol", "name", "price", "amount", "rank", "percent"]
+# Text checks: what the cell is called in a message (else its column), the rule, and what to do. Ids and symbols
+# become folders, URLs and tags, so they are checked here, where data enters, for every source.
+TEXT_CHECKS = {
+    "id": ("asset id", id_problem,
+           "Asset ids are lower-case letters, digits and . _ - (for example bitcoin or usd-coin); "
+           "they name folders and URLs, so they cannot be paths."),
+    "symbol": ("symbol", symbol_problem,
+               "Symbols are letters and digits (any script) and . _ - +, for example BTC or USDC.E."),
+    "name": ("", name_problem, "Keep it to one line of printable text."),
+}
+SHOWN = 80  # characters of a bad cell quoted in a message
+# What a real value can be (bitcoin's price is 1e5, the whole market's value 4e12, the smallest
+# listed prices 1e-10): beyond, a number is a typo or a unit mix-up, and the arithmetic on it (a
+# weekly change, a chart's axis) overflows.
+LIMITS = {"price": (1e-18, 1e15), "amount": (0.0, 1e18), "rank": (1.0, 1e6), "percent": (0.0, 100.0)}
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -37,22 +52,22 @@ class Rule:
 
 PRICE_RULES = (
     Rule("date", "day"),
-    Rule("asset", "text"),
+    Rule("asset", "id"),
     Rule("close", "price"),
-    Rule("symbol", "text", required=False, optional=True),
-    Rule("name", "text", required=False, optional=True),
+    Rule("symbol", "symbol", required=False, optional=True),
+    Rule("name", "name", required=False, optional=True),
     Rule("rank", "rank", required=False, optional=True),
     Rule("market_cap", "amount", required=False, optional=True),
     Rule("volume", "amount", required=False, optional=True),
 )
-HISTORY_RULES = (Rule("date", "day"), Rule("asset", "text"), Rule("close", "price"))
+HISTORY_RULES = (Rule("date", "day"), Rule("asset", "id"), Rule("close", "price"))
 MARKET_RULES = (
     Rule("date", "day"),
     Rule("total_market_cap_usd", "amount", optional=True),
     Rule("btc_dominance_pct", "percent", optional=True),
     Rule("eth_dominance_pct", "percent", optional=True),
 )
-SENTIMENT_RULES = (Rule("date", "day"), Rule("value", "percent"), Rule("classification", "text"))
+SENTIMENT_RULES = (Rule("date", "day"), Rule("value", "percent"), Rule("classification", "name"))
 PRICE_COLUMNS = tuple(rule.column for rule in PRICE_RULES)
 
 
@@ -122,10 +137,8 @@ def check_table(raw: RawTable, rules: tuple[Rule, ...], key: tuple[str, ...]) ->
 def _check_column(raw: RawTable, rule: Rule) -> pd.Series:
     cells = raw.frame[rule.column].astype(str)
     empty = cells.eq("")
-    if rule.check == "text":
-        if not rule.optional:
-            _fail_first(raw, rule, empty, lambda cell: f"the {rule.column} is empty", f"Give every row a {rule.column}.")
-        return cells.where(~empty)
+    if rule.check in TEXT_CHECKS:
+        return _check_text(raw, rule, cells, empty)
     if rule.check == "day":
         parsed = pd.to_datetime(cells.where(cells.str.match(DAY)), format="%Y-%m-%d", errors="coerce")
         _fail_first(
@@ -136,6 +149,10 @@ def _check_column(raw: RawTable, rule: Rule) -> pd.Series:
             "Write dates as YYYY-MM-DD (a UTC day), for example 2026-02-06.",
         )
         return parsed
+    return _check_number(raw, rule, cells, empty)
+
+
+def _check_number(raw: RawTable, rule: Rule, cells: pd.Series, empty: pd.Series) -> pd.Series:
     numbers = pd.to_numeric(cells.where(~empty), errors="coerce").astype(float)
     not_number = numbers.isna() & ~empty | ~np.isfinite(numbers.fillna(0.0))
     if not rule.optional:
@@ -159,7 +176,21 @@ def _check_column(raw: RawTable, rule: Rule) -> pd.Series:
     }
     bad, problem, fix = bounds[rule.check]
     _fail_first(raw, rule, bad.fillna(False), lambda cell: f"{problem}, got {cell}", fix)
+    low, high = LIMITS[rule.check]
+    _fail_first(raw, rule, ((numbers < low) | (numbers > high)).fillna(False),
+                lambda cell: f"{cell} is beyond what a {rule.column} can be (from {low:g} to {high:g})",
+                "Check the value and its unit (US dollars), or remove the row.")
     return numbers
+
+
+def _check_text(raw: RawTable, rule: Rule, cells: pd.Series, empty: pd.Series) -> pd.Series:
+    if not rule.optional:
+        _fail_first(raw, rule, empty, lambda cell: f"the {rule.column} is empty", f"Give every row a {rule.column}.")
+    what, problem_of, fix = TEXT_CHECKS[rule.check]
+    refused = [cell for cell in cells.unique() if cell and problem_of(cell) is not None]  # each value once
+    bad = cells.isin(refused)
+    _fail_first(raw, rule, bad, lambda cell: f"{cell[:SHOWN]!r} is not a usable {what or rule.column}: {problem_of(cell)}", fix)
+    return cells.where(~empty)
 
 
 def _fail_first(raw: RawTable, rule: Rule, bad: pd.Series, problem, fix: str) -> None:

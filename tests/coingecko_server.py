@@ -118,3 +118,23 @@ def requested(httpserver) -> list[str]:
         query = "&".join(f"{k}={v}" for k, v in sorted(request.args.items()))
         paths.append(f"{request.path}?{query}" if query else request.path)
     return paths
+
+
+def serve_answers(httpserver, world: World, markets, charts: dict) -> None:
+    """Serve a given /coins/markets answer (anything JSON can hold, for hostile-answer tests), the
+    world's /global, and for a coin the client asks about `charts[coin]` (404 for any other).
+    Every other path is answered 404 too, and logged, so a client that climbed out of /api/v3 shows."""
+
+    def chart_handler(request: Request) -> Response:
+        match = CHART.match(request.path)
+        coin = match.group(1) if match else None
+        return _json(charts[coin]) if coin in charts else _json({"error": "coin not found"}, 404)
+
+    httpserver.expect_request(f"{API}/coins/markets").respond_with_handler(lambda request: _json(markets))
+    httpserver.expect_request(f"{API}/global").respond_with_handler(lambda request: _json(world.global_data(clock.now().date())))
+    httpserver.expect_request(re.compile(r".*")).respond_with_handler(chart_handler)
+
+
+def raw_paths(httpserver) -> list[str]:
+    """The request paths as the client sent them, before the server decodes %2F and the like."""
+    return [request.environ["RAW_URI"].split("?")[0] for request, _ in httpserver.log]

@@ -302,7 +302,7 @@ def test_a_second_pull_while_one_runs_is_refused(api):
     data_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(data_dir / "coingecko.lock"):
         result = run_cli("fetch")
-    assert result.exit_code == 1 and "another pull is already updating the market-data store" in result.output
+    assert result.exit_code == 2 and "another pull is already updating the market-data store" in result.output
     assert len(api.log) == 0
 
 

@@ -141,7 +141,7 @@ def test_a_second_pull_while_another_process_pulls_is_refused_and_the_first_comp
     finally:
         release.set()
     out, err = first.communicate(timeout=60)
-    assert second.returncode == 1 and "another pull is already updating the market-data store" in second.stderr
+    assert second.returncode == 2 and "another pull is already updating the market-data store" in second.stderr
     assert first.returncode == 0, err
     assert "3 backfilled" in out
     with Store.at(tmp_path / "store") as store:

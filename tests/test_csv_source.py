@@ -20,7 +20,7 @@ def write_csv(path: Path, first: str, last: str, columns=("date", "asset", "clos
         writer.writerow(columns)
         for row in raw_rows("coingecko_top100_daily.csv"):
             if row["name"] in ASSETS and first <= row["date"] <= last and row["date"] not in drop_days:
-                values = {"date": row["date"], "asset": rename.get(row["name"], ASSETS[row["name"]]),
+                values = {"date": row["date"], "asset": ASSETS[row["name"]],  # rename: display names only
                           "close": row["price_usd"], "symbol": row["symbol"], "name": rename.get(row["name"], row["name"]),
                           "rank": row["rank"]}
                 writer.writerow([values[column] for column in columns])

@@ -16,9 +16,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..assets import symbol_problem
 from ..errors import InputError, Location, UsageError
+from ..safepath import path_problem
 
 SCHEMA = "crypto-weekly-brief/1"
 WEEK_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -74,6 +76,15 @@ class ChartRef(Model):
     alt: Text
     png: str
 
+    @field_validator("png")
+    @classmethod
+    def _inside(cls, png: str) -> str:
+        """The chart file is read from the week's folder and published beside its page: it stays there."""
+        problem = path_problem(png)
+        if problem is not None:
+            raise ValueError(f"the chart file {png[:80]!r} would leave the week's folder: {problem}")
+        return png
+
 
 class Week(Model):
     start: date
@@ -99,6 +110,17 @@ class Document(Model):
     charts: tuple[ChartRef, ...]
     facts: dict[str, Any]
     attributions: tuple[str, ...] = ()
+
+    @field_validator("tags")
+    @classmethod
+    def _plain_tags(cls, tags: tuple[str, ...]) -> tuple[str, ...]:
+        """Each tag becomes a folder and an address of the site, so each must pass the symbol rule,
+        as every tag the brief writes does: a brief.json from elsewhere is checked, not trusted."""
+        for tag in tags:
+            problem = symbol_problem(tag)
+            if problem is not None:
+                raise ValueError(f"the tag {tag[:80]!r} cannot name a folder of the site: {problem}")
+        return tags
 
 
 class PublishedBrief:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import UsageError
+from ..safepath import relative
 from ..settings import Settings
 from . import urls
 from .briefs import PublishedBrief, find_briefs
@@ -55,6 +56,8 @@ def site_files(briefs: list[PublishedBrief], settings: Settings) -> tuple[dict[s
     files.update(feeds(briefs, settings))
     files[SITEMAP] = sitemap(changed, settings.base_url)
     files[ROBOTS] = robots(settings.base_url)
+    for path in files:
+        relative(path)  # every address in the site stays in the site (and its staging folder)
     return files, len(changed)
 
 

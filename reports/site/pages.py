@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ..formatting import Formatter
 from ..render.templating import TEMPLATES
+from ..safepath import within
 from ..settings import Settings
 from . import urls
 from .briefs import Block, PublishedBrief
@@ -168,7 +169,7 @@ class BriefView:
     def chart(self, block: Block, root: str) -> Markup:
         """The chart's PNG (published beside the week's page), with the figure's alt text and its size."""
         chart = next(chart for chart in self.doc.charts if chart.chart == block.chart)
-        width, height = png_size(self.brief.folder / chart.png)
+        width, height = png_size(within(self.brief.folder, chart.png))
         return Markup('<img src="{}" alt="{}" width="{}" height="{}">').format(
             f"{root}{self.page}{chart.png}", block.alt.text if block.alt else "", width, height)
 
@@ -201,7 +202,7 @@ def social_card(brief: PublishedBrief, base_url: str) -> dict | None:
     chart = brief.main_chart
     if chart is None:
         return None
-    png = brief.folder / chart.png
+    png = within(brief.folder, chart.png)
     width, height = png_size(png) if png.is_file() else (None, None)
     return {
         "image": urls.absolute(base_url, urls.brief(brief.week_end) + chart.png),

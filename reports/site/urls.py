@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..safepath import name
+
 ARCHIVE = "archive/"
 TAGS = "tags/"
 ATOM = "feed.xml"
@@ -24,8 +26,9 @@ def archive(page: int) -> str:
     return ARCHIVE if page == 1 else f"{ARCHIVE}page/{page}/"
 
 
-def tag(name: str) -> str:
-    return f"{TAGS}{name}/"
+def tag(text: str) -> str:
+    """A tag's page: one folder under tags/, whatever the tag holds (see safepath)."""
+    return f"{TAGS}{name(text)}/"
 
 
 def file_of(page: str) -> str:

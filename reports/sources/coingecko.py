@@ -5,7 +5,10 @@ with exponential backoff and jitter (tenacity), honouring `Retry-After`; a clien
 rate limit keeps a large universe under the plan's calls a minute. A 4xx other than 429
 is a mistake a retry cannot fix, so it stops at once with the endpoint and the answer's
 message. The API key comes from the environment only and is redacted from every message
-this module writes, because an exception text can end up in a log or a support ticket.
+this module writes, because an exception text can end up in a log or a support ticket:
+from every string of a decoded answer before anyone reads it, and from every excerpt
+before it is cut (a cut made first can split the key, and the redaction then misses the
+piece that shows). Coin ids go into URLs quoted.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
@@ -44,6 +48,15 @@ class ApiError(BriefError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class BadAnswer(ApiError):
+    """An answer that is not in the shape CoinGecko documents: bad input (exit 2), not a failure to reach it."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message} Check that {BASE_URL_ENV} points at CoinGecko or a mirror you trust.")
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,21 @@ class ApiConfig:
 
     def redact(self, text: str) -> str:
         return text.replace(self.key, REDACTED) if self.key else text
+
+    def excerpt(self, text: str, limit: int) -> str:
+        """At most `limit` characters of `text`, redacted first: the one way an answer is quoted."""
+        return self.redact(text)[:limit]
+
+    def scrub(self, value: Any) -> Any:
+        """A decoded JSON answer with the key redacted from every string in it, keys of objects too
+        (decoding first also catches an echo written with escapes, such as \\u0043G-...)."""
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, list):
+            return [self.scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {self.scrub(key): self.scrub(item) for key, item in value.items()}
+        return value
 
 
 class RateLimiter:
@@ -141,21 +169,21 @@ class Client:
         params = {"vs_currency": "usd", "order": "market_cap_desc", "per_page": min(top, 250), "page": 1}
         answer = self.get("/coins/markets", params)
         if not isinstance(answer, list):
-            raise ApiError(f"GET /coins/markets: expected a list of coins, got {type(answer).__name__}.")
+            raise BadAnswer(f"GET /coins/markets: expected a list of coins, got {type(answer).__name__}.")
         return answer[:top]
 
     def market_chart(self, coin: str, days: int) -> dict[str, Any]:
         """Daily prices, market caps and volumes for the last `days` days (plus the current point)."""
-        path = f"/coins/{coin}/market_chart"
+        path = f"/coins/{_segment(coin)}/market_chart"
         answer = self.get(path, {"vs_currency": "usd", "days": days, "interval": "daily"})
         if not isinstance(answer, dict) or not isinstance(answer.get("prices"), list):
-            raise ApiError(f"GET {path}: expected an object with a 'prices' list.")
+            raise BadAnswer(f"GET {path}: expected an object with a 'prices' list.")
         return answer
 
     def global_market(self) -> dict[str, Any]:
         answer = self.get("/global", {})
         if not isinstance(answer, dict) or not isinstance(answer.get("data"), dict):
-            raise ApiError("GET /global: expected an object with a 'data' object.")
+            raise BadAnswer("GET /global: expected an object with a 'data' object.")
         return answer["data"]
 
     # --- one call, with retries ----------------------------------------------------------------
@@ -204,11 +232,12 @@ class Client:
         if status == 429 or status >= 500:
             raise _Transient(f"HTTP {status} {response.reason_phrase}", _retry_after(response.headers.get("retry-after")))
         if status >= 400:
-            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {_message(response)}. {_hint(status)}", status)
+            message = _message(response, self.config)
+            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {message}. {_hint(status)}", status)
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise _Transient(f"the answer is not valid JSON (starts {response.text[:40]!r})") from None
+            return _json(response, self.config)
+        except ValueError:
+            raise _Transient(f"the answer is not valid JSON (starts {self.config.excerpt(response.text, 40)!r})") from None
 
     def _wait(self, state: RetryCallState) -> float:
         """Retry-After when the server gave one, else exponential backoff with full jitter."""
@@ -234,18 +263,30 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def _message(response: httpx.Response) -> str:
+def _segment(coin: str) -> str:
+    """A coin id as one URL path segment: quoted, so no character of it can end the segment."""
+    if coin in ("", ".", ".."):  # quoting leaves these, and a URL reads them as "here" or "up"
+        raise ApiError(f"{coin!r} is not a coin id; refusing to put it in a URL.")
+    return quote(coin, safe="")
+
+
+def _json(response: httpx.Response, config: ApiConfig) -> Any:
+    """The answer decoded (strict UTF-8, as JSON must be) and scrubbed of the key; ValueError if it is not JSON."""
+    return config.scrub(json.loads(response.content.decode("utf-8")))
+
+
+def _message(response: httpx.Response, config: ApiConfig) -> str:
     """The error text CoinGecko puts in its answer (`error`, `status.error_message`), else the body's start."""
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return response.text[:200].strip() or "no message"
+        body = _json(response, config)
+    except ValueError:
+        return config.excerpt(response.text.strip(), 200) or "no message"
     if isinstance(body, dict):
         status = body.get("status")
         for text in (body.get("error"), status.get("error_message") if isinstance(status, dict) else None):
             if text:
-                return str(text)
-    return json.dumps(body)[:200]
+                return config.excerpt(str(text), 200)
+    return config.excerpt(json.dumps(body), 200)
 
 
 def _hint(status: int) -> str:

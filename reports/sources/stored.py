@@ -59,9 +59,9 @@ def load(settings: Settings) -> RawMarketData:
             "to pull from CoinGecko first, or point --data-dir at an existing store."
         )
     with Store(path) as store:
-        prices = _table(store, path, "closes", PRICES_QUERY,
+        prices = _table(store, "closes", PRICES_QUERY,
                         ("date", "asset", "close", "market_cap", "volume", "symbol", "name", "rank"))
-        market = _table(store, path, "global_daily", GLOBAL_QUERY,
+        market = _table(store, "global_daily", GLOBAL_QUERY,
                         ("date", "total_market_cap_usd", "btc_dominance_pct", "eth_dominance_pct"))
         pulled_at = store.last_pull()
         wanted = requested_end(settings, clock.now().date())
@@ -79,12 +79,13 @@ def load(settings: Settings) -> RawMarketData:
     )
 
 
-def _table(store: Store, path: Path, name: str, query: str, columns: tuple[str, ...]) -> RawTable:
-    """Rows as text cells (as a CSV reader would give them), the rowid standing in for a file line."""
+def _table(store: Store, name: str, query: str, columns: tuple[str, ...]) -> RawTable:
+    """Rows as text cells (as a CSV reader would give them), the rowid standing in for a file line:
+    validation checks them as it checks a CSV file's, ids and symbols included."""
     rows = store.rows(query)
     frame = pd.DataFrame([[_text(v) for v in row[1:]] for row in rows], columns=list(columns), dtype=object)
     frame[LINE] = [row[0] for row in rows]
-    return RawTable(path=Path(f"{path} [table {name}; line = rowid]"), header=columns, frame=frame)
+    return RawTable(path=store.where(name), header=columns, frame=frame)
 
 
 def _text(value: object) -> str:

@@ -3,12 +3,18 @@
 Validation needs the line and column of a bad cell to write a useful error, so rows keep
 their file line in a `line` column and the table keeps which header column each
 canonical column came from.
+
+A data file must be a regular file of at most MAX_BYTES (128 MiB, some years of daily rows
+for thousands of assets): a device, FIFO or socket (`--data /dev/zero`) is refused before
+it is opened, and no file is read past the limit, so a wrong path fails at once instead of
+reading forever or filling memory.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +25,7 @@ from ..errors import InputError, Location
 from ..market import SeriesInfo
 
 LINE = "__line__"
+MAX_BYTES = 128 << 20
 
 
 @dataclass(frozen=True)
@@ -91,14 +98,7 @@ def read_csv(path: Path) -> RawTable:
 
 def _text(path: Path) -> str:
     """The file's text; a byte that is not UTF-8 is reported with its line and column."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file", "Check the path given with --data.") from None
-    except IsADirectoryError:
-        raise InputError(path, "this is a directory, not a CSV file", "Give the path of a .csv file.") from None
-    except OSError as error:
-        raise InputError(path, f"cannot read the file ({error.strerror})", "Check the path and its permissions.") from None
+    data = _bytes(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -109,3 +109,40 @@ def _text(path: Path) -> str:
             f"not UTF-8 text (cannot decode 0x{data[error.start]:02x} here)",
             "Save the file as UTF-8 CSV.",
         ) from None
+
+
+def check_file(path: Path) -> None:
+    """Refuse, without opening it, a path that is not a regular file within MAX_BYTES. Readers call
+    it first, and so does anything that reads a data file before them (the parsed-data cache hashes it)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "no such file", "Check the path given with --data.") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})", "Check the path and its permissions.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(path, "this is a directory, not a CSV file", "Give the path of a .csv file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "not a regular file (a device, pipe or socket)", "Give the path of a .csv file.")
+    if info.st_size > MAX_BYTES:
+        raise _too_large(path)
+
+
+def _bytes(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file within MAX_BYTES (see the module doc)."""
+    check_file(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(path, "no such file", "Check the path given with --data.") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror})", "Check the path and its permissions.") from None
+    if len(data) > MAX_BYTES:  # it grew since stat, or stat cannot tell its size (procfs)
+        raise _too_large(path)
+    return data
+
+
+def _too_large(path: Path) -> InputError:
+    return InputError(path, f"the file is larger than the {MAX_BYTES >> 20} MiB a data file may have",
+                      "Trim it to the days and assets the briefs need, or split it.")
