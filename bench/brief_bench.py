@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "reports" / "data"
+DATA = ROOT / "reports" / "data" / "bundle"
 BACKFILL = ("2025-08-01", "2026-03-31")  # every Sunday the bundled prices cover
 
 
@@ -79,10 +79,10 @@ def cold(label: str, command: list[str], env: dict[str, str], runs: int) -> tupl
 
 def warm(weeks: int) -> float:
     """Seconds per full brief inside one process that has already loaded everything."""
-    from reports.pipeline import build_week, load_data
-    from reports.settings import load_settings
-    from reports.batch import week_ends
-    from reports.week import resolve_week
+    from reports.build.pipeline import build_week, load_data
+    from reports.core.settings import load_settings
+    from reports.build.batch import week_ends
+    from reports.facts.week import resolve_week
 
     with tempfile.TemporaryDirectory() as out:
         settings = load_settings(flags={"out_dir": Path(out)})

@@ -19,8 +19,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from werkzeug import Request, Response
 
-from reports import clock
-from reports.assets import catalog, slug
+from reports.core import clock
+from reports.data.catalog import catalog, slug
 from conftest import raw_rows
 
 API = "/api/v3"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reports.cli import main
+from reports.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "reports" / "data"
+DATA = ROOT / "reports" / "data" / "bundle"
 EPOCH = "1770595200"  # 2026-02-09 00:00 UTC, a fixed "now" for reproducible builds
 SELL_OFF = date(2026, 2, 6)  # the week of the February 2026 sell-off (a Friday)
 RALLY = date(2026, 3, 15)  # a rising week: bitcoin +6.0%, total market value +5.2%
@@ -44,18 +44,18 @@ def run_cli(*args: str, env: dict[str, str] | None = None):
 
 @pytest.fixture(scope="session")
 def bundled_data():
-    from reports.sources import bundled
-    from reports.validate import validate
+    from reports.data.sources import bundled
+    from reports.data.validate import validate
 
     return validate(bundled.load())
 
 
 def build_story(data, week_end: date, **overrides):
     """Facts and story for a week of `data`, in-process (no files written)."""
-    from reports.facts import compute_facts
-    from reports.settings import load_settings
-    from reports.week import resolve_week
-    from reports.writing import write_story
+    from reports.facts.market import compute_facts
+    from reports.core.settings import load_settings
+    from reports.facts.week import resolve_week
+    from reports.story.write import write_story
 
     settings = load_settings(flags={"week_ending": week_end, **overrides})
     week = resolve_week(data, settings.week_ending, settings.week_ends_on)

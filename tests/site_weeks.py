@@ -24,8 +24,8 @@ def published_epoch(week_end: date) -> int:
 
 @pytest.fixture(scope="session")
 def week_pool(tmp_path_factory) -> Path:
-    from reports.pipeline import build_brief
-    from reports.settings import load_settings
+    from reports.build.pipeline import build_brief
+    from reports.core.settings import load_settings
 
     pool = tmp_path_factory.mktemp("week-pool")
     data_dir = tmp_path_factory.mktemp("pool-data")

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, EPOCH, RALLY, SELL_OFF, raw_rows, run_cli
-from reports.asset_facts import compute_asset_facts
-from reports.asset_pipeline import build_asset_brief, resolve_assets
-from reports.asset_story import write_asset_story
-from reports.check import check_story
-from reports.errors import NoDataError, UsageError
-from reports.facts import compute_facts, fact_table
-from reports.formatting import Formatter
-from reports.settings import load_settings
-from reports.week import Week
+from reports.facts.asset import compute_asset_facts
+from reports.build.assets import build_asset_brief, resolve_assets
+from reports.story.asset import write_asset_story
+from reports.check.checker import check_story
+from reports.core.errors import NoDataError, UsageError
+from reports.facts.market import compute_facts, fact_table
+from reports.core.formatting import Formatter
+from reports.core.settings import load_settings
+from reports.facts.week import Week
 
 SECTIONS = ("overview", "key-takeaways", "what-happened", "impact", "comparison", "what-to-watch", "faq", "methodology")
 PUBLISHED = datetime.fromtimestamp(int(EPOCH), timezone.utc)
@@ -246,7 +246,7 @@ def test_no_sentence_is_told_twice_outside_the_faq(bundled_data, asset):
     to appear both in What Happened and in Impact)."""
     from collections import Counter
 
-    from reports.story import _block_sentences
+    from reports.story.model import _block_sentences
 
     for week_end in (SELL_OFF, RALLY):
         story = _story(bundled_data, week_end, asset)

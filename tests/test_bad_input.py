@@ -15,7 +15,7 @@ import pytest
 
 from conftest import raw_rows, run_cli
 
-# Real CoinGecko daily snapshot prices (reports/data/coingecko_top100_daily.csv), with
+# Real CoinGecko daily snapshot prices (reports/data/bundle/coingecko_top100_daily.csv), with
 # plausible market caps and volumes, for the rows that are not the point of a test.
 HEADER = "date,asset,close,symbol,rank,market_cap,volume"  # columns 1..7
 BTC_28 = "2026-01-28,bitcoin,89233,BTC,1,1783000000000,41200000000"
@@ -379,7 +379,7 @@ def test_a_bad_build_leaves_the_existing_brief_untouched(tmp_path, built_week):
 
 
 def test_a_build_that_fails_while_writing_leaves_the_existing_brief_and_no_staging(tmp_path, built_week, monkeypatch):
-    import reports.output
+    import reports.core.atomic
 
     out, files, folders = built_week
 
@@ -387,7 +387,7 @@ def test_a_build_that_fails_while_writing_leaves_the_existing_brief_and_no_stagi
         assert staging.exists() and staging.name.startswith(".")  # the new files were staged
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(reports.output, "swap_folder", disk_full)
+    monkeypatch.setattr(reports.core.atomic, "swap_folder", disk_full)
     data = write(tmp_path / "prices.csv", WEEK_CSV)
     result = brief(data, out, "--week-ending", WEEK, "--formats", "json,md")
     assert result.exit_code == 2, result.output  # a full disk is the environment's, not a bug

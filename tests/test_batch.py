@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from reports.batch import HASH_FILE, Job, backfill, week_ends
-from reports.settings import load_settings
+from reports.build.batch import HASH_FILE, Job, backfill, week_ends
+from reports.core.settings import load_settings
 
 FIRST, LAST = date(2026, 3, 9), date(2026, 3, 22)  # two Sundays: 2026-03-15 (a rally) and 2026-03-22
 QUICK = "html,md,json"  # no PDF: the PDF is tested end to end elsewhere and is the slowest part
@@ -108,7 +108,7 @@ def test_a_dask_cluster_builds_the_same_bytes_as_a_serial_build(tmp_path):
 
 def test_parsed_data_is_cached_and_a_changed_file_misses_the_cache(tmp_path):
     from conftest import raw_rows
-    from reports.pipeline import load_data
+    from reports.build.pipeline import load_data
 
     rows = [row for row in raw_rows("coingecko_top100_daily.csv") if row["name"] == "Bitcoin"][:30]
     data_file = tmp_path / "prices.csv"
@@ -152,7 +152,7 @@ def test_a_task_takes_its_clock_from_the_batch_not_from_the_worker(bundled_data,
     import json
     from datetime import datetime, timezone
 
-    from reports.batch import render_job
+    from reports.build.batch import render_job
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # this "worker" believes it is 1970
     stamp = datetime(2026, 3, 23, 6, 0, tzinfo=timezone.utc)

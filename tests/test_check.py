@@ -8,8 +8,8 @@ import json
 import pytest
 
 from conftest import RALLY, SELL_OFF, build_story, run_cli
-from reports.check import check, sentences, story_document
-from reports.settings import load_settings
+from reports.check.checker import check, sentences, story_document
+from reports.core.settings import load_settings
 
 
 def _document(data, week):

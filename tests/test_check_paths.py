@@ -17,12 +17,12 @@ import pandas as pd
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from reports.check import check_story
-from reports.facts import compute_facts
-from reports.market import Asset, MarketData, MarketSeries, PricePanel, SentimentSeries, SeriesInfo
-from reports.settings import load_settings
-from reports.week import resolve_week
-from reports.writing import write_story
+from reports.check.checker import check_story
+from reports.facts.market import compute_facts
+from reports.data.model import Asset, MarketData, MarketSeries, PricePanel, SentimentSeries, SeriesInfo
+from reports.core.settings import load_settings
+from reports.facts.week import resolve_week
+from reports.story.write import write_story
 
 END = date(2026, 1, 31)
 SCENARIOS = ("random", "flat", "all_up", "missing_asset", "depeg", "crash")

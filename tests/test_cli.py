@@ -88,12 +88,12 @@ def test_data_without_source_reads_the_csv(tmp_path):
 
 @pytest.fixture
 def broken_pipeline(monkeypatch):
-    import reports.pipeline
+    import reports.build.pipeline
 
     def build_brief(settings, progress=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(reports.pipeline, "build_brief", build_brief)
+    monkeypatch.setattr(reports.build.pipeline, "build_brief", build_brief)
 
 
 def test_an_unexpected_error_exits_1_with_a_short_message_and_no_traceback(tmp_path, broken_pipeline):

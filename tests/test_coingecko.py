@@ -14,13 +14,13 @@ from coingecko_server import World, epoch_ms, requested, serve
 from conftest import build_story, run_cli
 from werkzeug import Response
 
-from reports.errors import BriefError
-from reports.fetch import daily_closes, pull
-from reports.settings import load_settings
-from reports.sources.coingecko import ApiConfig, ApiError, Client
-from reports.sources import load_source
-from reports.store import Store
-from reports.validate import validate
+from reports.core.errors import BriefError
+from reports.data.sources.coingecko.pull import daily_closes, pull
+from reports.core.settings import load_settings
+from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
+from reports.data.sources import load_source
+from reports.data.sources.coingecko.store import Store
+from reports.data.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC
@@ -178,8 +178,8 @@ def test_a_coin_that_leaves_the_top_list_keeps_its_history_and_is_no_longer_fetc
     with Store.at(settings().data_dir) as store:
         assert store.history_through("ethereum") == date(2026, 2, 8)
     # The brief still builds; ether has no close on Feb 9, so the week ending Feb 9 leaves it out.
-    from reports.sources import load_source
-    from reports.validate import validate
+    from reports.data.sources import load_source
+    from reports.data.validate import validate
 
     data = validate(load_source(settings(source="coingecko", offline=True, week_ending=date(2026, 2, 9))))
     assert data.prices.close["ethereum"].last_valid_index().date() == date(2026, 2, 8)
@@ -199,7 +199,7 @@ def test_real_coins_markets_records_are_read(api):
             ("hyperliquid", "HYPE", "Hyperliquid"), ("ripple", "XRP", "XRP"), ("zcash", "ZEC", "Zcash")]
         assert store.rows("SELECT coin, rank FROM listings ORDER BY rank") == [("ripple", 5), ("hyperliquid", 15), ("zcash", 26)]
     # The source maps CoinGecko's "ripple" to the catalog's id by name, as the bundled source does.
-    from reports.sources import load_source
+    from reports.data.sources import load_source
 
     raw = load_source(settings(source="coingecko", offline=True, week_ending=date(2026, 2, 8)))
     assert set(raw.prices.table.frame["asset"]) == {"xrp", "hyperliquid", "zcash"}
@@ -255,7 +255,7 @@ def test_pro_plan_uses_the_pro_header_and_host(monkeypatch):
 
 
 def test_rate_limit_spaces_calls():
-    from reports.sources.coingecko import RateLimiter
+    from reports.data.sources.coingecko.client import RateLimiter
 
     now = [0.0]
     waits = []
@@ -267,7 +267,7 @@ def test_rate_limit_spaces_calls():
 
 def test_the_configured_rate_limit_spaces_real_calls(api):
     """The setting reaches the client (fetch.api_config) and every call waits its turn."""
-    from reports.fetch import api_config
+    from reports.data.sources.coingecko.pull import api_config
 
     serve(api, World(top=2))
     now, waits = [0.0], []

@@ -15,13 +15,13 @@ from coingecko_server import World, serve
 from conftest import ROOT, build_story
 from werkzeug import Response
 
-from reports.check import unsourced_numbers
+from reports.check.checker import unsourced_numbers
 
-from reports.facts import fact_table
-from reports.formatting import Formatter
-from reports.fetch import pull
-from reports.settings import load_settings
-from reports.store import Store
+from reports.facts.market import fact_table
+from reports.core.formatting import Formatter
+from reports.data.sources.coingecko.pull import pull
+from reports.core.settings import load_settings
+from reports.data.sources.coingecko.store import Store
 
 NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC
 DAY = 86400
@@ -101,8 +101,8 @@ def test_a_brief_from_pulled_data_equals_the_bundled_brief_for_the_same_days(api
     assert history_calls[0] >= 40 and all(calls <= 40 for calls in history_calls[1:])
     assert pull(settings(data_dir)).history_calls == 0  # a second run the same day
 
-    from reports.sources import load_source
-    from reports.validate import validate
+    from reports.data.sources import load_source
+    from reports.data.validate import validate
 
     pulled = validate(load_source(settings(data_dir, source="coingecko", offline=True)))
     week_end = date(2026, 2, 8)
@@ -151,7 +151,7 @@ def test_a_second_pull_while_another_process_pulls_is_refused_and_the_first_comp
 def test_each_build_reads_the_store_as_it_is_now_not_a_cached_copy(api, monkeypatch, tmp_path):
     """The store grows with every pull: the parsed-data cache must never answer for it (else a build
     would keep the first day's data, and its staleness check, forever)."""
-    from reports.pipeline import load_data
+    from reports.build.pipeline import load_data
 
     serve(api, World(top=5))
     data_dir = tmp_path / "store"

@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from conftest import RALLY, SELL_OFF, raw_rows
-from reports.facts import compute_facts, fact_table
-from reports.settings import load_settings
-from reports.week import resolve_week
+from reports.facts.market import compute_facts, fact_table
+from reports.core.settings import load_settings
+from reports.facts.week import resolve_week
 
 REL = 1e-9
 WEEKS = [SELL_OFF, RALLY]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reports.formatting import Formatter
+from reports.core.formatting import Formatter
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from conftest import run_cli
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
-from reports.assets import symbol_problem
+from reports.data.catalog import symbol_problem
 
 WEEK = date(2026, 2, 6)
 DAYS = [WEEK - timedelta(days=n) for n in range(9, -1, -1)]  # 10 days: the week and its base close

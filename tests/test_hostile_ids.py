@@ -26,10 +26,10 @@ from coingecko_server import World, raw_paths, requested, serve
 from conftest import ROOT, raw_rows, run_cli
 from werkzeug import Response
 
-from reports.errors import InputError
-from reports.settings import load_settings
-from reports.sources.coingecko import ApiConfig, ApiError, Client
-from reports.store import Close, Listed, Store
+from reports.core.errors import InputError
+from reports.core.settings import load_settings
+from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
+from reports.data.sources.coingecko.store import Close, Listed, Store
 
 NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC
 KEY = "CG-test-key-do-not-leak-7f3a"  # 28 characters, as the issue's
@@ -93,7 +93,7 @@ def test_a_csv_asset_id_that_is_a_path_is_refused_with_file_line_and_column(tmp_
 
 
 def test_catalog_and_bundled_ids_and_symbols_pass_the_rule(bundled_data):
-    from reports.assets import catalog, id_problem, symbol_problem
+    from reports.data.catalog import catalog, id_problem, symbol_problem
 
     for asset in [*catalog().by_id.values(), *bundled_data.assets.values()]:
         assert id_problem(asset.id) is None and symbol_problem(asset.symbol) is None, asset
@@ -101,7 +101,7 @@ def test_catalog_and_bundled_ids_and_symbols_pass_the_rule(bundled_data):
 
 @pytest.mark.parametrize("part", ["..", ".", "", "/abs", "a/../b", "a\\b", "a\0b", "assets/../../x"])
 def test_the_one_path_helper_refuses_every_way_out(tmp_path, part):
-    from reports.safepath import UnsafePath, within
+    from reports.core.safepath import UnsafePath, within
 
     with pytest.raises(UnsafePath, match="outside its folder"):
         within(tmp_path, "assets", part)
@@ -111,7 +111,7 @@ def test_the_one_path_helper_refuses_every_way_out(tmp_path, part):
 @pytest.mark.parametrize("text, expected", [("BTC", "btc"), ("Extreme Fear", "extreme-fear"), ("USDC.E", "usdc.e"),
                                             ("币安人生", "币安人生"), ("İ", "i"), ("../../x", "x"), ("<b>", "b"), ("..", None)])
 def test_a_tag_is_always_one_safe_folder_name(text, expected):
-    from reports.assets import symbol_problem, tag
+    from reports.data.catalog import symbol_problem, tag
 
     assert tag(text) == expected
     assert expected is None or symbol_problem(expected) is None
@@ -241,7 +241,7 @@ def test_a_symbol_that_is_a_path_or_markup_is_refused_with_file_line_and_column(
 
 
 def test_a_real_symbol_with_unusual_characters_is_accepted():
-    from reports.assets import symbol_problem
+    from reports.data.catalog import symbol_problem
 
     for symbol in ("BSC-USD", "FIGR_HELOC", "USDC.E", "币安人生", "1INCH", "USD+"):
         assert symbol_problem(symbol) is None, symbol
@@ -296,7 +296,7 @@ def assert_no_piece_of_key(*texts: str) -> None:
 
 
 def test_a_200_html_answer_echoing_the_key_shows_no_part_of_it(api, monkeypatch, caplog):
-    from reports.fetch import pull
+    from reports.data.sources.coingecko.pull import pull
 
     monkeypatch.setenv("COINGECKO_API_KEY", KEY)
     assert len(KEY) == 28
@@ -329,7 +329,7 @@ def test_a_4xx_answer_echoing_the_key_shows_no_part_of_it(api, monkeypatch, body
 
 def test_a_key_echoed_with_json_escapes_is_redacted_from_what_is_stored(api, monkeypatch):
     """Redacting the raw text would miss "\\u0043G-test-...": the decoded answer is scrubbed too."""
-    from reports.fetch import pull
+    from reports.data.sources.coingecko.pull import pull
 
     monkeypatch.setenv("COINGECKO_API_KEY", KEY)
     serve(api, World(top=1))
@@ -377,7 +377,7 @@ def test_data_that_is_not_a_regular_file_is_refused_at_once(tmp_path, kind):
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path):
-    from reports.sources import table
+    from reports.data import raw as table
 
     data = tmp_path / "huge.csv"
     with data.open("wb") as handle:

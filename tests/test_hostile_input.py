@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from reports.errors import UsageError
+from reports.core.errors import UsageError
 
 WEEK = "2026-02-06"
 
@@ -58,9 +58,9 @@ def test_the_zcash_brief_builds_from_the_bundled_data(tmp_path):
 @pytest.fixture
 def third_asset_fails(monkeypatch):
     """The third asset brief of a run raises (a bug or a bad input, as the test says)."""
-    import reports.asset_pipeline
+    import reports.build.assets
 
-    real = reports.asset_pipeline.build_asset_brief
+    real = reports.build.assets.build_asset_brief
     calls = []
 
     def arm(error: BaseException):
@@ -70,7 +70,7 @@ def third_asset_fails(monkeypatch):
                 raise error
             return real(data, week, asset_id, settings)
 
-        monkeypatch.setattr(reports.asset_pipeline, "build_asset_brief", build_asset_brief)
+        monkeypatch.setattr(reports.build.assets, "build_asset_brief", build_asset_brief)
         return calls
 
     return arm
@@ -93,9 +93,9 @@ def test_a_multi_asset_run_that_stops_says_which_briefs_it_wrote(tmp_path, third
 
 
 def test_a_single_brief_that_fails_still_says_nothing_was_written(tmp_path, monkeypatch):
-    import reports.pipeline
+    import reports.build.pipeline
 
-    monkeypatch.setattr(reports.pipeline, "build_brief", lambda settings, progress=None: 1 / 0)
+    monkeypatch.setattr(reports.build.pipeline, "build_brief", lambda settings, progress=None: 1 / 0)
     result = run_cli("brief", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "Nothing was written." in result.stderr
@@ -244,11 +244,11 @@ def briefs(tmp_path_factory) -> Path:
 
 KILL_MID_PUBLISH = """\
 import os, signal, sys
-import reports.site.publish as publish
+import reports.publish.site.publish as publish
 def die(*args):
     os.kill(os.getpid(), signal.SIGKILL)  # kill -9 with the staging folder half written
 publish._write = die
-from reports.cli import main
+from reports.cli.commands import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -15,7 +15,7 @@ from email.utils import format_datetime, parseaddr
 import pytest
 
 from conftest import EPOCH, SELL_OFF, run_cli
-from reports.errors import UsageError
+from reports.core.errors import UsageError
 from mail_support import brief_folder, database, mail_env, parse, server, subscribe, tokens  # noqa: F401
 
 PEOPLE = "email,name,tags\nana@example.com,Ana Lima,vip\nbo@example.org,Bo,\ncy@example.net,,news\n"
@@ -292,7 +292,7 @@ def test_a_folder_without_a_brief_is_bad_input(tmp_path, mail_env):
 
 
 def test_smtp_settings_answer_to_the_conventional_names():
-    from reports.settings import load_settings
+    from reports.core.settings import load_settings
 
     env = {"SMTP_HOST": "mail.example.com", "SMTP_PORT": "2525", "SMTP_SECURITY": "tls", "SMTP_USER": "u",
            "MAIL_FROM": "Brief <b@example.com>"}
@@ -308,7 +308,7 @@ def test_smtp_settings_answer_to_the_conventional_names():
 def test_progress_on_a_terminal_is_a_bar_with_rate_and_eta():
     import io
 
-    from reports.mail.progress import SendProgress
+    from reports.publish.mail.progress import SendProgress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -325,7 +325,7 @@ def test_progress_on_a_terminal_is_a_bar_with_rate_and_eta():
 
 
 def test_rate_limits_space_messages_by_the_stricter_limit():
-    from reports.mail.sender import RateLimit
+    from reports.publish.mail.sender import RateLimit
 
     assert RateLimit(2, 0).gap == 0.5  # 2 a second
     assert RateLimit(0, 360).gap == 10.0  # 360 an hour: one every ten seconds

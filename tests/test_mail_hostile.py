@@ -16,7 +16,7 @@ import pytest
 from conftest import run_cli
 from mail_support import (brief_folder, database, headers, ledger_rows, mail_env, parse, parse_utf8,  # noqa: F401
                           server, subscribe, tokens, utf8_server)
-from reports.errors import UsageError
+from reports.core.errors import UsageError
 
 NON_ASCII = ["ana@example.com", "bo@example.com", "cy@example.com", "dan@example.com", "jörg@example.com",
              "kim@example.com", "lu@example.com", "zoe@example.com"]
@@ -135,7 +135,7 @@ def test_names_that_look_like_encoded_words_or_addresses_arrive_as_the_same_text
 
 
 def test_a_from_name_that_looks_like_an_encoded_word_is_plain_text_too(brief_folder):
-    from reports.mail.message import Recipient
+    from reports.publish.mail.message import Recipient
 
     composer = _composer(brief_folder, mail_from='"=?utf-8?b?QmNjOiB4QHkuY29t?=" <brief@example.com>')
     raw = composer.as_bytes(composer.compose(Recipient("ana@example.com", "Ana", "tok")))
@@ -147,9 +147,9 @@ def test_a_from_name_that_looks_like_an_encoded_word_is_plain_text_too(brief_fol
 # --- case 9 (runtime): List-Unsubscribe carries exactly the two links --------------------------------
 
 def _composer(brief_folder, **settings):
-    from reports.mail.edition import read_edition
-    from reports.mail.message import Composer
-    from reports.settings import load_settings
+    from reports.publish.mail.edition import read_edition
+    from reports.publish.mail.message import Composer
+    from reports.core.settings import load_settings
 
     # model_copy skips validation: this checks that the header is safe even with values the
     # settings checks would refuse

@@ -9,9 +9,9 @@ import time
 import pytest
 
 from conftest import EPOCH, ROOT, SELL_OFF, build_story, run_cli
-from reports.charts import draw_charts
+from reports.charts.canvas import draw_charts
 from reports.render import pdf
-from reports.settings import load_settings
+from reports.core.settings import load_settings
 
 
 @pytest.fixture(scope="module")

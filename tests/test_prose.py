@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reports.formatting import Formatter
-from reports.prose import Facts, Fragment, ProseError, Variation, join, phrase, sentence, words
+from reports.core.formatting import Formatter
+from reports.story.prose import Facts, Fragment, ProseError, Variation, join, phrase, sentence, words
 
 
 @pytest.fixture

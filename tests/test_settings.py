@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from reports.errors import UsageError
-from reports.settings import load_settings
+from reports.core.errors import UsageError
+from reports.core.settings import load_settings
 
 
 def toml(tmp_path: Path, text: str, name: str = "brief.toml") -> Path:
@@ -268,7 +268,7 @@ FLOAT_BOUNDS = {"coingecko_rate_limit": 1_000_000, "coingecko_backoff": 60, "smt
 
 
 def test_every_float_setting_has_a_bound():
-    from reports.settings import Settings
+    from reports.core.settings import Settings
 
     floats = {name for name, field in Settings.model_fields.items() if field.annotation is float}
     assert floats == set(FLOAT_BOUNDS)
@@ -285,7 +285,7 @@ def test_a_float_setting_must_be_finite(tmp_path, key, value):
 
 @pytest.mark.parametrize("key", sorted(FLOAT_BOUNDS))
 def test_a_float_setting_is_bounded_and_its_help_says_so(key):
-    from reports.settings import Settings
+    from reports.core.settings import Settings
 
     bound = FLOAT_BOUNDS[key]
     assert load_settings(None, {}, {key: bound}).model_dump()[key] == bound

@@ -33,8 +33,8 @@ def build(out: Path, site: Path, *extra: str):
 @pytest.fixture(scope="module")
 def built(week_pool, tmp_path_factory):  # noqa: F811 - the fixture imported above
     """A site of all four pooled weeks, built once for the read-only checks."""
-    from reports.settings import load_settings
-    from reports.site.build import build_site
+    from reports.core.settings import load_settings
+    from reports.publish.site.build import build_site
 
     root = tmp_path_factory.mktemp("built")
     out = copy_weeks(week_pool, root / "out", WEEKS)
@@ -154,7 +154,7 @@ def test_archive_lists_every_week_newest_first_with_sentiment_and_headline(built
 
 
 def test_archive_paginates(week_pool, tmp_path, monkeypatch):  # noqa: F811
-    monkeypatch.setattr("reports.site.pages.ARCHIVE_PAGE_SIZE", 3)
+    monkeypatch.setattr("reports.publish.site.pages.ARCHIVE_PAGE_SIZE", 3)
     out = copy_weeks(week_pool, tmp_path / "out", WEEKS)
     assert build(out, tmp_path / "site").exit_code == 0
     first = (tmp_path / "site/archive/index.html").read_text(encoding="utf-8")
@@ -259,8 +259,8 @@ def test_pages_load_nothing_from_outside_and_need_no_script(built):
 
 @pytest.mark.parametrize("stage", ["rendering a page", "writing a file"])
 def test_a_failed_build_leaves_the_live_site_byte_identical(week_pool, tmp_path, monkeypatch, stage):  # noqa: F811
-    from reports.site import pages as pages_module
-    from reports.site import publish as publish_module
+    from reports.publish.site import pages as pages_module
+    from reports.publish.site import publish as publish_module
 
     out = copy_weeks(week_pool, tmp_path / "out", WEEKS[:3])
     site = tmp_path / "site"
@@ -309,7 +309,7 @@ def test_adding_a_week_rewrites_only_what_changed(week_pool, tmp_path):  # noqa:
 
 
 def test_the_live_folder_is_exchanged_in_one_step(tmp_path):
-    from reports.site.publish import _exchange
+    from reports.publish.site.publish import _exchange
 
     (tmp_path / "live").mkdir()
     (tmp_path / "live" / "old.html").write_text("old")
@@ -398,7 +398,7 @@ def test_missing_briefs_folder_is_a_usage_error(tmp_path):
 # --- serve ------------------------------------------------------------------------------------
 
 def test_serve_serves_the_site_on_localhost(built):
-    from reports.site.serve import make_server
+    from reports.publish.site.serve import make_server
 
     out, site = built
     server = make_server(site, 0, quiet=True)
@@ -420,9 +420,9 @@ def test_serve_refuses_a_folder_without_a_site(tmp_path):
 
 
 def test_build_missing_builds_only_the_weeks_without_a_brief(tmp_path):
-    from reports.pipeline import load_data
-    from reports.settings import load_settings
-    from reports.site.backfill import buildable_weeks
+    from reports.build.pipeline import load_data
+    from reports.core.settings import load_settings
+    from reports.publish.site.backfill import buildable_weeks
 
     settings = load_settings()
     weeks = buildable_weeks(load_data(settings), settings)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from site_weeks import PDF_WEEK, WEEKS, copy_weeks, week_pool  # noqa: F401 - fixture
-from reports.charts import DPI, STYLE
+from reports.charts.canvas import DPI, STYLE
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -29,9 +29,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwrig
 
 @pytest.fixture(scope="module")
 def served(week_pool, tmp_path_factory):  # noqa: F811 - the fixture imported above
-    from reports.settings import load_settings
-    from reports.site.build import build_site
-    from reports.site.serve import make_server
+    from reports.core.settings import load_settings
+    from reports.publish.site.build import build_site
+    from reports.publish.site.serve import make_server
 
     root = tmp_path_factory.mktemp("browser")
     out = copy_weeks(week_pool, root / "out", WEEKS)

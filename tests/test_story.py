@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import RALLY, SELL_OFF, build_story
-from reports.facts import fact_table
-from reports.formatting import Formatter
-from reports.wording import TIERS
-from reports.check import check_story, unsourced_numbers
-from reports.settings import load_settings
+from reports.facts.market import fact_table
+from reports.core.formatting import Formatter
+from reports.story.wording import TIERS
+from reports.check.checker import check_story, unsourced_numbers
+from reports.core.settings import load_settings
 
 SECTION_IDS = ["overview", "key-takeaways", "what-happened", "impact", "comparison", "what-to-watch", "faq", "methodology"]
 DOWN_VERBS = {past for tier in TIERS for past, _ in tier.down} | {now for tier in TIERS for _, now in tier.down}

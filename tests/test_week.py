@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from conftest import RALLY, SELL_OFF, raw_rows
-from reports.errors import NoDataError
-from reports.market import Asset, MarketData, PricePanel, SeriesInfo
-from reports.week import Week, resolve_week
+from reports.core.errors import NoDataError
+from reports.data.model import Asset, MarketData, PricePanel, SeriesInfo
+from reports.facts.week import Week, resolve_week
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reports.settings import load_settings  # noqa: E402
-from reports.site.briefs import is_week_folder  # noqa: E402
-from reports.site.build import build_site  # noqa: E402
+from reports.core.settings import load_settings  # noqa: E402
+from reports.publish.site.briefs import is_week_folder  # noqa: E402
+from reports.publish.site.build import build_site  # noqa: E402
 
 
 def main() -> None:

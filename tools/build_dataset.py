@@ -23,7 +23,7 @@ FILES = (
     "fear_greed_daily.csv",
 )
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "reports" / "data"
+TARGET = ROOT / "reports" / "data" / "bundle"
 
 
 def main(argv: list[str]) -> int:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reports.check import check_story  # noqa: E402
-from reports.facts import compute_facts  # noqa: E402
-from reports.settings import load_settings  # noqa: E402
-from reports.sources import bundled  # noqa: E402
-from reports.validate import validate  # noqa: E402
-from reports.week import resolve_week  # noqa: E402
-from reports.writing import write_story  # noqa: E402
+from reports.check.checker import check_story  # noqa: E402
+from reports.facts.market import compute_facts  # noqa: E402
+from reports.core.settings import load_settings  # noqa: E402
+from reports.data.sources import bundled  # noqa: E402
+from reports.data.validate import validate  # noqa: E402
+from reports.facts.week import resolve_week  # noqa: E402
+from reports.story.write import write_story  # noqa: E402
 
 
 def buildable_weeks(data) -> list[date]:

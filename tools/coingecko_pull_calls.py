@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from pytest_httpserver import HTTPServer  # noqa: E402
 
 from coingecko_server import World, serve  # noqa: E402
-from reports.fetch import pull, summary  # noqa: E402
-from reports.settings import load_settings  # noqa: E402
+from reports.data.sources.coingecko.pull import pull, summary  # noqa: E402
+from reports.core.settings import load_settings  # noqa: E402
 
 NOON_FEB_9 = 1770638400
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ..settings import Settings
+from reports.core.settings import Settings
 
 if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
-    from ..charts import Brief
+    from reports.charts.canvas import Brief
 
 Renderer = Callable[["Brief", Settings], bytes]
 FILENAMES = {"html": "brief.html", "pdf": "brief.pdf", "md": "brief.md", "json": "brief.json"}
@@ -21,13 +21,13 @@ FILENAMES = {"html": "brief.html", "pdf": "brief.pdf", "md": "brief.md", "json":
 def _renderer(fmt: str) -> Renderer:
     # Imported on demand: a build without a PDF never loads WeasyPrint.
     if fmt == "html":
-        from .html import render
+        from reports.render.html import render
     elif fmt == "pdf":
-        from .pdf import render
+        from reports.render.pdf import render
     elif fmt == "md":
-        from .markdown import render
+        from reports.render.markdown import render
     else:
-        from .jsonfile import render
+        from reports.render.jsonfile import render
     return render
 
 

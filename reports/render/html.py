@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ..settings import Settings
-from . import chart_path
-from .templating import font_faces, html_environment, logo, stylesheet
+from reports.core.settings import Settings
+from reports.render import chart_path
+from reports.render.templating import font_faces, html_environment, logo, stylesheet
 
 if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
-    from ..charts import Brief
+    from reports.charts.canvas import Brief
 
 
 def render(brief: Brief, settings: Settings) -> bytes:

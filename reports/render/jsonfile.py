@@ -12,14 +12,14 @@ import math
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..facts import fact_table
-from ..prose import Sentence
-from ..settings import Settings
-from ..story import FAQ, Block, Bullets, Figure, Paragraph, Table
-from . import chart_path
+from reports.facts.market import fact_table
+from reports.story.prose import Sentence
+from reports.core.settings import Settings
+from reports.story.model import FAQ, Block, Bullets, Figure, Paragraph, Table
+from reports.render import chart_path
 
 if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
-    from ..charts import Brief
+    from reports.charts.canvas import Brief
 
 SCHEMA = "crypto-weekly-brief/1"
 

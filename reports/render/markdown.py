@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..settings import Settings
-from . import chart_path
-from .templating import markdown_environment
+from reports.core.settings import Settings
+from reports.render import chart_path
+from reports.render.templating import markdown_environment
 
 if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
-    from ..charts import Brief
+    from reports.charts.canvas import Brief
 
 
 def front_matter(brief: Brief, settings: Settings) -> dict:

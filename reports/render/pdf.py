@@ -14,16 +14,16 @@ import struct
 from functools import cache
 from typing import TYPE_CHECKING
 
-from .. import forked
-from ..settings import Settings
-from .html import chart_images, page
-from .templating import ASSETS, FONTS, font_faces, stylesheet
+from reports.core import forked
+from reports.core.settings import Settings
+from reports.render.html import chart_images, page
+from reports.render.templating import ASSETS, FONTS, font_faces, stylesheet
 
 if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are drawn
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from ..charts import Brief
+    from reports.charts.canvas import Brief
 
 CHART_SCHEME = "chart:"
 

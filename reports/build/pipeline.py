@@ -1,0 +1,86 @@
+"""The pipeline: each stage's typed result feeds the next, in a straight line.
+
+source -> validated market data -> week -> facts -> story -> charts -> renderers -> files
+
+`build_brief(settings)` runs it all for one week. Batches (backfill, a warm process, a
+cluster) load the data once with `load_data` and call `build_week` or `render_week` per
+week. The drawing and rendering stages are imported when first used, so a command that
+builds nothing (or a backfill with nothing to do) never loads matplotlib or WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from reports.core import clock
+from reports.data.model import MarketData
+from reports.core.progress import Progress
+from reports.core.settings import Settings
+from reports.story.model import Story
+from reports.facts.week import Week, resolve_week
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    story: Story
+    folder: Path
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RenderedWeek:
+    """One week's brief as bytes, not yet written: what a worker hands back to the writer."""
+
+    story: Story
+    week: Week
+    files: dict[str, bytes]
+
+
+def load_data(settings: Settings) -> MarketData:
+    """Read and validate the market data (or take it from the parsed-data cache). A user's file is
+    checked first: the cache reads it whole to hash it, which `--data /dev/zero` would never end."""
+    from reports.data.cache import load_market_data
+    from reports.data.raw import check_file
+
+    if settings.source == "csv" and settings.data is not None:
+        check_file(settings.data)
+    return load_market_data(settings)
+
+
+def build_brief(settings: Settings, progress: Progress | None = None) -> BuildResult:
+    progress = progress or Progress(total=4)
+    with progress.stage("Reading and validating market data"):
+        data = load_data(settings)
+        week = resolve_week(data, settings.week_ending, settings.week_ends_on)
+    return build_week(data, week.end, settings, progress)
+
+
+def build_week(data: MarketData, week_end: date | None, settings: Settings,
+               progress: Progress | None = None) -> BuildResult:
+    """One brief from already-validated data, written to OUT/<week-ending>/."""
+    from reports.core.atomic import write_week
+
+    progress = progress or Progress(total=3)
+    week = resolve_week(data, week_end, settings.week_ends_on)
+    rendered = render_week(data, week, settings, clock.now(), progress)
+    with progress.stage(f"Writing {settings.out_dir / week.end.isoformat()}"):
+        folder = write_week(settings.out_dir, week.end.isoformat(), rendered.files)
+    return BuildResult(rendered.story, folder, tuple(sorted(rendered.files)))
+
+
+def render_week(data: MarketData, week: Week, settings: Settings, now: datetime,
+                progress: Progress | None = None) -> RenderedWeek:
+    """Facts, story, charts and every output file of one week, as bytes: a pure function of its inputs."""
+    from reports.charts.canvas import draw_charts
+    from reports.facts.market import compute_facts
+    from reports.render import render_files
+    from reports.story.write import write_story
+
+    progress = progress or Progress(total=2, enabled=False)
+    with progress.stage(f"Writing the story of the week ending {week.end}"):
+        story = write_story(compute_facts(data, week, settings), settings, now)
+    with progress.stage(f"Drawing charts and rendering {', '.join(settings.formats)}"):
+        files = render_files(draw_charts(story), settings, settings.formats)
+    return RenderedWeek(story, week, files)

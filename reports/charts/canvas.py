@@ -1,0 +1,394 @@
+"""The charts stage: the story's figures drawn from the facts' series, as PNG.
+
+One picture per figure, used by every output: the PDF, the HTML, the site and the email.
+Every label comes from the story (titles, series names) or the shared formatter (tick
+labels). Output is deterministic: no dates or software tags in the files.
+
+Speed, which is most of a brief's cost: PNG only (an SVG copy was a second full drawing
+pass); no layout engine (constrained layout solves the margins twice over): instead the
+axes' decorations are measured once and the margins set to fit them (`_fit`); the PNG is
+opaque RGB straight from the Agg buffer, which the PDF embeds without re-encoding.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure as MplFigure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
+
+from reports.core import forked  # noqa: E402
+from reports.core.formatting import Formatter  # noqa: E402
+from reports.story.model import Figure, Story  # noqa: E402
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+WIDTH_IN = 6.8
+DPI = 200
+# zlib level for the chart PNGs: level 6 (the default) costs about twice the time of 3 for files
+# a few per cent smaller.
+PNG_COMPRESSION = 3
+
+INK = "#1d232b"
+MUTED = "#5f6b7a"
+GRID = "#e3e7ec"
+WEEK_BAND = "#f3ecd9"
+UP = "#1a7f5a"
+DOWN = "#c2413b"
+ACCENT = "#d9820b"  # bitcoin's line and the brief's accent
+SERIES = ("#d9820b", "#3b5bdb", "#0b7285", "#7048e8", "#c2255c", "#5c940d")
+
+STYLE = {
+    "font.family": "Inter",
+    "font.size": 8.5,
+    "axes.edgecolor": GRID,
+    "axes.labelcolor": MUTED,
+    "axes.linewidth": 0.8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": GRID,
+    "grid.linewidth": 0.7,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.major.size": 0,
+    "ytick.major.size": 0,
+    "xtick.major.pad": 5,
+    "ytick.major.pad": 5,
+    "legend.frameon": False,
+    "lines.solid_capstyle": "round",
+}
+
+
+# Space kept around the measured decorations, in inches.
+EDGE_IN = 0.06
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One drawn chart: PNG bytes and their size in pixels (for <img width height>)."""
+
+    id: str
+    png: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The story with its charts: what the renderers lay out."""
+
+    story: Story
+    charts: tuple[Chart, ...]
+
+    def chart(self, chart_id: str) -> Chart:
+        return next(chart for chart in self.charts if chart.id == chart_id)
+
+
+@cache
+def register_fonts() -> None:
+    for path in sorted((ASSETS / "fonts").glob("*.ttf")):
+        font_manager.fontManager.addfont(str(path))
+
+
+_SECOND_CORE = False
+
+
+def use_second_core() -> None:
+    """Draw half of each brief's figures in a forked child (for a single cold build, whose
+    second core is otherwise idle; a batch already keeps every core busy)."""
+    global _SECOND_CORE
+    _SECOND_CORE = forked.available() and (os.cpu_count() or 1) > 1
+
+
+def draw_charts(story: Story) -> Brief:
+    """Draw every figure the story places, with tick labels in the story's locale."""
+    register_fonts()
+    fmt = Formatter(story.locale)
+    figures = story.figures
+    if _SECOND_CORE and len(figures) > 1:
+        theirs = _draw_forked(figures[1::2], story, fmt)
+        ours = [_draw(figure, story, fmt) for figure in figures[::2]]
+        drawn = {chart.id: chart for chart in ours + theirs()}
+        return Brief(story, tuple(drawn[figure.chart] for figure in figures))
+    return Brief(story, tuple(_draw(figure, story, fmt) for figure in figures))
+
+
+def _draw_forked(figures, story: Story, fmt: Formatter) -> Callable[[], list[Chart]]:
+    """Start drawing `figures` in a forked child; the returned call waits for its charts.
+
+    The child is a copy of this process (data, story, fonts and matplotlib already loaded),
+    so it only draws. Charts are deterministic, so which process draws one changes no byte.
+    """
+    child = forked.Child(_draw_and_send, figures, story, fmt, name="brief-charts")
+
+    def wait() -> list[Chart]:
+        try:
+            return child.answer("charts could not be drawn")
+        finally:
+            child.close()
+
+    return wait
+
+
+def _draw_and_send(conn, figures, story: Story, fmt: Formatter) -> None:
+    forked.reply(conn, lambda: [_draw(figure, story, fmt) for figure in figures])
+
+
+def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:
+    mpl, _ = lay_out(figure, story, fmt)
+    with matplotlib.rc_context(STYLE):  # some style is read only when drawing
+        mpl.canvas.draw()
+    return Chart(figure.chart, _png(mpl.canvas), *mpl.canvas.get_width_height())
+
+
+def lay_out(figure: Figure, story: Story, fmt: Formatter | None = None) -> tuple[MplFigure, object]:
+    """The figure's matplotlib drawing with its margins fitted, not yet rasterised, and its renderer."""
+    register_fonts()
+    draw, height = DRAWERS[figure.chart]
+    with matplotlib.rc_context(STYLE):
+        mpl = MplFigure(figsize=(WIDTH_IN, height(story)), dpi=DPI)
+        canvas = FigureCanvasAgg(mpl)
+        draw(mpl.add_subplot(), figure, story, fmt or Formatter(story.locale))
+        renderer = canvas.get_renderer()
+        _fit(mpl, renderer)
+    return mpl, renderer
+
+
+def _fit(mpl: MplFigure, renderer) -> None:
+    """Size the axes so that their tick labels, end labels and legends just fit inside the figure.
+
+    The decorations are measured once where they stand (their size does not depend on the
+    axes' size), then every axes (a twin shares the box) moves to the box that leaves room
+    for them. Tick labels are measured from the strings their formatter gives, which costs a
+    fraction of asking matplotlib for each axis' tight box (it builds and lays out every tick).
+    """
+    box = mpl.axes[0].get_position().transformed(mpl.transFigure)
+    extents = [box]
+    for ax in mpl.axes:
+        extents += _tick_label_boxes(ax, ax.xaxis, renderer) + _tick_label_boxes(ax, ax.yaxis, renderer)
+        extents += [text.get_window_extent(renderer) for text in ax.texts if text.get_visible()]
+        if legend := ax.get_legend():
+            extents.append(legend.get_window_extent(renderer))
+    used = Bbox.union(extents)
+    edge = EDGE_IN * mpl.dpi
+    width, height = mpl.bbox.width, mpl.bbox.height
+    left = (box.x0 - used.x0) + edge
+    right = width - (used.x1 - box.x1) - edge
+    bottom = (box.y0 - used.y0) + edge
+    top = height - (used.y1 - box.y1) - edge
+    for ax in mpl.axes:
+        ax.set_position([left / width, bottom / height, (right - left) / width, (top - bottom) / height])
+
+
+def _tick_label_boxes(ax: Axes, axis, renderer) -> list[Bbox]:
+    """Where the axis' shown tick labels will be drawn: one box from the first to the last label,
+    as wide (or tall) as the largest, on the side of the axes where the labels are on."""
+    low, high = sorted(axis.get_view_interval())
+    locs = [loc for loc in axis.get_majorticklocs() if low <= loc <= high]
+    tick = axis.get_major_ticks(1)[0] if locs else None
+    if tick is None or not (tick.label1.get_visible() or tick.label2.get_visible()):
+        return []
+    labels = axis.get_major_formatter().format_ticks(locs)
+    font = tick.label1.get_fontproperties()
+    sizes = [renderer.get_text_width_height_descent(label, font, ismath=False)[:2] for label in labels if label]
+    if not sizes:
+        return []
+    wide, tall = max(w for w, _ in sizes), max(h for _, h in sizes)
+    pad = (tick.get_pad() + tick.get_tick_padding()) * renderer.points_to_pixels(1)
+    frame = ax.get_window_extent(renderer)
+    if axis is ax.xaxis:
+        xs = ax.transData.transform([(loc, 0) for loc in (locs[0], locs[-1])])[:, 0]
+        return [Bbox([[xs[0] - wide / 2, frame.y0 - pad - tall], [xs[1] + wide / 2, frame.y0]])]
+    ys = ax.transData.transform([(0, loc) for loc in (locs[0], locs[-1])])[:, 1]
+    y0, y1 = min(ys) - tall / 2, max(ys) + tall / 2
+    boxes = []
+    if tick.label1.get_visible():
+        boxes.append(Bbox([[frame.x0 - pad - wide, y0], [frame.x0, y1]]))
+    if tick.label2.get_visible():
+        boxes.append(Bbox([[frame.x1, y0], [frame.x1 + pad + wide, y1]]))
+    return boxes
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
+    """The drawn canvas as an opaque RGB PNG (the figure background is white), without metadata."""
+    from PIL import Image
+
+    width, height = canvas.get_width_height()
+    rgb = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+    out = io.BytesIO()
+    rgb.save(out, format="png", compress_level=PNG_COMPRESSION, dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+# --- pieces the asset charts share (asset_charts.py) -----------------------------------------------------------------------------------
+
+
+def xy(points) -> tuple[list[date], list[float]]:
+    return [day for day, _ in points], [float("nan") if value is None else value for _, value in points]
+
+
+def ticks(label: Callable[[float], str]) -> FuncFormatter:
+    """A tick formatter that formats each value once: layout and drawing ask for the same ticks many times."""
+    once = cache(label)
+    return FuncFormatter(lambda value, _position: once(value))
+
+
+def date_axis(ax: Axes, fmt: Formatter, days: int) -> None:
+    locator = mdates.DayLocator() if days <= 10 else mdates.AutoDateLocator(minticks=4, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ticks(lambda x: fmt.day(mdates.num2date(x).date())))
+
+
+def week_band(ax: Axes, story: Story) -> None:
+    week = story.facts.week
+    ax.axvspan(week.start, week.end, color=WEEK_BAND, zorder=0, linewidth=0)
+
+
+def end_label(ax: Axes, x, y, text: str, color: str) -> None:
+    ax.annotate(text, (x, y), xytext=(6, 0), textcoords="offset points", va="center", color=color,
+                fontsize=8, fontweight="semibold")
+
+
+# --- the charts ----------------------------------------------------------------------------------------
+
+
+def _price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    base = story.facts.method.index_base
+    ax.axhline(base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
+    ends = []
+    for index, (asset, points) in enumerate(story.facts.series.price_paths):
+        days, values = xy(points)
+        color = SERIES[index % len(SERIES)]
+        ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)
+        move = story.facts.asset(asset)
+        ends.append([values[-1], f"{figure.label(asset)} {fmt.percent(move.change_pct, sign=True)}", color, days[-1]])
+    spread_labels(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.055)
+    for y, text, color, day in ends:
+        end_label(ax, day, y, text, color)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.number(y)))
+    week = story.facts.week
+    ax.set_xlim(mdates.date2num(week.base) - 0.2, mdates.date2num(week.end) + 1.6)
+    date_axis(ax, fmt, story.facts.method.week_days)
+    ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
+
+
+def spread_labels(labels: list[list], gap: float) -> None:
+    """Nudge end labels apart vertically so that lines ending close together stay readable."""
+    labels.sort(key=lambda item: item[0])
+    for lower, upper in zip(labels, labels[1:]):
+        if upper[0] - lower[0] < gap:
+            upper[0] = lower[0] + gap
+
+
+def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    moves = sorted(story.facts.assets, key=lambda move: move.change_pct)
+    names = [figure.label(move.id) for move in moves]
+    values = [move.change_pct for move in moves]
+    colors = [UP if value > 0 else DOWN for value in values]
+    positions = range(len(moves))  # by position, not by label: two coins may share a symbol
+    bars = ax.barh(positions, values, color=colors, height=0.66, zorder=2)
+    ax.set_yticks(positions, names)
+    ax.axvline(0, color=MUTED, linewidth=0.8)
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    span = max(abs(value) for value in values) or 1
+    ax.set_xlim(min(min(values), 0) - span * 0.16, max(max(values), 0) + span * 0.16)
+    for bar, value in zip(bars, values):
+        x = bar.get_width()
+        ax.annotate(fmt.percent(value, sign=True), (x, bar.get_y() + bar.get_height() / 2),
+                    xytext=(4 if value >= 0 else -4, 0), textcoords="offset points",
+                    ha="left" if value >= 0 else "right", va="center", fontsize=7.5, color=INK)
+    ax.xaxis.set_major_formatter(ticks(lambda x: fmt.percent(x, digits=0)))
+    ax.xaxis.set_major_locator(MaxNLocator(7, steps=[1, 2, 5, 10], integer=True))  # labels show whole percents
+    ax.tick_params(axis="y", labelsize=7.5, labelcolor=INK)
+
+
+def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    series = story.facts.series
+    week_band(ax, story)
+    days, values = xy(series.market_cap)
+    ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y)))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    handles = ax.get_lines()[:]
+    if any(value is not None for _, value in series.btc_dominance):
+        right = ax.twinx()
+        right.spines["right"].set_visible(True)
+        right.spines["right"].set_color(GRID)
+        right.grid(False)
+        days, values = xy(series.btc_dominance)
+        line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))
+        right.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=1)))
+        right.yaxis.set_major_locator(MaxNLocator(5))
+        handles.append(line)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, borderaxespad=0.2)
+    date_axis(ax, fmt, story.facts.method.context_days)
+
+
+def drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    week_band(ax, story)
+    days, values = xy(story.facts.series.drawdown)
+    ax.fill_between(days, values, 0, color=DOWN, alpha=0.16, linewidth=0)
+    ax.plot(days, values, color=DOWN, linewidth=1.6)
+    ax.axhline(0, color=MUTED, linewidth=0.8)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=0)))
+    ax.set_ylim(top=0)
+    date_axis(ax, fmt, story.facts.method.context_days)
+
+
+FEAR_GREED_ZONE_KEYS = ("extreme_fear", "fear", "neutral", "greed", "extreme_greed")
+FEAR_GREED_ZONES = ((0, 25, "#f6d5d2"), (25, 45, "#fbe9dc"), (45, 55, "#f1f3f5"), (55, 75, "#dcefe3"), (75, 100, "#c7e6d3"))
+
+
+def _fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    for low, high, color in FEAR_GREED_ZONES:
+        ax.axhspan(low, high, color=color, zorder=0, linewidth=0)
+    week = story.facts.week
+    ax.axvspan(week.start, week.end, facecolor="none", edgecolor=MUTED, hatch="", linewidth=0.8, linestyle=(0, (2, 2)))
+    days, values = xy(story.facts.series.fear_greed)
+    ax.plot(days, values, color=INK, linewidth=1.6)
+    for (low, high, _), key in zip(FEAR_GREED_ZONES, FEAR_GREED_ZONE_KEYS):
+        ax.text(1.005, (low + high) / 200, figure.label(key), transform=ax.transAxes, va="center", ha="left",
+                fontsize=7, color=MUTED)
+    ax.set_ylim(0, 100)
+    ax.grid(False)
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.index(y)))
+    date_axis(ax, fmt, story.facts.method.context_days)
+
+
+def rows_height(story: Story) -> float:
+    return 0.9 + 0.19 * len(story.facts.assets)
+
+
+Drawer = Callable[[Axes, Figure, Story, Formatter], None]
+Height = Callable[[Story], float]
+DRAWERS: dict[str, tuple[Drawer, Height]] = {
+    "price-path": (_price_path, lambda story: 3.2),
+    "weekly-change": (weekly_change, rows_height),
+    "market-cap": (_market_cap, lambda story: 2.8),
+    "drawdown": (drawdown, lambda story: 2.5),
+    "fear-greed": (_fear_greed, lambda story: 2.5),
+}
+
+
+def register(chart_id: str, drawer: Drawer, height: Height) -> None:
+    """Add a figure kind (the asset brief's charts): its drawer and its height in inches."""
+    DRAWERS[chart_id] = (drawer, height)

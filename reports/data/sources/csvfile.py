@@ -1,0 +1,25 @@
+"""A user's own CSV: long format, one row per UTC day and asset.
+
+Required columns `date,asset,close`; optional `symbol,name,rank,market_cap,volume`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reports.data.catalog import catalog
+from reports.data.model import SeriesInfo
+from reports.data.validate import RawMarketData
+from reports.data.raw import RawSeries, read_csv
+
+
+def load(path: Path) -> RawMarketData:
+    info = SeriesInfo(
+        key="csv",
+        provider=path.name,
+        title=f"daily prices from {path.name}",
+        time_of_day="daily values as given in the file (one per UTC day)",
+        attribution=f"Prices from {path.name}, supplied by the publisher.",
+        licence="As supplied by the publisher.",
+    )
+    return RawMarketData(prices=RawSeries(read_csv(path), info), catalog=catalog())

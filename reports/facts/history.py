@@ -1,0 +1,280 @@
+"""A week set against an asset's whole history: levels not seen since, drawdown, volatility rank.
+
+Each figure uses one series end to end (one time-of-day convention), chosen as the
+longest history that covers the week; the figure records which series and from when.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from reports.data.model import MarketData, SeriesInfo
+from reports.facts.week import Week
+
+DAYS_PER_YEAR = 365
+
+
+@dataclass(frozen=True)
+class History:
+    """One asset's daily closes up to the end of the week, from one series."""
+
+    asset: str
+    closes: pd.Series
+    info: SeriesInfo
+
+    @property
+    def start(self) -> date:
+        return self.closes.index[0].date()
+
+
+@dataclass(frozen=True)
+class LevelSince:
+    """The week's lowest (or highest) close, and the last earlier day the asset closed beyond it.
+
+    `since` is None when no earlier close in the history was as low (or as high).
+    """
+
+    asset: str
+    side: str
+    value: float
+    day: date
+    since: date | None
+    history_start: date
+    series: str
+
+
+@dataclass(frozen=True)
+class Drawdown:
+    """How far the week's last close sits below the highest close in the history."""
+
+    asset: str
+    close: float
+    peak: float
+    peak_day: date
+    drawdown_pct: float
+    history_start: date
+    series: str
+
+
+@dataclass(frozen=True)
+class Volatility:
+    """Annualised realised volatility of the week's seven daily returns, ranked against every
+    seven-day window in the history. `percentile`: share of windows (this one included) at or
+    below this week's; `highest_since`: the last window ending before the week starts (so not
+    overlapping it) whose volatility was as high, None if there was none."""
+
+    asset: str
+    annualised_pct: float
+    median_pct: float
+    percentile: float
+    windows: int
+    highest_since: date | None
+    history_start: date
+    series: str
+
+
+def longest_history(data: MarketData, asset: str, week: Week) -> History | None:
+    """The series with the earliest start that has this asset's closes on the week's base and end days."""
+    best: History | None = None
+    for panel in (data.history, data.prices):
+        if panel is None or asset not in panel.close.columns:
+            continue
+        closes = panel.close[asset].loc[: pd.Timestamp(week.end)]
+        if _missing(closes, week.base) or _missing(closes, week.end):
+            continue
+        closes = closes.loc[closes.first_valid_index() :]
+        if best is None or closes.index[0] < best.closes.index[0]:
+            best = History(asset, closes, panel.info)
+    return best
+
+
+def _missing(closes: pd.Series, day: date) -> bool:
+    return pd.isna(closes.get(pd.Timestamp(day), np.nan))
+
+
+def level_since(history: History, week: Week, side: str) -> LevelSince:
+    closes = history.closes.dropna()
+    window = closes.loc[pd.Timestamp(week.start) :]
+    day = window.idxmin() if side == "low" else window.idxmax()
+    value = float(window.loc[day])
+    before = closes.loc[: pd.Timestamp(week.start) - pd.Timedelta(days=1)]
+    beyond = before[before <= value] if side == "low" else before[before >= value]
+    since = beyond.index[-1].date() if len(beyond) else None
+    return LevelSince(history.asset, side, value, day.date(), since, history.start, history.info.key)
+
+
+def drawdown(history: History) -> Drawdown:
+    closes = history.closes.dropna()
+    peak_day = closes.idxmax()
+    close = float(closes.iloc[-1])
+    peak = float(closes.loc[peak_day])
+    return Drawdown(
+        history.asset, close, peak, peak_day.date(), (close / peak - 1) * 100, history.start, history.info.key
+    )
+
+
+def drawdown_path(history: History) -> pd.Series:
+    """Percent below the running high, day by day (gaps carried as NaN)."""
+    closes = history.closes
+    return (closes / closes.cummax() - 1) * 100
+
+
+def window_volatility(closes: pd.Series) -> pd.Series:
+    """Annualised volatility (percent) of the seven daily log returns ending on each day."""
+    returns = np.log(closes).diff()
+    return returns.rolling(7, min_periods=7).std(ddof=1) * math.sqrt(DAYS_PER_YEAR) * 100
+
+
+def volatility(history: History, week: Week) -> Volatility | None:
+    windows = window_volatility(history.closes).dropna()
+    end = pd.Timestamp(week.end)
+    if end not in windows.index:
+        return None
+    current = float(windows.loc[end])
+    before = windows.loc[: pd.Timestamp(week.start) - pd.Timedelta(days=1)]
+    as_high = before[before >= current]
+    return Volatility(
+        asset=history.asset,
+        annualised_pct=current,
+        median_pct=float(windows.median()),
+        percentile=float((windows <= current).mean() * 100),
+        windows=len(windows),
+        highest_since=as_high.index[-1].date() if len(as_high) else None,
+        history_start=history.start,
+        series=history.info.key,
+    )
+
+
+# --- the week ranked against the history ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StressPeriod:
+    """A named episode of market stress, for comparison when the history reaches it."""
+
+    name: str
+    start: date
+    end: date
+
+
+STRESS_PERIODS = (
+    StressPeriod("the COVID-19 crash", date(2020, 3, 8), date(2020, 3, 23)),
+    StressPeriod("the May 2021 China mining crackdown", date(2021, 5, 12), date(2021, 5, 24)),
+    StressPeriod("the Terra/LUNA collapse", date(2022, 5, 7), date(2022, 5, 20)),
+    StressPeriod("the Celsius and Three Arrows Capital failures", date(2022, 6, 12), date(2022, 7, 2)),
+    StressPeriod("the FTX collapse", date(2022, 11, 6), date(2022, 11, 22)),
+)
+
+
+def stress_period(day: date | None) -> str | None:
+    """The named stress period a day falls in, if any."""
+    if day is None:
+        return None
+    return next((period.name for period in STRESS_PERIODS if period.start <= day <= period.end), None)
+
+
+MIN_WINDOWS = 8  # fewer earlier weeks than this and a ranking says nothing
+
+
+@dataclass(frozen=True)
+class WeekRank:
+    """The week's seven-day change on one series, ranked against every seven-day change before it.
+
+    `rank` 1 is the most extreme in the week's direction (largest fall for a falling week,
+    largest rise for a rising one) among `windows` seven-day changes (each day's change on the
+    day seven days earlier, this week included). `since` is the end of the last earlier
+    seven-day window, not overlapping this week, with a change at least as extreme; None
+    when there was none in the history, which starts on `history_start`.
+    """
+
+    asset: str
+    direction: str  # "fall" or "rise"
+    change_pct: float
+    rank: int
+    windows: int
+    since: date | None
+    since_change_pct: float | None
+    since_period: str | None
+    history_start: date
+    series: str
+
+
+def weekly_changes(closes: pd.Series) -> pd.Series:
+    """Each day's change (percent) on the value seven days earlier; days without both are dropped."""
+    daily = closes.asfreq("D") if isinstance(closes.index, pd.DatetimeIndex) and len(closes) else closes
+    return ((daily / daily.shift(7) - 1) * 100).dropna()
+
+
+def week_rank(closes: pd.Series, asset: str, week: Week, series: str) -> WeekRank | None:
+    changes = weekly_changes(closes.loc[: pd.Timestamp(week.end)])
+    end = pd.Timestamp(week.end)
+    if end not in changes.index:
+        return None
+    current = float(changes.loc[end])
+    before = changes.loc[: pd.Timestamp(week.base)]
+    if len(before) < MIN_WINDOWS:
+        return None
+    falling = current < 0
+    beyond = before[before <= current] if falling else before[before >= current]
+    since = beyond.index[-1].date() if len(beyond) else None
+    return WeekRank(
+        asset=asset,
+        direction="fall" if falling else "rise",
+        change_pct=current,
+        rank=1 + int(((before < current) if falling else (before > current)).sum()),
+        windows=len(before) + 1,
+        since=since,
+        since_change_pct=float(beyond.iloc[-1]) if len(beyond) else None,
+        since_period=stress_period(since),
+        history_start=closes.dropna().index[0].date(),
+        series=series,
+    )
+
+
+@dataclass(frozen=True)
+class Streak:
+    """How many weeks in a row, this one included, a weekly change kept its direction.
+
+    Weeks step back seven days at a time from the week's end. `key` names what is counted:
+    an asset ("bitcoin") or a comparison ("ethereum-vs-bitcoin"). `complete` is False when the
+    run reaches back to the start of the data, so the true streak may be longer.
+    """
+
+    key: str
+    direction: str  # "down"/"up", or for a comparison "under"/"over" (performed)
+    weeks: int
+    complete: bool
+    history_start: date
+
+
+def streak(weekly: pd.Series, key: str, week: Week, flat: float, relative: bool = False) -> Streak | None:
+    """`weekly`: a series of seven-day changes (percent, or percentage points for a comparison)."""
+    steps = weekly.reindex(pd.date_range(end=pd.Timestamp(week.end), periods=len(weekly) // 7 + 2, freq="7D"))
+    values = list(reversed(steps.to_list()))
+    first = values[0]
+    if first is None or pd.isna(first) or abs(first) < flat:
+        return None
+    sign = first > 0
+    weeks = 0
+    for value in values:
+        if pd.isna(value) or abs(value) < flat or (value > 0) != sign:
+            break
+        weeks += 1
+    complete = weeks < len(values) and not pd.isna(values[weeks])
+    names = ("over", "under") if relative else ("up", "down")
+    return Streak(key, names[0] if sign else names[1], weeks, complete, weekly.index[0].date())
+
+
+def weekly_sd(closes: pd.Series, week: Week, days: int) -> float | None:
+    """The standard deviation (percent) of seven-day changes over `days` days before the week:
+    the asset's typical weekly move, which sizes the words for this week's."""
+    changes = weekly_changes(closes.loc[: pd.Timestamp(week.base)])
+    changes = changes.loc[pd.Timestamp(week.base) - pd.Timedelta(days=days - 1) :]
+    if len(changes) < 30:
+        return None
+    return float(changes.std(ddof=1))

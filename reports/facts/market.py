@@ -1,0 +1,667 @@
+"""Week facts: every number the brief states, computed once, from validated market data.
+
+Numbers only: no words, no formatting. A fact the data cannot support (no market-cap
+series, no Fear & Greed for the week, no bitcoin in a user's file) is None or absent,
+never estimated. `fact_table` flattens the facts into dotted keys, which the story
+cites sentence by sentence and the JSON output carries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reports.facts import history as hist
+from reports.facts.history import Drawdown, LevelSince, Streak, Volatility, WeekRank
+from reports.core.errors import NoDataError
+from reports.data.model import Asset, Freshness, MarketData, SeriesInfo
+from reports.core.settings import Settings
+from reports.facts.week import Week
+
+BTC = "bitcoin"
+ETH = "ethereum"
+FOCUS = (BTC, ETH)
+UNCHANGED_PCT = 0.05  # a move that rounds to 0.0% is neither up nor down
+MOVERS_EACH_SIDE = 3
+PATH_ASSETS = 5  # bitcoin and the largest alts in the indexed price-path chart
+CONTEXT_DAYS = 90
+BETA_DAYS = 90
+INDEX_BASE = 100
+SENTIMENT_THRESHOLD_PCT = 2.0  # market-wide weekly move beyond which the week is POSITIVE/NEGATIVE
+CORRELATION_DAYS = 90
+TYPICAL_WEEK_DAYS = 180  # trailing days over which an asset's typical weekly move is measured
+MIN_WEEK_RETURNS = 5
+
+Points = tuple[tuple[date, float | None], ...]
+
+
+@dataclass(frozen=True)
+class AssetMove:
+    """One asset's week: closes on the base and last day, and the range of the week's closes."""
+
+    id: str
+    symbol: str
+    name: str
+    rank: int | None
+    close: float
+    base_close: float
+    change_pct: float
+    market_cap_usd: float | None
+    high: float
+    high_day: date
+    low: float
+    low_day: date
+    up_days: int
+    down_days: int
+    daily_changes: int
+    typical_week_pct: float | None = None  # std of its seven-day changes over TYPICAL_WEEK_DAYS before the week
+
+
+@dataclass(frozen=True)
+class Universe:
+    """Which assets the brief covers and how they were picked."""
+
+    size: int
+    ranked_by: str  # "rank", "market_cap" or "all"
+    excluded_kinds: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Breadth:
+    rose: int
+    fell: int
+    unchanged: int
+    total: int
+    median_pct: float
+
+
+@dataclass(frozen=True)
+class Range:
+    """An asset's lowest and highest daily price over the `days` days to the week's end."""
+
+    asset: str
+    days: int
+    low: float
+    low_day: date
+    high: float
+    high_day: date
+
+
+@dataclass(frozen=True)
+class Method:
+    """The constants of the method, so that the brief can state them as facts."""
+
+    unchanged_pct: float = UNCHANGED_PCT
+    sentiment_threshold_pct: float = SENTIMENT_THRESHOLD_PCT
+    context_days: int = CONTEXT_DAYS
+    beta_days: int = BETA_DAYS
+    index_base: int = INDEX_BASE
+    days_per_year: int = hist.DAYS_PER_YEAR
+    week_days: int = 7
+    typical_week_days: int = TYPICAL_WEEK_DAYS
+
+
+@dataclass(frozen=True)
+class MarketCap:
+    """Total crypto market capitalisation on the base day and the last day of the week."""
+
+    start_usd: float
+    end_usd: float
+    change_usd: float
+    change_pct: float
+    start_day: date
+    end_day: date
+    series: str
+
+
+@dataclass(frozen=True)
+class Dominance:
+    """An asset's share of total market cap (percent) on the base and last day; change in points."""
+
+    asset: str
+    start_pct: float
+    end_pct: float
+    change_pp: float
+
+
+@dataclass(frozen=True)
+class DailyMove:
+    """The asset's largest one-day move within the week (by size), between consecutive daily prices."""
+
+    asset: str
+    day: date
+    change_pct: float
+    from_price: float
+    to_price: float
+
+
+@dataclass(frozen=True)
+class Altcoins:
+    """The universe's altcoins (all but bitcoin) against bitcoin, equal-weighted.
+
+    `beta` is the slope of the altcoins' average daily return on bitcoin's over `beta_days`
+    days to the week's end; None when fewer than 30 days of both exist.
+    """
+
+    count: int
+    average_pct: float
+    median_pct: float
+    btc_pct: float
+    gap_pp: float
+    outperformed: int
+    beta: float | None
+    beta_days: int
+
+
+@dataclass(frozen=True)
+class Regime:
+    """How the market moved together: breadth is in `Breadth`; this holds dispersion and correlation.
+
+    `dispersion_pp`: standard deviation of the universe's weekly changes; `spread_pp`: best
+    minus worst. `correlation_week`: altcoins' average correlation of daily returns with
+    bitcoin's over the week's daily returns; `correlation_past` the same over the
+    `past_days` days before the week. None when the data cannot support it.
+    """
+
+    dispersion_pp: float
+    spread_pp: float
+    correlation_week: float | None
+    correlation_past: float | None
+    correlation_shift: float | None
+    correlated: int
+    past_days: int
+
+
+@dataclass(frozen=True)
+class FearGreed:
+    value: float
+    classification: str
+    day: date
+    base_value: float | None
+    base_classification: str | None
+    change: float | None
+    week_low: float
+    week_high: float
+    low_since: date | None
+    high_since: date | None
+    history_start: date
+    low_since_period: str | None = None  # a named stress period the low_since day falls in
+    high_since_period: str | None = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Days in the week's window (base day included) on which a series has no value."""
+
+    series: str
+    days: tuple[date, ...]
+
+
+@dataclass(frozen=True)
+class Dropped:
+    asset: str
+    symbol: str
+    reason: str  # "no_base_price"
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    gaps: tuple[Gap, ...]
+    dropped: tuple[Dropped, ...]
+    missing: tuple[str, ...]  # facts left out because the data lacks them: "market_cap", "fear_greed"
+    ignored_columns: tuple[str, ...]
+    newest_day: date
+    freshness: Freshness | None = None  # a stored source's newest close, last pull, and staleness
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """The series the charts draw, as numbers (None marks a gap)."""
+
+    price_paths: tuple[tuple[str, Points], ...]
+    market_cap: Points
+    btc_dominance: Points
+    drawdown: Points
+    drawdown_asset: str | None
+    fear_greed: Points
+
+
+@dataclass(frozen=True)
+class WeekFacts:
+    week: Week
+    method: Method
+    universe: Universe
+    assets: tuple[AssetMove, ...]
+    leaders: tuple[str, ...]
+    laggards: tuple[str, ...]
+    breadth: Breadth
+    market_cap: MarketCap | None
+    dominance: tuple[Dominance, ...]
+    biggest_day: DailyMove | None
+    levels: tuple[LevelSince, ...]
+    ranges: tuple[Range, ...]
+    market_range: Range | None
+    drawdowns: tuple[Drawdown, ...]
+    volatility: tuple[Volatility, ...]
+    altcoins: Altcoins | None
+    fear_greed: FearGreed | None
+    quality: DataQuality
+    sources: tuple[SeriesInfo, ...]
+    series: ChartData
+    ranks: tuple[WeekRank, ...] = ()
+    streaks: tuple[Streak, ...] = ()
+    regime: Regime | None = None
+
+    def asset(self, asset_id: str) -> AssetMove | None:
+        return next((move for move in self.assets if move.id == asset_id), None)
+
+    @property
+    def lead(self) -> str:
+        return _lead(self.assets)
+
+
+def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts:
+    universe, ranked_ids, dropped = _universe(data, week, settings)
+    moves = tuple(_move(data, data.assets[asset], week) for asset in ranked_ids)
+    by_change = sorted(moves, key=lambda move: move.change_pct)
+    side = min(MOVERS_EACH_SIDE, len(moves) // 2) or 1
+    histories = {asset: h for asset in _focus(moves) if (h := hist.longest_history(data, asset, week)) is not None}
+    market_cap = _market_cap(data, week)
+    fear_greed = _fear_greed(data, week)
+    return WeekFacts(
+        week=week,
+        method=Method(),
+        universe=universe,
+        assets=moves,
+        leaders=tuple(move.id for move in reversed(by_change[-side:])),
+        laggards=tuple(move.id for move in by_change[:side]),
+        breadth=_breadth(moves),
+        market_cap=market_cap,
+        dominance=_dominance(data, week),
+        biggest_day=_biggest_day(data, week, moves),
+        levels=tuple(hist.level_since(h, week, side) for h in histories.values() for side in ("low", "high")),
+        ranges=tuple(_range(data.prices.close[asset], asset, week) for asset in histories),
+        market_range=_range(data.market.frame["total_market_cap_usd"], "market", week) if market_cap else None,
+        drawdowns=tuple(hist.drawdown(h) for h in histories.values()),
+        volatility=tuple(v for h in histories.values() if (v := hist.volatility(h, week)) is not None),
+        altcoins=_altcoins(data, week, moves),
+        fear_greed=fear_greed,
+        quality=_quality(data, week, dropped, histories, market_cap, fear_greed),
+        sources=_sources_used(data, histories, market_cap, fear_greed),
+        series=_chart_data(data, week, moves, histories),
+        ranks=_ranks(data, week, histories, market_cap),
+        streaks=_streaks(data, week, moves),
+        regime=_regime(data, week, moves),
+    )
+
+
+# --- the universe and each asset's week -------------------------------------------------------
+
+
+def _universe(data: MarketData, week: Week, settings: Settings) -> tuple[Universe, list[str], list[Dropped]]:
+    """Top N by rank on the last day (else by market cap, else every asset), kinds and exclusions left out."""
+    panel = data.prices
+    end, base = pd.Timestamp(week.end), pd.Timestamp(week.base)
+    excluded = {name.lower() for name in settings.exclude}
+    candidates = [
+        asset
+        for asset in panel.close.columns
+        if not pd.isna(panel.close.at[end, asset])
+        and data.assets[asset].kind not in settings.exclude_kinds
+        and asset.lower() not in excluded
+        and data.assets[asset].symbol.lower() not in excluded
+    ]
+    ranked_by = "all"
+    for name, frame, ascending in (("rank", panel.rank, True), ("market_cap", panel.market_cap, False)):
+        if frame is not None and frame.loc[end, candidates].notna().any():
+            order = frame.loc[end, candidates].dropna().sort_values(ascending=ascending, kind="stable")
+            candidates = list(order.index[: settings.universe_size])
+            ranked_by = name
+            break
+    else:
+        candidates = sorted(candidates)
+    chosen, dropped = [], []
+    for asset in candidates:
+        if pd.isna(panel.close.at[base, asset]):
+            dropped.append(Dropped(asset, data.assets[asset].symbol, "no_base_price"))
+        else:
+            chosen.append(asset)
+    if not chosen:
+        raise NoDataError(
+            f"No asset to report on for the week ending {week.end}: every asset with prices on {week.end} and "
+            f"{week.base} is of an excluded kind ({', '.join(settings.exclude_kinds) or 'none'}) or in the exclude list. "
+            "Add other assets to the data, or change exclude / exclude_kinds in the settings."
+        )
+    universe = Universe(settings.universe_size, ranked_by, tuple(settings.exclude_kinds), tuple(settings.exclude))
+    return universe, chosen, dropped
+
+
+def _move(data: MarketData, asset: Asset, week: Week) -> AssetMove:
+    panel = data.prices
+    closes = panel.close[asset.id]
+    end, base = pd.Timestamp(week.end), pd.Timestamp(week.base)
+    window = closes.loc[pd.Timestamp(week.start) : end].dropna()
+    close, base_close = float(closes.at[end]), float(closes.at[base])
+    rank = _value(panel.rank, end, asset.id)
+    daily = (closes / closes.shift(1) - 1).loc[pd.Timestamp(week.start) : end].dropna() * 100
+    typical = hist.weekly_sd(closes, week, TYPICAL_WEEK_DAYS)
+    return AssetMove(
+        id=asset.id,
+        symbol=asset.symbol,
+        name=asset.name,
+        rank=None if rank is None else int(rank),
+        close=close,
+        base_close=base_close,
+        change_pct=(close / base_close - 1) * 100,
+        market_cap_usd=_value(panel.market_cap, end, asset.id),
+        high=float(window.max()),
+        high_day=window.idxmax().date(),
+        low=float(window.min()),
+        low_day=window.idxmin().date(),
+        up_days=int((daily >= UNCHANGED_PCT).sum()),
+        down_days=int((daily <= -UNCHANGED_PCT).sum()),
+        daily_changes=len(daily),
+        typical_week_pct=typical,
+    )
+
+
+def _range(series: pd.Series, asset: str, week: Week) -> Range:
+    """Lowest and highest daily value over the context window (on the series the week's figure uses)."""
+    end = pd.Timestamp(week.end)
+    closes = series.loc[end - pd.Timedelta(days=CONTEXT_DAYS - 1) : end].dropna()
+    low_day, high_day = closes.idxmin(), closes.idxmax()
+    return Range(asset, CONTEXT_DAYS, float(closes[low_day]), low_day.date(), float(closes[high_day]), high_day.date())
+
+
+def _value(frame: pd.DataFrame | None, day: pd.Timestamp, column: str) -> float | None:
+    if frame is None or column not in frame.columns:
+        return None
+    value = frame.at[day, column]
+    return None if pd.isna(value) else float(value)
+
+
+def _breadth(moves: tuple[AssetMove, ...]) -> Breadth:
+    rose = sum(move.change_pct >= UNCHANGED_PCT for move in moves)
+    fell = sum(move.change_pct <= -UNCHANGED_PCT for move in moves)
+    median = float(np.median([move.change_pct for move in moves]))
+    return Breadth(rose=rose, fell=fell, unchanged=len(moves) - rose - fell, total=len(moves), median_pct=median)
+
+
+def _lead(moves: tuple[AssetMove, ...]) -> str:
+    """The asset a brief leads with: bitcoin, or the largest asset when the data has none."""
+    return BTC if any(move.id == BTC for move in moves) else moves[0].id
+
+
+def _focus(moves: tuple[AssetMove, ...]) -> list[str]:
+    """Assets whose long history the brief reports: bitcoin and ether, or the lead asset."""
+    present = [asset for asset in FOCUS if any(move.id == asset for move in moves)]
+    return present or [_lead(moves)]
+
+
+# --- the whole market -------------------------------------------------------------------------
+
+
+def _on(frame: pd.DataFrame, day: date, column: str) -> float | None:
+    value = frame[column].get(pd.Timestamp(day), np.nan) if column in frame.columns else np.nan
+    return None if pd.isna(value) else float(value)
+
+
+def _market_cap(data: MarketData, week: Week) -> MarketCap | None:
+    if data.market is None:
+        return None
+    start = _on(data.market.frame, week.base, "total_market_cap_usd")
+    end = _on(data.market.frame, week.end, "total_market_cap_usd")
+    if start is None or end is None:
+        return None
+    return MarketCap(start, end, end - start, (end / start - 1) * 100, week.base, week.end, data.market.info.key)
+
+
+def _dominance(data: MarketData, week: Week) -> tuple[Dominance, ...]:
+    if data.market is None:
+        return ()
+    found = []
+    for asset, column in ((BTC, "btc_dominance_pct"), (ETH, "eth_dominance_pct")):
+        start = _on(data.market.frame, week.base, column)
+        end = _on(data.market.frame, week.end, column)
+        if start is not None and end is not None:
+            found.append(Dominance(asset, start, end, end - start))
+    return tuple(found)
+
+
+def _biggest_day(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> DailyMove | None:
+    """Bitcoin's (else the largest asset's) biggest move between consecutive days of the week."""
+    return daily_move(data, week, _lead(moves))
+
+
+def daily_move(data: MarketData, week: Week, asset: str) -> DailyMove | None:
+    """The asset's largest move between consecutive daily prices of the week (by size)."""
+    closes = data.prices.close[asset].loc[pd.Timestamp(week.base) : pd.Timestamp(week.end)]
+    changes = (closes / closes.shift(1) - 1).dropna() * 100
+    if changes.empty:
+        return None
+    day = changes.abs().idxmax()
+    previous = day - pd.Timedelta(days=1)
+    return DailyMove(asset, day.date(), float(changes.loc[day]), float(closes.loc[previous]), float(closes.loc[day]))
+
+
+def _altcoins(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Altcoins | None:
+    btc = next((move for move in moves if move.id == BTC), None)
+    alts = [move for move in moves if move.id != BTC]
+    if btc is None or not alts:
+        return None
+    changes = np.array([move.change_pct for move in alts])
+    beta = _beta(data, week, [move.id for move in alts])
+    return Altcoins(
+        count=len(alts),
+        average_pct=float(changes.mean()),
+        median_pct=float(np.median(changes)),
+        btc_pct=btc.change_pct,
+        gap_pp=float(changes.mean()) - btc.change_pct,
+        outperformed=int((changes > btc.change_pct).sum()),
+        beta=beta,
+        beta_days=BETA_DAYS,
+    )
+
+
+def _beta(data: MarketData, week: Week, alts: list[str]) -> float | None:
+    closes = data.prices.close.loc[pd.Timestamp(week.end) - pd.Timedelta(days=BETA_DAYS) : pd.Timestamp(week.end)]
+    returns = closes / closes.shift(1) - 1
+    pair = pd.DataFrame({"btc": returns[BTC], "alts": returns[alts].mean(axis=1, skipna=True)}).dropna()
+    if len(pair) < 30 or pair["btc"].var() == 0:
+        return None
+    return float(pair["btc"].cov(pair["alts"]) / pair["btc"].var())
+
+
+def _fear_greed(data: MarketData, week: Week) -> FearGreed | None:
+    if data.sentiment is None:
+        return None
+    frame = data.sentiment.frame.loc[: pd.Timestamp(week.end)].dropna()
+    end = pd.Timestamp(week.end)
+    if end not in frame.index:
+        return None
+    window = frame.loc[pd.Timestamp(week.start) :, "value"]
+    before = frame.loc[: pd.Timestamp(week.start) - pd.Timedelta(days=1), "value"]
+    low, high = float(window.min()), float(window.max())
+    base = frame["value"].get(pd.Timestamp(week.base))
+    base_class = frame["classification"].get(pd.Timestamp(week.base))
+    value = float(frame.at[end, "value"])
+    return FearGreed(
+        value=value,
+        classification=str(frame.at[end, "classification"]),
+        day=week.end,
+        base_value=None if base is None else float(base),
+        base_classification=None if base_class is None else str(base_class),
+        change=None if base is None else value - float(base),
+        week_low=low,
+        week_high=high,
+        low_since=_last(before[before <= low]),
+        high_since=_last(before[before >= high]),
+        history_start=frame.index[0].date(),
+        low_since_period=hist.stress_period(_last(before[before <= low])),
+        high_since_period=hist.stress_period(_last(before[before >= high])),
+    )
+
+
+def _last(series: pd.Series) -> date | None:
+    return series.index[-1].date() if len(series) else None
+
+
+# --- the week against the history, and the market's regime -------------------------------------
+
+
+def _ranks(data: MarketData, week: Week, histories, market_cap: MarketCap | None) -> tuple[WeekRank, ...]:
+    """Bitcoin's (else the lead asset's) week on its longest history, and total market value's week."""
+    found = []
+    lead = histories.get(BTC) or next(iter(histories.values()), None)
+    if lead is not None:
+        found.append(hist.week_rank(lead.closes, lead.asset, week, lead.info.key))
+    if market_cap is not None:
+        found.append(hist.week_rank(data.market.frame["total_market_cap_usd"], "market", week, data.market.info.key))
+    return tuple(rank for rank in found if rank is not None)
+
+
+def _streaks(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> tuple[Streak, ...]:
+    """Weeks in a row of falls (or gains) for bitcoin and ether, and of ether trailing (or beating) bitcoin,
+    on the same prices the week's changes use."""
+    closes = data.prices.close
+    weekly = {asset: hist.weekly_changes(closes[asset]) for asset in _focus(moves)}
+    found = [hist.streak(changes, asset, week, UNCHANGED_PCT) for asset, changes in weekly.items()]
+    if BTC in weekly and ETH in weekly:
+        gap = (weekly[ETH] - weekly[BTC]).dropna()
+        found.append(hist.streak(gap, f"{ETH}-vs-{BTC}", week, UNCHANGED_PCT, relative=True))
+    return tuple(s for s in found if s is not None)
+
+
+def _regime(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Regime | None:
+    if len(moves) < 2:
+        return None
+    changes = np.array([move.change_pct for move in moves])
+    week_corr = past_corr = None
+    correlated = 0
+    alts = [move.id for move in moves if move.id != BTC]
+    if any(move.id == BTC for move in moves) and alts:
+        returns = data.prices.close / data.prices.close.shift(1) - 1
+        this_week = returns.loc[pd.Timestamp(week.start) : pd.Timestamp(week.end)]
+        past = returns.loc[pd.Timestamp(week.start) - pd.Timedelta(days=CORRELATION_DAYS) : pd.Timestamp(week.base)]
+        pairs = [(_corr(this_week, asset), _corr(past, asset, 30)) for asset in alts]
+        pairs = [(w, p) for w, p in pairs if w is not None and p is not None]
+        if pairs:
+            correlated = len(pairs)
+            week_corr = float(np.mean([w for w, _ in pairs]))
+            past_corr = float(np.mean([p for _, p in pairs]))
+    return Regime(
+        dispersion_pp=float(np.std(changes, ddof=1)),
+        spread_pp=float(changes.max() - changes.min()),
+        correlation_week=week_corr,
+        correlation_past=past_corr,
+        correlation_shift=None if week_corr is None else week_corr - past_corr,
+        correlated=correlated,
+        past_days=CORRELATION_DAYS,
+    )
+
+
+def _corr(returns: pd.DataFrame, asset: str, least: int = MIN_WEEK_RETURNS) -> float | None:
+    pair = returns[[BTC, asset]].dropna()
+    if len(pair) < least or pair[BTC].std() == 0 or pair[asset].std() == 0:
+        return None
+    value = float(pair[BTC].corr(pair[asset]))
+    return value if np.isfinite(value) else None
+
+
+# --- data quality and provenance --------------------------------------------------------------
+
+
+def _gaps(name: str, frame: pd.DataFrame | pd.Series, week: Week) -> Gap | None:
+    window = frame.reindex(week.days(with_base=True))
+    empty = window.isna() if isinstance(window, pd.Series) else window.isna().all(axis=1)
+    days = tuple(day.date() for day in window.index[empty.to_numpy()])
+    return Gap(name, days) if days else None
+
+
+def _quality(data, week, dropped, histories, market_cap, fear_greed) -> DataQuality:
+    candidates = [(data.prices.info.key, data.prices.close)]
+    candidates += [(f"{h.info.key}:{asset}", h.closes) for asset, h in histories.items() if h.info is not data.prices.info]
+    if market_cap is not None:
+        candidates.append((data.market.info.key, data.market.frame["total_market_cap_usd"]))
+    if fear_greed is not None:
+        candidates.append((data.sentiment.info.key, data.sentiment.frame["value"]))
+    gaps = tuple(gap for name, frame in candidates if (gap := _gaps(name, frame, week)) is not None)
+    missing = tuple(name for name, found in (("market_cap", market_cap), ("fear_greed", fear_greed)) if found is None)
+    return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, data.prices.close.index[-1].date(), data.freshness)
+
+
+def _sources_used(data: MarketData, histories, market_cap, fear_greed) -> tuple[SeriesInfo, ...]:
+    used = [data.prices.info, *(h.info for h in histories.values())]
+    if market_cap is not None:
+        used.append(data.market.info)
+    if fear_greed is not None:
+        used.append(data.sentiment.info)
+    return tuple({info.key: info for info in used}.values())
+
+
+# --- chart series -------------------------------------------------------------------------------
+
+
+def _points(series: pd.Series) -> Points:
+    return tuple((day.date(), None if pd.isna(value) else float(value)) for day, value in series.items())
+
+
+def _chart_data(data: MarketData, week: Week, moves, histories) -> ChartData:
+    days = week.days(with_base=True)
+    ranked = sorted(moves, key=lambda move: (move.id != BTC, move.rank if move.rank is not None else 10**6))
+    paths = []
+    for move in ranked[:PATH_ASSETS]:
+        closes = data.prices.close[move.id].reindex(days)
+        paths.append((move.id, _points(closes / move.base_close * INDEX_BASE)))
+    context = pd.date_range(pd.Timestamp(week.end) - pd.Timedelta(days=CONTEXT_DAYS - 1), week.end, freq="D")
+    market_cap = btc_dominance = fear_greed = ()
+    if data.market is not None and data.market.frame["total_market_cap_usd"].reindex(context).notna().any():
+        market_cap = _points(data.market.frame["total_market_cap_usd"].reindex(context))
+        btc_dominance = _points(data.market.frame["btc_dominance_pct"].reindex(context))
+    if data.sentiment is not None and data.sentiment.frame["value"].reindex(context).notna().any():
+        fear_greed = _points(data.sentiment.frame["value"].reindex(context))
+    drawdown_asset = _lead(moves) if _lead(moves) in histories else None
+    drawdown = _points(hist.drawdown_path(histories[drawdown_asset]).reindex(context)) if drawdown_asset else ()
+    return ChartData(tuple(paths), market_cap, btc_dominance, drawdown, drawdown_asset, fear_greed)
+
+
+# --- dotted keys ----------------------------------------------------------------------------------
+
+
+def fact_table(facts: WeekFacts) -> dict[str, Any]:
+    """Every scalar fact under a dotted key, e.g. `assets.bitcoin.change_pct`, `market_cap.change_usd`.
+
+    Items of a tuple are keyed by their asset (and side), so keys stay stable when the
+    order or the set of assets changes. Chart series are left out: a sentence cites
+    figures, not whole series.
+    """
+    table: dict[str, Any] = {}
+    for field in dataclasses.fields(facts):
+        if field.name != "series":
+            _flatten(field.name, getattr(facts, field.name), table)
+    return table
+
+
+def _flatten(prefix: str, value: Any, table: dict[str, Any]) -> None:
+    if isinstance(value, Week):
+        table.update({f"{prefix}.start": value.start, f"{prefix}.end": value.end, f"{prefix}.base": value.base})
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            _flatten(f"{prefix}.{field.name}", getattr(value, field.name), table)
+    elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+        for item in value:
+            _flatten(f"{prefix}.{_item_key(item)}", item, table)
+    else:
+        table[prefix] = value
+
+
+def _item_key(item: Any) -> str:
+    key = next(getattr(item, name) for name in ("id", "asset", "series", "key") if hasattr(item, name))
+    side = getattr(item, "side", None)
+    return f"{key}.{side}" if side else str(key)

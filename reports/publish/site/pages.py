@@ -1,0 +1,219 @@
+"""The site's HTML pages, laid out by Jinja templates from the briefs as they were written.
+
+Templates live in templates/site/; a `--templates DIR` folder is searched first, so a
+user overrides any one of them (a footer, an analytics snippet in head_extra.html.j2)
+without copying the rest. Pages carry no build time, so a page whose inputs did not
+change renders to the same bytes and the publisher leaves its file alone.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from reports.core.formatting import Formatter
+from reports.render.templating import TEMPLATES
+from reports.core.safepath import within
+from reports.core.settings import Settings
+from reports.publish.site import urls
+from reports.publish.site.briefs import Block, PublishedBrief
+
+SITE_TEMPLATES = TEMPLATES / "site"
+ARCHIVE_PAGE_SIZE = 10
+RECENT_ON_HOME = 6
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page knows about the site it belongs to."""
+
+    name: str
+    tagline: str
+    base_url: str
+    lang: str
+
+
+def environment(overrides: Path | None) -> Environment:
+    loaders = [FileSystemLoader(overrides)] if overrides else []
+    loaders.append(FileSystemLoader(SITE_TEMPLATES))
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals["urls"] = urls
+    return env
+
+
+class Pages:
+    """Renders every page of the site: {page address: html bytes}."""
+
+    def __init__(self, briefs: Sequence[PublishedBrief], settings: Settings) -> None:
+        self.briefs = list(briefs)
+        self.settings = settings
+        self.env = environment(settings.templates_dir)
+        first = self.briefs[0].doc if self.briefs else None
+        self.site = Site(settings.publication_name, settings.tagline, settings.base_url, first.lang if first else "en")
+
+    def render_all(self) -> Iterator[tuple[str, bytes]]:
+        yield "", self.home()
+        for index, brief in enumerate(self.briefs):
+            newer = self.briefs[index - 1] if index > 0 else None
+            older = self.briefs[index + 1] if index + 1 < len(self.briefs) else None
+            yield urls.brief(brief.week_end), self.brief(brief, newer, older)
+        for page, chunk in enumerate(self._archive_chunks(), start=1):
+            yield urls.archive(page), self.archive(page, chunk)
+        yield urls.TAGS, self.tag_index()
+        for tag, tagged in self.tags.items():
+            yield urls.tag(tag), self.tag(tag, tagged)
+
+    # --- one method per kind of page ---------------------------------------------------------
+
+    def home(self) -> bytes:
+        latest = self.briefs[0] if self.briefs else None
+        return self._render("home.html.j2", "", latest=latest and self._view(latest),
+                            recent=[self._view(brief) for brief in self.briefs[1:RECENT_ON_HOME + 1]],
+                            card=latest)
+
+    def brief(self, brief: PublishedBrief, newer: PublishedBrief | None, older: PublishedBrief | None) -> bytes:
+        page = urls.brief(brief.week_end)
+        return self._render("brief.html.j2", page, brief=self._view(brief),
+                            newer=newer and self._view(newer), older=older and self._view(older), card=brief)
+
+    def archive(self, number: int, chunk: Sequence[PublishedBrief]) -> bytes:
+        pages = self.archive_pages
+        return self._render("archive.html.j2", urls.archive(number), items=[self._view(b) for b in chunk],
+                            number=number, pages=pages,
+                            newer=urls.archive(number - 1) if number > 1 else None,
+                            older=urls.archive(number + 1) if number < pages else None,
+                            card=self.briefs[0] if self.briefs else None)
+
+    def tag_index(self) -> bytes:
+        return self._render("tags.html.j2", urls.TAGS, tags=[(tag, len(items)) for tag, items in self.tags.items()],
+                            card=self.briefs[0] if self.briefs else None)
+
+    def tag(self, tag: str, tagged: Sequence[PublishedBrief]) -> bytes:
+        return self._render("tag.html.j2", urls.tag(tag), tag=tag, items=[self._view(b) for b in tagged],
+                            card=tagged[0])
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    @property
+    def archive_pages(self) -> int:
+        return max(1, -(-len(self.briefs) // ARCHIVE_PAGE_SIZE))
+
+    def _archive_chunks(self) -> Iterator[list[PublishedBrief]]:
+        for page in range(self.archive_pages):
+            yield self.briefs[page * ARCHIVE_PAGE_SIZE:(page + 1) * ARCHIVE_PAGE_SIZE]
+
+    @cached_property
+    def tags(self) -> dict[str, list[PublishedBrief]]:
+        """Each tag with its weeks (newest first), tags in alphabetical order."""
+        found: dict[str, list[PublishedBrief]] = {}
+        for brief in self.briefs:
+            for tag in brief.doc.tags:
+                found.setdefault(tag, []).append(brief)
+        return dict(sorted(found.items()))
+
+    def _render(self, template: str, page: str, card: PublishedBrief | None, **context) -> bytes:
+        root = urls.root_from(page)
+        html = self.env.get_template(template).render(
+            site=self.site, page=page, root=root, canonical=urls.absolute(self.site.base_url, page),
+            social=card and social_card(card, self.site.base_url), **context,
+        )
+        return html.encode("utf-8")
+
+    def _view(self, brief: PublishedBrief) -> BriefView:
+        return BriefView(brief, Formatter(brief.doc.locale))
+
+
+class BriefView:
+    """A brief as templates read it: its document plus dates, charts and tables ready to lay out."""
+
+    def __init__(self, brief: PublishedBrief, fmt: Formatter) -> None:
+        self.brief = brief
+        self.doc = brief.doc
+        self.fmt = fmt
+
+    @property
+    def page(self) -> str:
+        return urls.brief(self.brief.week_end)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return self.brief.formats
+
+    @property
+    def week_text(self) -> str:
+        return self.fmt.date(self.doc.week.end)
+
+    @property
+    def published_text(self) -> str:
+        return self.fmt.date(self.doc.published_at.date())
+
+    @property
+    def updated_text(self) -> str | None:
+        return self.fmt.date(self.doc.updated_at.date()) if self.doc.updated_at != self.doc.published_at else None
+
+    @property
+    def takeaways(self):
+        return self.brief.takeaways
+
+    @property
+    def figures(self) -> list[Block]:
+        return [block for section in self.doc.sections for block in section.blocks if block.type == "figure"]
+
+    def chart(self, block: Block, root: str) -> Markup:
+        """The chart's PNG (published beside the week's page), with the figure's alt text and its size."""
+        chart = next(chart for chart in self.doc.charts if chart.chart == block.chart)
+        width, height = png_size(within(self.brief.folder, chart.png))
+        return Markup('<img src="{}" alt="{}" width="{}" height="{}">').format(
+            f"{root}{self.page}{chart.png}", block.alt.text if block.alt else "", width, height)
+
+    def table(self, block: Block) -> dict:
+        """The table with each column marked numeric (its cells state numbers or nothing) and each change
+        cell toned up or down by the sign of the fact it shows, as the brief's own HTML does."""
+        facts = self.doc.facts
+        flat = facts.get("method.unchanged_pct", 0)
+
+        def number(cell) -> bool:
+            value = facts.get(cell.fact) if cell.fact else None
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+        def tone(cell) -> str:
+            if not (cell.fact and cell.fact.endswith("change_pct") and number(cell)):
+                return ""
+            value = facts[cell.fact]
+            return "" if abs(value) < flat else ("up" if value > 0 else "down")
+
+        numeric = [all(number(row[i]) or facts.get(row[i].fact) is None for row in block.rows) and any(number(row[i]) for row in block.rows)
+                   for i in range(len(block.columns))]
+        return {
+            "columns": list(zip(block.columns, numeric)),
+            "rows": [[(cell.text, numeric[i], tone(cell)) for i, cell in enumerate(row)] for row in block.rows],
+        }
+
+
+def social_card(brief: PublishedBrief, base_url: str) -> dict | None:
+    """Open Graph and Twitter card image: the week's main chart as PNG, at an absolute address."""
+    chart = brief.main_chart
+    if chart is None:
+        return None
+    png = within(brief.folder, chart.png)
+    width, height = png_size(png) if png.is_file() else (None, None)
+    return {
+        "image": urls.absolute(base_url, urls.brief(brief.week_end) + chart.png),
+        "alt": chart.alt.text,
+        "width": width,
+        "height": height,
+    }
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's header (bytes 16-24 of the IHDR chunk)."""
+    with path.open("rb") as handle:
+        head = handle.read(24)
+    return struct.unpack(">II", head[16:24])

@@ -1,0 +1,40 @@
+"""`serve`: preview a built site on localhost with the standard library's file server."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from reports.core.errors import UsageError
+
+TYPES = {".md": "text/markdown; charset=utf-8", ".xml": "application/xml", ".json": "application/json"}
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Files and folders' index.html only: a folder without one is 404, never a listing of its files."""
+
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        if self.server.quiet:
+            return
+        super().log_message(format, *args)
+
+
+def make_server(site_dir: Path, port: int = 8000, host: str = "127.0.0.1", quiet: bool = False) -> ThreadingHTTPServer:
+    """A server for `site_dir` (not started). The folder is looked up on every request, so a
+    site published again while it runs is served at once."""
+    if not (site_dir / "index.html").is_file():
+        raise UsageError(f"{site_dir}: no site here (no index.html). Build one with `python build.py site --out {site_dir}`.")
+    try:
+        server = ThreadingHTTPServer((host, port), partial(Handler, directory=str(site_dir.absolute())))
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host}:{port} ({error.strerror}). Pick another --port.") from None
+    server.quiet = quiet
+    return server

@@ -1,0 +1,145 @@
+"""The words of each chart: title, caption, alt text and series labels.
+
+Charts draw; the story names. A figure is only placed when the facts hold its data
+(no market-cap series, no market-cap chart).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reports.story.desk import Desk
+from reports.story.prose import Fragment, join, phrase, sentence
+from reports.story.model import Figure
+from reports.story.wording import is_flat, up_down
+
+
+def figure(desk: Desk, chart: str) -> Figure | None:
+    return FIGURES[chart](desk)
+
+
+def _price_path(desk: Desk) -> Figure | None:
+    paths = desk.facts.series.price_paths
+    if not paths:
+        return None
+    assets = [asset for asset, _ in paths]
+    lead = desk.names.plain(assets[0])
+    ends = join([desk.names.plain(asset) + " " + _end_of_path(desk, asset) for asset in assets])
+    many = len(assets) > 1
+    return Figure(
+        chart="price-path",
+        title=phrase(
+            "{lead}{rest}, indexed to {base} on {day}",
+            lead=lead, rest=Fragment(" and the largest altcoins") if many else Fragment(""),
+            base=desk.f.count("method.index_base"), day=desk.f.day("week.base"),
+        ),
+        caption=sentence(
+            "Daily prices ({time}) divided by each asset's price on {day}; a line below {base} means a loss over the week",
+            time=desk.f.cite(f"sources.{desk.facts.sources[0].key}.time_of_day", str), day=desk.f.day("week.base"),
+            base=desk.f.count("method.index_base"),
+        ),
+        alt=sentence(
+            "Line chart of {names} over {week}, each starting at {base}; by the end of the week: {ends}",
+            names=join([desk.names.plain(asset) for asset in assets]), week=desk.week_to(),
+            base=desk.f.count("method.index_base"), ends=ends,
+        ),
+        labels=tuple((asset, desk.move(asset).symbol) for asset in assets),
+    )
+
+
+def _end_of_path(desk: Desk, asset: str) -> Fragment:
+    """ "19.9% lower", or "unchanged" for a move that rounds to 0.0%."""
+    key = f"assets.{asset}.change_pct"
+    if is_flat(desk.move(asset).change_pct):
+        return Fragment("unchanged", (key,))
+    return desk.f.pct(key, absolute=True) + (" higher" if desk.move(asset).change_pct > 0 else " lower")
+
+
+def _weekly_change(desk: Desk) -> Figure | None:
+    if len(desk.facts.assets) < 2:
+        return None
+    best, worst = desk.facts.leaders[0], desk.facts.laggards[0]
+    return Figure(
+        chart="weekly-change",
+        title=phrase("Seven-day change of the {total} coins in the brief", total=desk.f.count("breadth.total")),
+        caption=sentence("Change from {base} to {end}; {fell} fell and {rose} rose",
+                         base=desk.f.day("week.base"), end=desk.f.day("week.end"),
+                         fell=desk.f.count("breadth.fell"), rose=desk.f.count("breadth.rose")),
+        alt=sentence(
+            "Bar chart of the weekly change of {total} coins, from {worst} at {worst_pct} to {best} at {best_pct}",
+            total=desk.f.count("breadth.total"), worst=desk.names.plain(worst),
+            worst_pct=desk.change(worst, sign=True), best=desk.names.plain(best), best_pct=desk.change(best, sign=True),
+        ),
+        labels=tuple((move.id, move.symbol) for move in desk.facts.assets),
+    )
+
+
+def _market_cap(desk: Desk) -> Figure | None:
+    if not desk.facts.series.market_cap or desk.facts.market_cap is None:
+        return None
+    has_dominance = any(d.asset == "bitcoin" for d in desk.facts.dominance)
+    return Figure(
+        chart="market-cap",
+        title=phrase("Total crypto market value{dom}, last {days} days",
+                     dom=Fragment(" and bitcoin's share") if has_dominance else Fragment(""),
+                     days=desk.f.count("method.context_days")),
+        caption=sentence("Daily {title} ({time}); the shaded band is the week to {end}",
+                         title=desk.f.cite(f"sources.{desk.facts.market_cap.series}.title", str),
+                         time=desk.f.cite(f"sources.{desk.facts.market_cap.series}.time_of_day", str),
+                         end=desk.f.day("week.end")),
+        alt=sentence(
+            "Line chart of total crypto market value over the last {days} days; it ended the week at {end}, {change} "
+            "on the week{dom}",
+            days=desk.f.count("method.context_days"), end=desk.f.money("market_cap.end_usd"),
+            change=Fragment("little changed", ("market_cap.change_pct",)) if is_flat(desk.facts.market_cap.change_pct)
+            else Fragment(up_down(desk.facts.market_cap.change_pct) + " ") + desk.f.pct("market_cap.change_pct", absolute=True),
+            dom=Fragment(", with bitcoin's share at ") + desk.f.pct("dominance.bitcoin.end_pct") if has_dominance else Fragment(""),
+        ),
+        labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin dominance")),
+    )
+
+
+def _drawdown(desk: Desk) -> Figure | None:
+    asset = desk.facts.series.drawdown_asset
+    if not desk.facts.series.drawdown or asset is None:
+        return None
+    k = f"drawdowns.{asset}"
+    series = desk.f.value(f"{k}.series")
+    name = desk.names.plain(asset)
+    return Figure(
+        chart="drawdown",
+        title=phrase("{name}'s distance below its highest close, last {days} days", name=name,
+                     days=desk.f.count("method.context_days")),
+        caption=sentence("Percent below the highest close to date in the {title} ({time}), which start on {start}",
+                         title=desk.f.cite(f"sources.{series}.title", str), time=desk.f.cite(f"sources.{series}.time_of_day", str),
+                         start=desk.f.date(f"{k}.history_start")),
+        alt=sentence("Area chart of {name}'s drawdown from its highest close of {peak} on {day}; it ended the week {dd} below it",
+                     name=name, peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"),
+                     dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True)),
+        labels=((asset, desk.move(asset).symbol),),
+    )
+
+
+def _fear_greed(desk: Desk) -> Figure | None:
+    if not desk.facts.series.fear_greed or desk.facts.fear_greed is None:
+        return None
+    return Figure(
+        chart="fear-greed",
+        title=phrase("Crypto Fear & Greed Index, last {days} days", days=desk.f.count("method.context_days")),
+        caption=sentence("Daily readings from zero (extreme fear) to one hundred (extreme greed); the dashed box marks the week to {end}",
+                         end=desk.f.day("week.end")),
+        alt=sentence("Line chart of the Crypto Fear & Greed Index over the last {days} days; it ended the week at {value} ({label})",
+                     days=desk.f.count("method.context_days"), value=desk.f.index("fear_greed.value"),
+                     label=desk.f.cite("fear_greed.classification", str)),
+        labels=(("fear_greed", "Fear & Greed"), ("extreme_fear", "Extreme fear"), ("fear", "Fear"), ("neutral", "Neutral"),
+                ("greed", "Greed"), ("extreme_greed", "Extreme greed")),
+    )
+
+
+FIGURES: dict[str, Callable[[Desk], Figure | None]] = {
+    "price-path": _price_path,
+    "weekly-change": _weekly_change,
+    "market-cap": _market_cap,
+    "drawdown": _drawdown,
+    "fear-greed": _fear_greed,
+}

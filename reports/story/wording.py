@@ -1,0 +1,159 @@
+"""Word choice from numbers: verbs by direction and size, and the house style for asset names.
+
+Size words come from thresholds on the move (percent units); direction words never
+disagree with the sign of the number they describe, and a move that rounds to 0.0%
+is "little changed", not a rise or a fall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from reports.facts.market import UNCHANGED_PCT
+from reports.story.prose import Facts, Fragment, Variation
+
+# Bloomberg/CoinDesk style: the big coins are common nouns in running text.
+COMMON_NAMES = {"bitcoin": "bitcoin", "ethereum": "ether", "solana": "solana", "dogecoin": "dogecoin"}
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Verbs for moves up to `below` percent: (past, present) pairs for rises and for falls."""
+
+    below: float
+    up: tuple[tuple[str, str], ...]
+    down: tuple[tuple[str, str], ...]
+
+
+TIERS = (
+    Tier(1.0, (("edged up", "edges up"), ("edged higher", "edges higher")), (("edged down", "edges down"), ("slipped", "slips"))),
+    Tier(5.0, (("rose", "rises"), ("gained", "gains"), ("climbed", "climbs")), (("fell", "falls"), ("declined", "declines"), ("lost", "loses"))),
+    Tier(10.0, (("rallied", "rallies"), ("jumped", "jumps"), ("advanced", "advances")), (("slid", "slides"), ("dropped", "drops"), ("tumbled", "tumbles"))),
+    Tier(20.0, (("surged", "surges"), ("soared", "soars")), (("sank", "sinks"), ("tumbled", "tumbles"), ("slumped", "slumps"))),
+    Tier(float("inf"), (("soared", "soars"), ("rocketed", "rockets")), (("plunged", "plunges"), ("crashed", "crashes"))),
+)
+
+
+# Size tiers in units of the asset's own typical weekly move (the standard deviation of its
+# seven-day changes over the trailing history): a 5% week is big news for bitcoin and a
+# quiet one for a small cap. Moves under `SMALL_PCT` are always "edged", whatever the scale.
+VOLATILITY_TIERS = (
+    Tier(0.35, TIERS[0].up, TIERS[0].down),
+    Tier(1.0, TIERS[1].up, TIERS[1].down),
+    Tier(1.75, TIERS[2].up, TIERS[2].down),
+    Tier(2.75, TIERS[3].up, TIERS[3].down),
+    Tier(float("inf"), TIERS[4].up, TIERS[4].down),
+)
+SMALL_PCT = 1.0
+MIN_SCALE_PCT = 1.0  # a stablecoin's near-zero volatility must not make a 0.3% wobble a "plunge"
+
+ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+            "nineteenth", "twentieth")
+PART_OF_MONTH = ((10, "early "), (20, "mid-"), (31, "late "))
+
+
+def is_flat(change_pct: float) -> bool:
+    return abs(change_pct) < UNCHANGED_PCT
+
+
+def tier_for(change_pct: float, scale_pct: float | None = None) -> Tier:
+    """The size tier: by the move in units of the asset's typical weekly move when that is known,
+    else by fixed percent thresholds."""
+    size = abs(change_pct)
+    if scale_pct is None or size < SMALL_PCT:
+        return next(tier for tier in TIERS if size < tier.below)
+    return next(tier for tier in VOLATILITY_TIERS if size / max(scale_pct, MIN_SCALE_PCT) < tier.below)
+
+
+def verb(change_pct: float, vary: Variation, present: bool = False, scale_pct: float | None = None,
+         avoid: tuple[str, ...] = ()) -> str:
+    """A verb sized to the move: "edged up" for 0.4%, "plunged" for a move several times the asset's
+    typical week. Flat moves have none. `avoid`: verbs just used, so a sentence does not repeat one."""
+    if is_flat(change_pct):
+        return "holds steady" if present else "held steady"
+    tier = tier_for(change_pct, scale_pct)
+    options = tier.up if change_pct > 0 else tier.down
+    past, now = vary.pick([pair for pair in options if not set(pair) & set(avoid)] or options)
+    return now if present else past
+
+
+def simple_verb(change_pct: float, present: bool = False) -> str:
+    """The plain verb for lists of movers, where a varied verb per item would distract."""
+    if change_pct > 0:
+        return "rises" if present else "rose"
+    return "falls" if present else "fell"
+
+
+def week_shape(change_pct: float) -> str:
+    """The week in one word, from the market-wide move: a tag and a noun for the prose."""
+    if change_pct <= -5:
+        return "sell-off"
+    if change_pct >= 5:
+        return "rally"
+    if change_pct <= -2:
+        return "pullback"
+    if change_pct >= 2:
+        return "advance"
+    return "range-bound week"
+
+
+def part_of_month(day: date) -> str:
+    """ "early", "mid-" or "late": how news copy places a date within its month."""
+    return next(word for last, word in PART_OF_MONTH if day.day <= last)
+
+
+def possessive(fragment: Fragment) -> Fragment:
+    """ "Coin Metrics'" / "CoinGecko's" """
+    return fragment + ("'" if fragment.text.endswith("s") else "'s")
+
+
+def relation_to_lead(change_pct: float, lead_pct: float, lead: str) -> str:
+    """How a second asset's week compares with the lead's, in words that respect both directions."""
+    gap = change_pct - lead_pct
+    if abs(gap) < 1:
+        return f"in line with {lead}"
+    if change_pct < 0 and lead_pct < 0:
+        return f"holding up better than {lead}" if gap > 0 else f"falling further than {lead}"
+    if change_pct > 0 and lead_pct > 0:
+        return f"outpacing {lead}" if gap > 0 else f"lagging {lead}"
+    return f"bucking {lead}'s decline" if change_pct > 0 else f"despite {lead}'s gain"
+
+
+def ordinal(count: int) -> str:
+    """ "third" for 3: counts of weeks are spelled out, as news copy does."""
+    if 0 < count < len(ORDINALS):
+        return ORDINALS[count]
+    suffix = "th" if 10 <= count % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
+    return f"{count}{suffix}"
+
+
+def up_down(change_pct: float) -> str:
+    return "up" if change_pct > 0 else "down"
+
+
+def gain_loss(change_pct: float) -> str:
+    return "gain" if change_pct > 0 else "loss"
+
+
+@dataclass
+class Names:
+    """House style for names: "bitcoin (BTC)" on first mention in the body, "bitcoin" after."""
+
+    facts: Facts
+    seen: set[str] = field(default_factory=set)
+
+    def __call__(self, asset: str, short: bool = False) -> Fragment:
+        name_key, symbol_key = f"assets.{asset}.name", f"assets.{asset}.symbol"
+        name = COMMON_NAMES.get(asset, self.facts.value(name_key))
+        symbol = self.facts.value(symbol_key)
+        first = asset not in self.seen
+        self.seen.add(asset)
+        if first and not short and name.upper() != symbol.upper():
+            return Fragment(f"{name} ({symbol})", (name_key, symbol_key))
+        return Fragment(name, (name_key,))
+
+    def plain(self, asset: str) -> Fragment:
+        """The name alone, as in a headline or a table, without touching first-mention state."""
+        return Fragment(COMMON_NAMES.get(asset, self.facts.value(f"assets.{asset}.name")), (f"assets.{asset}.name",))
