@@ -1,0 +1,1 @@
+"""The fact checker: reads a built brief's JSON only and traces every figure to its facts."""

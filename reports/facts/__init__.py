@@ -1,0 +1,1 @@
+"""Facts: the week, history ranks, and every number a brief states, for the market or one asset."""
