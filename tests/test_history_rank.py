@@ -10,7 +10,8 @@ import pytest
 from conftest import RALLY, SELL_OFF, build_story
 from reports.facts.history import STRESS_PERIODS, stress_period
 from reports.story.prose import Variation
-from reports.story.wording import TIERS, VOLATILITY_TIERS, tier_for, verb
+from reports.story.lexicon import TIERS, VOLATILITY_TIERS
+from reports.story.wording import tier_for, verb
 from test_facts import closes_to, global_rows, snapshots
 
 WEEKS = [SELL_OFF, RALLY]

@@ -11,7 +11,7 @@ import pytest
 from conftest import RALLY, SELL_OFF, build_story
 from reports.facts.market import fact_table
 from reports.core.formatting import Formatter
-from reports.story.wording import TIERS
+from reports.story.lexicon import TIERS
 from reports.check.checker import check_story, unsourced_numbers
 from reports.core.settings import load_settings
 

@@ -21,7 +21,7 @@ from typing import Any
 from reports.core.errors import InputError, Location
 from reports.core.formatting import Formatter
 from reports.facts.history import STRESS_PERIODS
-from reports.story.wording import ORDINALS, PART_OF_MONTH, TIERS, VOLATILITY_TIERS
+from reports.story.lexicon import ORDINALS, PART_OF_MONTH, TIERS, VOLATILITY_TIERS
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

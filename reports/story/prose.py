@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports.core.formatting import Formatter
+from reports.story.lexicon import ordinal
 
 DIGIT = re.compile(r"\d")
 
@@ -137,8 +138,6 @@ class Facts:
 
     def ordinal(self, key: str) -> Fragment:
         """A count as news copy spells it: "third" (the checker matches it to the cited count)."""
-        from reports.story.wording import ordinal
-
         return self.cite(key, ordinal)
 
     def decimal(self, key: str, digits: int = 2) -> Fragment:
