@@ -253,3 +253,10 @@ def test_a_dry_run_that_meets_such_a_row_names_it_and_says_what_it_already_wrote
     assert "eve@example.com" in result.output and f"2 .eml files were written to {eml}" in result.output
     assert "Nothing was written" not in result.output
     assert len(list(eml.glob("*.eml"))) == 2
+
+
+def test_an_unsubscribe_token_never_starts_with_a_dash():
+    """`subscribers unsubscribe TOKEN` would read such a token as an option (it did for 1 token in 64)."""
+    from reports.publish.mail.subscribers import new_token
+
+    assert not [token for token in (new_token() for _ in range(5000)) if token.startswith("-")]

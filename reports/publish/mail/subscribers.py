@@ -55,6 +55,15 @@ class ImportReport:
     notes: tuple[BadRow, ...] = field(default=())  # rows imported, with something the operator should know
 
 
+def new_token() -> str:
+    """A subscriber's unsubscribe token: 144 random bits, URL-safe, and never starting with '-', so
+    that `subscribers unsubscribe TOKEN` is not read as an option (1 in 64 tokens used to be)."""
+    while True:
+        token = secrets.token_urlsafe(18)
+        if not token.startswith("-"):
+            return token
+
+
 def normalise_address(text: str) -> str:
     """The address as email-validator normalises it, lower-cased so that case never makes a duplicate."""
     result = validate_email(text.strip(), check_deliverability=False)
@@ -160,7 +169,7 @@ def import_csv(db: sqlite3.Connection, path: Path) -> ImportReport:
             known = db.execute("SELECT name, tags FROM subscribers WHERE email = ?", (address,)).fetchone()
             if known is None:
                 db.execute("INSERT INTO subscribers (email, name, tags, token, added) VALUES (?, ?, ?, ?, ?)",
-                           (address, name, ",".join(tags), secrets.token_urlsafe(18), stamp))
+                           (address, name, ",".join(tags), new_token(), stamp))
                 added += 1
             else:
                 merged_tags = sorted(set(filter(None, known["tags"].split(","))) | set(tags))
