@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reports.cli.commands import main
+from reports.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "reports" / "data" / "bundle"
 EPOCH = "1770595200"  # 2026-02-09 00:00 UTC, a fixed "now" for reproducible builds
 SELL_OFF = date(2026, 2, 6)  # the week of the February 2026 sell-off (a Friday)
 RALLY = date(2026, 3, 15)  # a rising week: bitcoin +6.0%, total market value +5.2%
+
+NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC: a Monday, after the week to Feb 8 closed
 
 
 @pytest.fixture(autouse=True)
@@ -61,3 +63,17 @@ def build_story(data, week_end: date, **overrides):
     week = resolve_week(data, settings.week_ending, settings.week_ends_on)
     facts = compute_facts(data, week, settings)
     return write_story(facts, settings, datetime.fromtimestamp(int(EPOCH), timezone.utc))
+
+
+@pytest.fixture
+def api(httpserver, monkeypatch):
+    """A stand-in CoinGecko on 127.0.0.1 (pytest-httpserver), with the client pointed at it, keyless,
+    unthrottled and without backoff waits, and the clock at noon on Feb 9, 2026."""
+    monkeypatch.setenv("COINGECKO_BASE_URL", httpserver.url_for("/api/v3"))
+    monkeypatch.delenv("COINGECKO_API_KEY", raising=False)
+    monkeypatch.delenv("COINGECKO_PLAN", raising=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_9)
+    monkeypatch.setenv("BRIEF_COINGECKO_RATE_LIMIT", "100000")
+    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "40")
+    monkeypatch.setenv("BRIEF_COINGECKO_BACKOFF", "0")
+    return httpserver

@@ -15,9 +15,10 @@ from conftest import DATA, EPOCH, RALLY, SELL_OFF, raw_rows, run_cli
 from reports.facts.asset import compute_asset_facts
 from reports.build.assets import build_asset_brief, resolve_assets
 from reports.story.asset import write_asset_story
-from reports.check.checker import check_story
+from reports.check.report import check_story
 from reports.core.errors import NoDataError, UsageError
-from reports.facts.market import compute_facts, fact_table
+from reports.facts.market import compute_facts
+from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
 from reports.core.settings import load_settings
 from reports.facts.week import Week

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from conftest import RALLY, SELL_OFF, build_story, run_cli
-from reports.check.checker import check, sentences, story_document
+from reports.check.document import sentences, story_document
+from reports.check.report import check
 from reports.core.settings import load_settings
 
 

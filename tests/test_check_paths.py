@@ -17,7 +17,7 @@ import pandas as pd
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from reports.check.checker import check_story
+from reports.check.report import check_story
 from reports.facts.market import compute_facts
 from reports.data.model import Asset, MarketData, MarketSeries, PricePanel, SentimentSeries, SeriesInfo
 from reports.core.settings import load_settings

@@ -23,7 +23,6 @@ from reports.data.sources.coingecko.store import Store
 from reports.data.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
-NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC
 NOON_FEB_10 = "1770724800"  # 2026-02-10 12:00 UTC
 KEY = "CG-test-key-do-not-leak-7f3a"
 
@@ -37,18 +36,6 @@ class Waits:
 
     def __call__(self, seconds: float) -> None:
         self.seconds.append(seconds)
-
-
-@pytest.fixture
-def api(httpserver, monkeypatch):
-    monkeypatch.setenv("COINGECKO_BASE_URL", httpserver.url_for("/api/v3"))
-    monkeypatch.delenv("COINGECKO_API_KEY", raising=False)
-    monkeypatch.delenv("COINGECKO_PLAN", raising=False)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_9)
-    monkeypatch.setenv("BRIEF_COINGECKO_RATE_LIMIT", "100000")
-    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "40")
-    monkeypatch.setenv("BRIEF_COINGECKO_BACKOFF", "0")
-    return httpserver
 
 
 def settings(**flags):

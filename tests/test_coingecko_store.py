@@ -12,18 +12,17 @@ from pathlib import Path
 
 import pytest
 from coingecko_server import World, serve
-from conftest import ROOT, build_story
+from conftest import NOON_FEB_9, ROOT, build_story
 from werkzeug import Response
 
-from reports.check.checker import unsourced_numbers
+from reports.check.rules import unsourced_numbers
 
-from reports.facts.market import fact_table
+from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
 from reports.data.sources.coingecko.pull import pull
 from reports.core.settings import load_settings
 from reports.data.sources.coingecko.store import Store
 
-NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC
 DAY = 86400
 
 

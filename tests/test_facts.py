@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from conftest import RALLY, SELL_OFF, raw_rows
-from reports.facts.market import compute_facts, fact_table
+from reports.facts.market import compute_facts
+from reports.facts.table import fact_table
 from reports.core.settings import load_settings
 from reports.facts.week import resolve_week
 

@@ -36,7 +36,6 @@ from reports.data.catalog import symbol_problem
 WEEK = date(2026, 2, 6)
 DAYS = [WEEK - timedelta(days=n) for n in range(9, -1, -1)]  # 10 days: the week and its base close
 STORE_WEEK = date(2026, 2, 8)  # the CoinGecko examples pull on Feb 9 (noon) and build the week to Feb 8
-NOON_FEB_9 = "1770638400"
 ROOT = Path(tempfile.mkdtemp(prefix="hostile-fuzz-"))  # every example's tree; the absolute-path id points here
 # No shrinking: a failure is shown as generated (with its traceback), not after minutes of builds.
 FUZZ = settings(max_examples=200, derandomize=True, deadline=None, database=None, phases=(Phase.explicit, Phase.generate),
@@ -300,18 +299,6 @@ def test_hostile_csv_rows_build_or_are_refused_and_write_only_into_out(assets, p
 @pytest.fixture(scope="module")
 def world() -> World:
     return World(top=1)
-
-
-@pytest.fixture
-def api(httpserver, monkeypatch):
-    monkeypatch.setenv("COINGECKO_BASE_URL", httpserver.url_for("/api/v3"))
-    monkeypatch.delenv("COINGECKO_API_KEY", raising=False)
-    monkeypatch.delenv("COINGECKO_PLAN", raising=False)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_9)
-    monkeypatch.setenv("BRIEF_COINGECKO_RATE_LIMIT", "100000")
-    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "40")
-    monkeypatch.setenv("BRIEF_COINGECKO_BACKOFF", "0")
-    return httpserver
 
 
 @FUZZ

@@ -31,7 +31,6 @@ from reports.core.settings import load_settings
 from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
 from reports.data.sources.coingecko.store import Close, Listed, Store
 
-NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC
 KEY = "CG-test-key-do-not-leak-7f3a"  # 28 characters, as the issue's
 WEEK = "2026-02-06"
 PWN_IMG = "<img src=x onerror=alert(2)>"
@@ -118,18 +117,6 @@ def test_a_tag_is_always_one_safe_folder_name(text, expected):
 
 
 # --- 2. asset ids: CoinGecko answers and the store ------------------------------------------------
-
-
-@pytest.fixture
-def api(httpserver, monkeypatch):
-    monkeypatch.setenv("COINGECKO_BASE_URL", httpserver.url_for("/api/v3"))
-    monkeypatch.delenv("COINGECKO_API_KEY", raising=False)
-    monkeypatch.delenv("COINGECKO_PLAN", raising=False)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_9)
-    monkeypatch.setenv("BRIEF_COINGECKO_RATE_LIMIT", "100000")
-    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "40")
-    monkeypatch.setenv("BRIEF_COINGECKO_BACKOFF", "0")
-    return httpserver
 
 
 def settings(**flags):

@@ -248,7 +248,7 @@ import reports.publish.site.publish as publish
 def die(*args):
     os.kill(os.getpid(), signal.SIGKILL)  # kill -9 with the staging folder half written
 publish._write = die
-from reports.cli.commands import main
+from reports.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

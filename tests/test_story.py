@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import RALLY, SELL_OFF, build_story
-from reports.facts.market import fact_table
+from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
 from reports.story.lexicon import TIERS
-from reports.check.checker import check_story, unsourced_numbers
+from reports.check.report import check_story
+from reports.check.rules import unsourced_numbers
 from reports.core.settings import load_settings
 
 SECTION_IDS = ["overview", "key-takeaways", "what-happened", "impact", "comparison", "what-to-watch", "faq", "methodology"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reports.check.checker import check_story  # noqa: E402
+from reports.check.report import check_story  # noqa: E402
 from reports.facts.market import compute_facts  # noqa: E402
 from reports.core.settings import load_settings  # noqa: E402
 from reports.data.sources import bundled  # noqa: E402

@@ -20,7 +20,8 @@ import pandas as pd
 
 from reports.facts import history as hist
 from reports.core.errors import NoDataError
-from reports.facts.market import BETA_DAYS, BTC, INDEX_BASE, AssetMove, Breadth, DailyMove, DataQuality, Dominance, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts, _gaps, _move, _points, _range, compute_facts, daily_move
+from reports.facts.market import _gaps, _move, _points, _range, compute_facts, daily_move
+from reports.facts.model import BETA_DAYS, BTC, INDEX_BASE, AssetMove, Breadth, DailyMove, DataQuality, Dominance, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts
 from reports.facts.history import Drawdown, LevelSince, Volatility
 from reports.data.model import MarketData, SeriesInfo
 from reports.core.settings import Settings

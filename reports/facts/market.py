@@ -1,269 +1,28 @@
-"""Week facts: every number the brief states, computed once, from validated market data.
+"""Week facts, the computation: every number the brief states, computed once, from validated market data.
 
-Numbers only: no words, no formatting. A fact the data cannot support (no market-cap
-series, no Fear & Greed for the week, no bitcoin in a user's file) is None or absent,
-never estimated. `fact_table` flattens the facts into dotted keys, which the story
-cites sentence by sentence and the JSON output carries.
+A fact the data cannot support (no market-cap series, no Fear & Greed for the week, no
+bitcoin in a user's file) is None or absent, never estimated. The records it fills in
+live in `reports.facts.model`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from reports.facts import history as hist
-from reports.facts.history import Drawdown, LevelSince, Streak, Volatility, WeekRank
+from reports.facts.history import Streak, WeekRank
 from reports.core.errors import NoDataError
-from reports.data.model import Asset, Freshness, MarketData, SeriesInfo
+from reports.data.model import Asset, MarketData, SeriesInfo
 from reports.core.settings import Settings
+from reports.facts.model import (
+    BETA_DAYS, BTC, CONTEXT_DAYS, CORRELATION_DAYS, ETH, FOCUS, INDEX_BASE, MIN_WEEK_RETURNS, MOVERS_EACH_SIDE,
+    PATH_ASSETS, TYPICAL_WEEK_DAYS, UNCHANGED_PCT, Altcoins, AssetMove, Breadth, ChartData, DailyMove, DataQuality,
+    Dominance, Dropped, FearGreed, Gap, MarketCap, Method, Points, Range, Regime, Universe, WeekFacts, _lead,
+)
 from reports.facts.week import Week
-
-BTC = "bitcoin"
-ETH = "ethereum"
-FOCUS = (BTC, ETH)
-UNCHANGED_PCT = 0.05  # a move that rounds to 0.0% is neither up nor down
-MOVERS_EACH_SIDE = 3
-PATH_ASSETS = 5  # bitcoin and the largest alts in the indexed price-path chart
-CONTEXT_DAYS = 90
-BETA_DAYS = 90
-INDEX_BASE = 100
-SENTIMENT_THRESHOLD_PCT = 2.0  # market-wide weekly move beyond which the week is POSITIVE/NEGATIVE
-CORRELATION_DAYS = 90
-TYPICAL_WEEK_DAYS = 180  # trailing days over which an asset's typical weekly move is measured
-MIN_WEEK_RETURNS = 5
-
-Points = tuple[tuple[date, float | None], ...]
-
-
-@dataclass(frozen=True)
-class AssetMove:
-    """One asset's week: closes on the base and last day, and the range of the week's closes."""
-
-    id: str
-    symbol: str
-    name: str
-    rank: int | None
-    close: float
-    base_close: float
-    change_pct: float
-    market_cap_usd: float | None
-    high: float
-    high_day: date
-    low: float
-    low_day: date
-    up_days: int
-    down_days: int
-    daily_changes: int
-    typical_week_pct: float | None = None  # std of its seven-day changes over TYPICAL_WEEK_DAYS before the week
-
-
-@dataclass(frozen=True)
-class Universe:
-    """Which assets the brief covers and how they were picked."""
-
-    size: int
-    ranked_by: str  # "rank", "market_cap" or "all"
-    excluded_kinds: tuple[str, ...]
-    excluded: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Breadth:
-    rose: int
-    fell: int
-    unchanged: int
-    total: int
-    median_pct: float
-
-
-@dataclass(frozen=True)
-class Range:
-    """An asset's lowest and highest daily price over the `days` days to the week's end."""
-
-    asset: str
-    days: int
-    low: float
-    low_day: date
-    high: float
-    high_day: date
-
-
-@dataclass(frozen=True)
-class Method:
-    """The constants of the method, so that the brief can state them as facts."""
-
-    unchanged_pct: float = UNCHANGED_PCT
-    sentiment_threshold_pct: float = SENTIMENT_THRESHOLD_PCT
-    context_days: int = CONTEXT_DAYS
-    beta_days: int = BETA_DAYS
-    index_base: int = INDEX_BASE
-    days_per_year: int = hist.DAYS_PER_YEAR
-    week_days: int = 7
-    typical_week_days: int = TYPICAL_WEEK_DAYS
-
-
-@dataclass(frozen=True)
-class MarketCap:
-    """Total crypto market capitalisation on the base day and the last day of the week."""
-
-    start_usd: float
-    end_usd: float
-    change_usd: float
-    change_pct: float
-    start_day: date
-    end_day: date
-    series: str
-
-
-@dataclass(frozen=True)
-class Dominance:
-    """An asset's share of total market cap (percent) on the base and last day; change in points."""
-
-    asset: str
-    start_pct: float
-    end_pct: float
-    change_pp: float
-
-
-@dataclass(frozen=True)
-class DailyMove:
-    """The asset's largest one-day move within the week (by size), between consecutive daily prices."""
-
-    asset: str
-    day: date
-    change_pct: float
-    from_price: float
-    to_price: float
-
-
-@dataclass(frozen=True)
-class Altcoins:
-    """The universe's altcoins (all but bitcoin) against bitcoin, equal-weighted.
-
-    `beta` is the slope of the altcoins' average daily return on bitcoin's over `beta_days`
-    days to the week's end; None when fewer than 30 days of both exist.
-    """
-
-    count: int
-    average_pct: float
-    median_pct: float
-    btc_pct: float
-    gap_pp: float
-    outperformed: int
-    beta: float | None
-    beta_days: int
-
-
-@dataclass(frozen=True)
-class Regime:
-    """How the market moved together: breadth is in `Breadth`; this holds dispersion and correlation.
-
-    `dispersion_pp`: standard deviation of the universe's weekly changes; `spread_pp`: best
-    minus worst. `correlation_week`: altcoins' average correlation of daily returns with
-    bitcoin's over the week's daily returns; `correlation_past` the same over the
-    `past_days` days before the week. None when the data cannot support it.
-    """
-
-    dispersion_pp: float
-    spread_pp: float
-    correlation_week: float | None
-    correlation_past: float | None
-    correlation_shift: float | None
-    correlated: int
-    past_days: int
-
-
-@dataclass(frozen=True)
-class FearGreed:
-    value: float
-    classification: str
-    day: date
-    base_value: float | None
-    base_classification: str | None
-    change: float | None
-    week_low: float
-    week_high: float
-    low_since: date | None
-    high_since: date | None
-    history_start: date
-    low_since_period: str | None = None  # a named stress period the low_since day falls in
-    high_since_period: str | None = None
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Days in the week's window (base day included) on which a series has no value."""
-
-    series: str
-    days: tuple[date, ...]
-
-
-@dataclass(frozen=True)
-class Dropped:
-    asset: str
-    symbol: str
-    reason: str  # "no_base_price"
-
-
-@dataclass(frozen=True)
-class DataQuality:
-    gaps: tuple[Gap, ...]
-    dropped: tuple[Dropped, ...]
-    missing: tuple[str, ...]  # facts left out because the data lacks them: "market_cap", "fear_greed"
-    ignored_columns: tuple[str, ...]
-    newest_day: date
-    freshness: Freshness | None = None  # a stored source's newest close, last pull, and staleness
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """The series the charts draw, as numbers (None marks a gap)."""
-
-    price_paths: tuple[tuple[str, Points], ...]
-    market_cap: Points
-    btc_dominance: Points
-    drawdown: Points
-    drawdown_asset: str | None
-    fear_greed: Points
-
-
-@dataclass(frozen=True)
-class WeekFacts:
-    week: Week
-    method: Method
-    universe: Universe
-    assets: tuple[AssetMove, ...]
-    leaders: tuple[str, ...]
-    laggards: tuple[str, ...]
-    breadth: Breadth
-    market_cap: MarketCap | None
-    dominance: tuple[Dominance, ...]
-    biggest_day: DailyMove | None
-    levels: tuple[LevelSince, ...]
-    ranges: tuple[Range, ...]
-    market_range: Range | None
-    drawdowns: tuple[Drawdown, ...]
-    volatility: tuple[Volatility, ...]
-    altcoins: Altcoins | None
-    fear_greed: FearGreed | None
-    quality: DataQuality
-    sources: tuple[SeriesInfo, ...]
-    series: ChartData
-    ranks: tuple[WeekRank, ...] = ()
-    streaks: tuple[Streak, ...] = ()
-    regime: Regime | None = None
-
-    def asset(self, asset_id: str) -> AssetMove | None:
-        return next((move for move in self.assets if move.id == asset_id), None)
-
-    @property
-    def lead(self) -> str:
-        return _lead(self.assets)
 
 
 def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts:
@@ -392,10 +151,6 @@ def _breadth(moves: tuple[AssetMove, ...]) -> Breadth:
     median = float(np.median([move.change_pct for move in moves]))
     return Breadth(rose=rose, fell=fell, unchanged=len(moves) - rose - fell, total=len(moves), median_pct=median)
 
-
-def _lead(moves: tuple[AssetMove, ...]) -> str:
-    """The asset a brief leads with: bitcoin, or the largest asset when the data has none."""
-    return BTC if any(move.id == BTC for move in moves) else moves[0].id
 
 
 def _focus(moves: tuple[AssetMove, ...]) -> list[str]:
@@ -629,39 +384,3 @@ def _chart_data(data: MarketData, week: Week, moves, histories) -> ChartData:
     drawdown_asset = _lead(moves) if _lead(moves) in histories else None
     drawdown = _points(hist.drawdown_path(histories[drawdown_asset]).reindex(context)) if drawdown_asset else ()
     return ChartData(tuple(paths), market_cap, btc_dominance, drawdown, drawdown_asset, fear_greed)
-
-
-# --- dotted keys ----------------------------------------------------------------------------------
-
-
-def fact_table(facts: WeekFacts) -> dict[str, Any]:
-    """Every scalar fact under a dotted key, e.g. `assets.bitcoin.change_pct`, `market_cap.change_usd`.
-
-    Items of a tuple are keyed by their asset (and side), so keys stay stable when the
-    order or the set of assets changes. Chart series are left out: a sentence cites
-    figures, not whole series.
-    """
-    table: dict[str, Any] = {}
-    for field in dataclasses.fields(facts):
-        if field.name != "series":
-            _flatten(field.name, getattr(facts, field.name), table)
-    return table
-
-
-def _flatten(prefix: str, value: Any, table: dict[str, Any]) -> None:
-    if isinstance(value, Week):
-        table.update({f"{prefix}.start": value.start, f"{prefix}.end": value.end, f"{prefix}.base": value.base})
-    elif dataclasses.is_dataclass(value):
-        for field in dataclasses.fields(value):
-            _flatten(f"{prefix}.{field.name}", getattr(value, field.name), table)
-    elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
-        for item in value:
-            _flatten(f"{prefix}.{_item_key(item)}", item, table)
-    else:
-        table[prefix] = value
-
-
-def _item_key(item: Any) -> str:
-    key = next(getattr(item, name) for name in ("id", "asset", "series", "key") if hasattr(item, name))
-    side = getattr(item, "side", None)
-    return f"{key}.{side}" if side else str(key)

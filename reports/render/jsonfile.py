@@ -12,7 +12,7 @@ import math
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from reports.facts.market import fact_table
+from reports.facts.table import fact_table
 from reports.story.prose import Sentence
 from reports.core.settings import Settings
 from reports.story.model import FAQ, Block, Bullets, Figure, Paragraph, Table

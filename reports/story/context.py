@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from reports.story.desk import Desk
-from reports.facts.market import BTC, ETH
+from reports.facts.model import BTC, ETH
 from reports.facts.history import Streak, WeekRank
 from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.wording import is_flat, part_of_month, possessive

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reports.facts.market import BTC, ETH, AssetMove, WeekFacts, fact_table
+from reports.facts.model import BTC, ETH, AssetMove, WeekFacts
+from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
 from reports.story.prose import Facts, Fragment, Sentence, Variation, join, sentence
 from reports.core.settings import Settings

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from reports.data.catalog import tag
 from reports.story.desk import Desk
-from reports.facts.market import BTC, ETH
+from reports.facts.model import BTC, ETH
 from reports.story.prose import Fragment, Sentence, phrase, sentence
 from reports.story.wording import is_flat, part_of_month, week_shape
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.facts.market import WeekFacts
+from reports.facts.model import WeekFacts
 from reports.story.prose import Sentence
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from reports.facts.market import UNCHANGED_PCT
+from reports.facts.model import UNCHANGED_PCT
 from reports.story.lexicon import MIN_SCALE_PCT, PART_OF_MONTH, SMALL_PCT, TIERS, VOLATILITY_TIERS, Tier
 from reports.story.prose import Facts, Fragment, Variation
 

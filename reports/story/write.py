@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from reports.story import sections
 from reports.story.desk import Desk
-from reports.facts.market import WeekFacts
+from reports.facts.model import WeekFacts
 from reports.story.front import dateline, description, headline, sentiment, tags
 from reports.core.settings import Settings
-from reports.story.model import Story
+from reports.story.model import Section, Story
+from reports.story.prose import Sentence
+from reports.story.sections import MARKET
 
 CATEGORY = "Markets"
-BODY = (
-    sections.overview,
-    sections.key_takeaways,
-    sections.what_happened,
-    sections.impact,
-    sections.comparison,
-    sections.what_to_watch,
-    sections.faq,
-    sections.methodology,
-)
 
 
 def write_story(facts: WeekFacts, settings: Settings, published: datetime) -> Story:
@@ -29,14 +21,22 @@ def write_story(facts: WeekFacts, settings: Settings, published: datetime) -> St
     label = sentiment(desk)
     front = dict(headline=headline(desk), description=description(desk), dateline=dateline(desk))
     desk.names.seen.clear()  # the body introduces each asset afresh, whatever the front mentioned
+    return compose(desk, settings, published, front, label, tags, MARKET)
+
+
+def compose(desk: Desk, settings: Settings, published: datetime, front: dict[str, Sentence], label: str,
+            tags_of: Callable[[Desk], tuple[str, ...]], body: tuple[Callable[[Desk], Section], ...]) -> Story:
+    """The `Story` of any subject, from its desk, its front and its sections. The tags and then the
+    sections are written here, in that order, after the front: each may vary the desk's words."""
+    facts = desk.facts
     return Story(
         facts=facts,
         publication=settings.publication_name,
         tagline=settings.tagline,
         sentiment=label,
         category=CATEGORY,
-        tags=tags(desk),
-        sections=tuple(write(desk) for write in BODY),
+        tags=tags_of(desk),
+        sections=tuple(write(desk) for write in body),
         attributions=tuple(dict.fromkeys(info.attribution for info in facts.sources)),
         credit="Data: " + ", ".join(dict.fromkeys(info.provider for info in facts.sources)),
         published=published,

@@ -1,7 +1,6 @@
-"""The fact checker: re-derives every figure and claim in a brief's prose from the facts it cites.
+"""The fact checker's rules: each sentence's figures and claims re-derived from the facts it cites.
 
-It reads a brief's JSON (the words, each sentence's fact keys, and the fact table) and
-knows nothing of how the story was written, so it catches what a desk editor would: a
+It knows nothing of how the story was written, so it catches what a desk editor would: a
 number no cited fact renders to, a direction word that contradicts the sign of the change
 it describes, a change that rounds to 0.0% called a rise or a fall, a superlative ("lowest
 since", "worst week since", "in the data", "third straight") the history facts do not
@@ -10,21 +9,18 @@ back, and artifacts of templating ("None", "nan", brackets, an empty section).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from reports.core.errors import InputError, Location
+from reports.check.document import Cited, Failure, _block_sentences
 from reports.core.formatting import Formatter
 from reports.facts.history import STRESS_PERIODS
 from reports.story.lexicon import ORDINALS, PART_OF_MONTH, TIERS, VOLATILITY_TIERS
 
+
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ARTIFACT = re.compile(r"\b(None|nan|NaN|inf|null|undefined)\b|[\[\]{}]|\s[,.;:]|\.\.|\s{2,}|^\s|\s$")
 CHANGE_SUFFIXES = ("change_pct", "change_usd", "change_pp", "change", "median_pct", "average_pct", "btc_pct", "market_pct", "gap_pp")
 
@@ -52,115 +48,6 @@ STREAK = re.compile(rf"\b({'|'.join(ORDINALS[2:])}) (straight|consecutive) (week
                     rf"\bfor (?:at least )?the ({'|'.join(ORDINALS[2:])}) (week|weeks) (running|in a row)\b")
 LOW_SIDE, HIGH_SIDE = {"lowest", "worst", "weakest"}, {"highest", "best", "strongest"}
 LOW_TOKENS, HIGH_TOKENS = ("low", "fall", "loss", "worst", "down"), ("high", "rise", "gain", "best", "up")
-
-
-@dataclass(frozen=True)
-class Failure:
-    where: str
-    text: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.reason}\n    {self.text}"
-
-
-@dataclass(frozen=True)
-class Cited:
-    """One sentence as the JSON holds it: its text and the fact keys it states."""
-
-    where: str
-    text: str
-    facts: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Report:
-    sentences: int
-    numbers: int
-    failures: tuple[Failure, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-
-# --- reading a brief ------------------------------------------------------------------------------
-
-
-def load(path: Path) -> dict[str, Any]:
-    """A brief.json, or a clear error saying what is wrong with the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise InputError(Location(path), "no such file",
-                         "Build a brief with `python build.py brief` and pass OUT/<week>/brief.json") from None
-    except UnicodeDecodeError as error:
-        raise InputError(Location(path), f"not UTF-8 text (byte {error.start})", "Pass the brief.json that a build wrote") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(Location(path, error.lineno, error.colno), f"not valid JSON ({error.msg})",
-                         "Pass the brief.json that a build wrote") from None
-    if not isinstance(doc, dict) or not {"facts", "sections", "headline"} <= doc.keys():
-        raise InputError(Location(path), "not a brief: it lacks facts, sections or headline",
-                         "Pass the brief.json that a build wrote")
-    return doc
-
-
-def sentences(doc: dict[str, Any]) -> Iterator[Cited]:
-    """Every sentence of the brief with where it sits, headline and description first."""
-    yield Cited("headline", doc["headline"], tuple(doc.get("headline_facts", ())))
-    yield Cited("description", doc["description"], tuple(doc.get("description_facts", ())))
-    for section in doc["sections"]:
-        for number, block in enumerate(section["blocks"], 1):
-            where = f"{section['id']} block {number}"
-            for item in _block_sentences(block):
-                yield Cited(where, item["text"], tuple(item["facts"]))
-
-
-def _block_sentences(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    kind = block["type"]
-    if kind == "bullets":
-        for item in block["items"]:
-            yield from item["sentences"]
-    elif kind == "faq":
-        for item in block["items"]:
-            yield item["question"]
-            yield from item["answer"]["sentences"]
-    elif kind == "table":
-        yield block["caption"]
-    elif kind == "figure":
-        yield from (block["title"], block["caption"], block["alt"])
-    else:
-        yield from block["sentences"]
-
-
-def _values(doc: dict[str, Any]) -> dict[str, Any]:
-    """The fact table with ISO dates turned back into dates."""
-    return {key: _value(v) for key, v in doc["facts"].items()}
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, str) and ISO_DAY.match(value):
-        return date.fromisoformat(value)
-    if isinstance(value, list):
-        return [_value(item) for item in value]
-    return value
-
-
-# --- the checks -------------------------------------------------------------------------------------
-
-
-def check(doc: dict[str, Any]) -> Report:
-    """Every failure in a brief's prose (an empty tuple when it is clean)."""
-    table, fmt = _values(doc), Formatter(doc.get("locale") or "en_US")
-    failures: list[Failure] = list(_empty_sections(doc)) + list(_cell_artifacts(doc))
-    count = numbers = 0
-    for cited in sentences(doc):
-        count += 1
-        numbers += len(NUMBER.findall(cited.text))
-        failures += [Failure(cited.where, cited.text, reason) for reason in check_sentence(cited, table, fmt)]
-    return Report(count, numbers, tuple(failures))
 
 
 def check_sentence(cited: Cited, table: dict[str, Any], fmt: Formatter) -> list[str]:
@@ -454,33 +341,3 @@ def _stress_periods(cited: Cited, table: dict[str, Any]) -> list[str]:
         if period.name in cited.text and not any(period.start <= day <= period.end for day in days):
             reasons.append(f"names {period.name} but no cited date falls between {period.start} and {period.end}")
     return reasons
-
-
-# --- the command ------------------------------------------------------------------------------------------
-
-
-def check_file(path: Path) -> Report:
-    return check(load(path))
-
-
-def summary(path: Path | str, report: Report) -> str:
-    return f"OK {path}: {report.sentences} sentences, {report.numbers} figures, every one traced to its facts"
-
-
-def failures_text(path: Path | str, failures: Iterable[Failure]) -> str:
-    failures = list(failures)
-    lines = [f"FAILED {path}: {len(failures)} problem(s)"] + [str(failure) for failure in failures]
-    return "\n".join(lines)
-
-
-def story_document(story, settings) -> dict[str, Any]:
-    """The JSON a build would write for `story`, without drawing charts: for checking in-process
-    (tests, and every week of a dataset) exactly what `check` reads from brief.json."""
-    from reports.charts.canvas import Brief
-    from reports.render.jsonfile import render
-
-    return json.loads(render(Brief(story, ()), settings))
-
-
-def check_story(story, settings) -> Report:
-    return check(story_document(story, settings))

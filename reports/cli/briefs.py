@@ -1,0 +1,146 @@
+"""The commands that build and check briefs: brief, backfill, check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from reports.cli.common import (_formats, _run, _week, config_option, data_dir_option, debug_flag,
+                                debug_option, settings_from)
+from reports.core.settings import Settings
+
+
+@click.command()
+@click.option("--week-ending", callback=_week, metavar="YYYY-MM-DD",
+              help="Last day of the week (the week is that day and the six before it). "
+                   "Default: the latest complete week ending on the configured weekday (Sunday).")
+@click.option("--source", type=click.Choice(["bundled", "csv", "coingecko"]),
+              help="Where the market data comes from: the dataset shipped with the package (default), a CSV file, "
+                   "or CoinGecko (pulls what is new into the local store, then builds from the store).")
+@click.option("--data", type=click.Path(path_type=Path),
+              help="With --source csv: a long-format CSV, one row per UTC day and asset, columns "
+                   "date,asset,close (required) and symbol,name,rank,market_cap,volume (optional).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Output directory; the brief goes to OUT/<week-ending>/. Default: out.")
+@click.option("--formats", callback=_formats, metavar="LIST",
+              help="Comma-separated subset of html,pdf,md,json. Default: all four.")
+@click.option("--locale", help="Locale for numbers and dates, e.g. en_US (default), en_GB, de_DE.")
+@click.option("--offline", is_flag=True, default=None,
+              help="Build from the local CoinGecko store without calling the API (implies --source coingecko).")
+@click.option("--allow-stale", is_flag=True, default=None,
+              help="Build even if the CoinGecko store ends before the requested week; the brief says so "
+                   "(implies --source coingecko).")
+@data_dir_option
+@click.option("--asset", metavar="ID",
+              help="Build this asset's brief instead of the market brief (id, symbol or name: bitcoin, eth), "
+                   "into OUT/assets/<asset-id>/<week-ending>/.")
+@click.option("--assets", "asset_spec", metavar="SPEC",
+              help="Build several assets' briefs: comma-separated ids or symbols, or topN (top10: the N largest "
+                   "by rank on the data's last day, without excluded kinds such as stablecoins).")
+@config_option
+@debug_option
+@click.pass_context
+def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=None, formats=None, locale=None,
+          offline=None, allow_stale=None, data_dir=None, asset=None, asset_spec=None, config=None,
+          debug_here=False) -> None:
+    """Build one weekly brief into OUT/<week-ending>/ (brief.html, .pdf, .md, .json and charts/)."""
+    debug = debug_flag(ctx, debug_here)
+    written: list[Path] = []
+
+    def action() -> None:
+        flags = {"week_ending": week_ending, "source": source, "data": data, "out_dir": out_dir,
+                 "formats": formats, "locale": locale, "offline": offline or None, "allow_stale": allow_stale or None,
+                 "data_dir": data_dir}
+        if data is not None and source is None:
+            flags["source"] = "csv"
+        if (offline or allow_stale) and source is None:
+            flags["source"] = "coingecko"
+        settings = settings_from(config, flags)
+        if (ctx.obj or {}).get("process"):
+            _use_both_cores(settings)
+        from reports.build.pipeline import build_brief
+
+        if asset or asset_spec:
+            return _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
+        result = build_brief(settings)
+        written.append(result.folder)
+        click.echo(f"{result.folder}: {result.story.headline.text}")
+
+    _run(action, debug, written)
+
+
+def _use_both_cores(settings: Settings) -> None:
+    """A single cold build: WeasyPrint loads in a second process while this one imports pandas and
+    makes the facts (so it starts first), and half the charts are drawn in a forked child."""
+    if "pdf" in settings.formats:
+        from reports.render.pdf import start_print_worker
+
+        start_print_worker()
+    from reports.charts.canvas import use_second_core
+
+    use_second_core()
+
+
+def _asset_briefs(settings: Settings, spec: str, written: list[Path]) -> None:
+    """`brief --asset/--assets`: one line per asset brief written, each added to `written`."""
+    from reports.build.assets import build_asset_briefs
+
+    for result in build_asset_briefs(settings, spec):
+        written.append(result.folder)
+        click.echo(f"{result.folder}: {result.story.headline.text}")
+
+
+@click.command()
+@click.option("--from", "start", callback=_week, required=True, metavar="YYYY-MM-DD",
+              help="First day of the range: the first week built is the first that ends on or after it.")
+@click.option("--to", "end", callback=_week, required=True, metavar="YYYY-MM-DD",
+              help="Last day of the range: the last week built is the last that ends on or before it.")
+@click.option("--assets", metavar="SPEC",
+              help="Also build per-asset briefs for each week: ids or symbols (bitcoin,eth) or topN (top10).")
+@click.option("--jobs", type=click.IntRange(1, 256), help="Worker processes. Default: one per core (BRIEF_JOBS).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Run the briefs on this Dask scheduler instead of local processes (BRIEF_SCHEDULER).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Output directory. Default: out.")
+@click.option("--formats", callback=_formats, metavar="LIST", help="Comma-separated subset of html,pdf,md,json.")
+@config_option
+@data_dir_option
+@debug_option
+@click.pass_context
+def backfill(ctx: click.Context, start, end, assets=None, jobs=None, scheduler=None, out_dir=None, formats=None,
+             config=None, data_dir=None, debug_here=False) -> None:
+    """Build every week ending in a range, in parallel, skipping briefs whose inputs have not changed."""
+    debug = debug_flag(ctx, debug_here)
+
+    def action() -> None:
+        from reports.build.batch import backfill as run_backfill
+
+        settings = settings_from(config, {"out_dir": out_dir, "formats": formats, "data_dir": data_dir,
+                                          "jobs": jobs, "scheduler": scheduler})
+        summary = run_backfill(settings, start, end, assets)
+        for line in summary.lines():
+            click.echo(line)
+
+    _run(action, debug)
+
+
+@click.command("check")
+@click.argument("brief_json", type=click.Path(path_type=Path))
+@debug_option
+@click.pass_context
+def check_command(ctx: click.Context, brief_json: Path, debug_here=False) -> None:
+    """Fact-check a built brief: every figure, direction word and superlative in OUT/<week>/brief.json
+    against the facts it cites. Exit 0 when clean, 2 listing each failure."""
+    debug = debug_flag(ctx, debug_here)
+
+    def action() -> None:
+        from reports.check.report import check_file, failures_text, summary
+
+        report = check_file(brief_json)
+        if not report.ok:
+            click.echo(failures_text(brief_json, report.failures))
+            sys.exit(2)
+        click.echo(summary(brief_json, report))
+
+    _run(action, debug)

@@ -1,0 +1,92 @@
+"""What the commands share: the error-to-exit-code mapping, option callbacks, shared options
+and how a command gets its settings."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from reports.core.errors import BriefError
+from reports.core.settings import FORMATS, Settings, load_settings
+
+DEBUG_ENV = "BRIEF_DEBUG"
+
+
+def _run(action, debug: bool, written: list[Path] | None = None) -> None:
+    """Run a command's action and map what it raises to a message and an exit code. A command that
+    writes folders one by one passes `written` and appends each as it is done, so an error says
+    what is kept; a command that passes nothing makes no claim about what was written."""
+    try:
+        action()
+    except BriefError as error:
+        click.echo(f"error: {error}" + (f" {_kept(written)}" if written else ""), err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted" + (f": {_kept(written)}" if written is not None else ""), err=True)
+        sys.exit(130)
+    except Exception as error:  # a bug: say so briefly, point at --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            kept = f"{_kept(written)} " if written is not None else ""
+            click.echo(f"unexpected error: {type(error).__name__}: {error}\n"
+                       f"{kept}Run again with --debug for the traceback, and report it.", err=True)
+        sys.exit(1)
+
+
+def _kept(written: list[Path]) -> str:
+    if not written:
+        return "Nothing was written."
+    if len(written) == 1:
+        return f"The brief written before this is kept ({written[0]}); nothing else was written."
+    return f"The {len(written)} briefs written before this are kept (the last: {written[-1]}); nothing else was written."
+
+
+def _week(ctx, param, value: str | None):
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form, for example 2026-02-06.") from None
+
+
+def _formats(ctx, param, value: str | None):
+    if value is None:
+        return None
+    chosen = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'} is not a format; choose from {', '.join(FORMATS)}.")
+    return chosen
+
+
+def debug_flag(ctx: click.Context, debug_here: bool) -> bool:
+    """--debug on the group or the subcommand, or BRIEF_DEBUG in the environment."""
+    return debug_here or (ctx.obj or {}).get("debug", False) or bool(os.environ.get(DEBUG_ENV))
+
+
+def settings_from(config: Path | None, flags: dict) -> Settings:
+    """Settings for a subcommand: defaults < --config file < BRIEF_* environment < flags."""
+    return load_settings(config, os.environ, flags)
+
+
+config_option = click.option(
+    "--config", type=click.Path(path_type=Path),
+    help="A brief.toml settings file. Order of precedence: defaults, this file, BRIEF_* environment "
+         "variables, then these flags.")
+debug_option = click.option("--debug", "debug_here", is_flag=True,
+                            help="Show the full traceback of an unexpected error.")
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(path_type=Path),
+    help="Where the market-data store and the subscriber database live (BRIEF_DATA_DIR). "
+         "Default: the user's cache directory.")
+
+
+def _mail_settings(config, data_dir) -> Settings:
+    return settings_from(config, {"data_dir": data_dir})

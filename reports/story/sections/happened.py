@@ -1,0 +1,229 @@
+"""What happened: the week day by day, for the market (`market`) and for one coin (`asset`).
+"""
+
+from __future__ import annotations
+
+from reports.story.desk import Desk
+from reports.facts.model import BTC
+from reports.story.figures import figure
+from reports.story.front import notable_level, since_phrase
+from reports.story.prose import Fragment, Sentence, sentence
+from reports.story.model import Paragraph, Section
+from reports.story.wording import gain_loss, is_flat, possessive, relation_to_lead
+from reports.story.sections.blocks import all_flat, paragraph
+from reports.story.asset_view import CLOSE_LINK, gap_words, has_btc, section, subject
+from reports.story.asset_figures import relative_figure, week_figure
+
+
+LARGE_CAPS = 3  # large caps named after bitcoin and ether in "What happened"
+
+
+# --- the market brief -------------------------------------------------------------------------
+
+
+def market(desk: Desk) -> Section:
+    blocks = [_lead_paragraph(desk), figure(desk, "price-path"), _large_caps_paragraph(desk), _movers_paragraph(desk)]
+    return Section("what-happened", "What Happened", tuple(block for block in blocks if block is not None))
+
+
+def _lead_paragraph(desk: Desk) -> Paragraph:
+    lead = desk.lead
+    k = f"assets.{lead}"
+    move = desk.move(lead)
+    name = desk.names(lead)
+    days = None
+    if move.daily_changes > 1:
+        majority = max(move.down_days, move.up_days)
+        days = sentence(
+            "It {direction} on {count} of the {total} days",
+            direction="fell" if move.down_days >= move.up_days else "rose",
+            count=desk.f.count(f"{k}.down_days" if move.down_days >= move.up_days else f"{k}.up_days"),
+            total=desk.f.count(f"{k}.daily_changes"),
+        ) if majority > 0 else None
+    opened = sentence(
+        "{name} started the week at {base} on {base_day} and ended it at {close} on {end_day}, {moved}",
+        name=name, base=desk.f.price(f"{k}.base_close"), base_day=desk.f.day("week.base"),
+        close=desk.f.price(f"{k}.close"), end_day=desk.f.day("week.end"),
+        moved=Fragment("a ") + desk.f.pct(f"{k}.change_pct", absolute=True) + " " + gain_loss(move.change_pct)
+        if not is_flat(move.change_pct) else Fragment("little changed"),
+    )
+    span = sentence(
+        "Its daily prices ranged from {low} on {low_day} to {high} on {high_day}",
+        low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
+        high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"),
+    )
+    return paragraph(opened, days, span, _biggest_day_sentence(desk), _level_sentence(desk, lead))
+
+
+def _biggest_day_sentence(desk: Desk) -> Sentence | None:
+    day = desk.facts.biggest_day
+    if day is None or is_flat(day.change_pct):
+        return None
+    return sentence(
+        "The largest one-day move came on {day}, a {pct} {kind} from {start} to {end}",
+        day=desk.f.day("biggest_day.day"), pct=desk.f.pct("biggest_day.change_pct", absolute=True),
+        kind="rise" if day.change_pct > 0 else "drop",
+        start=desk.f.price("biggest_day.from_price"), end=desk.f.price("biggest_day.to_price"),
+    )
+
+
+def _level_sentence(desk: Desk, asset: str, name_source: bool = True) -> Sentence | None:
+    """The week's extreme close on the longest history, when it reaches back far enough to matter."""
+    falling = desk.move(asset).change_pct < 0
+    side = "low" if falling else "high"
+    key = notable_level(desk, asset, side)
+    if key is None:
+        return None
+    series = desk.f.value(f"{key}.series")
+    parts = dict(
+        name=desk.names.plain(asset), value=desk.f.price(f"{key}.value"), day=desk.f.day(f"{key}.day"),
+        extreme="lowest" if falling else "highest", since=since_phrase(desk, key, precise=True),
+    )
+    if not name_source:
+        return sentence("{name}'s {day} close of {value} was its {extreme} {since}", **parts)
+    return sentence(
+        "On {provider} {time}, {name}'s {day} close of {value} was its {extreme} {since}",
+        **parts, provider=possessive(desk.f.cite(f"sources.{series}.provider", str)),
+        time=desk.f.cite(f"sources.{series}.time_of_day", str),
+    )
+
+
+def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
+    second = desk.second
+    others = desk.others(LARGE_CAPS, skip=(desk.lead, second) if second else (desk.lead,))
+    if not others and second is None:
+        return None
+    lead_sentence = None
+    if second is not None:
+        k = f"assets.{second}"
+        lead_sentence = sentence(
+            "{name} {moved}, from {base} to {close}, over the same seven days, {relation}",
+            name=desk.names(second), moved=desk.moved(second), base=desk.f.price(f"{k}.base_close"),
+            close=desk.f.price(f"{k}.close"),
+            relation=desk.relation(second),
+        )
+    rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(others)) if others else None
+    level = _level_sentence(desk, second, name_source=_level_sentence(desk, desk.lead) is None) if second else None
+    return paragraph(lead_sentence, level, rest)
+
+
+def _movers_paragraph(desk: Desk) -> Paragraph | None:
+    facts = desk.facts
+    if len(facts.assets) < 4 or all_flat(desk):
+        return None
+    best, *next_best = facts.leaders
+    worst, *next_worst = facts.laggards
+    # "ahead of" / "followed by" only for coins whose printed change is clearly behind the extreme one
+    shown = {move.id: round(move.change_pct, 1) for move in facts.assets}
+    next_best = [asset for asset in next_best if shown[asset] < shown[best]]
+    next_worst = [asset for asset in next_worst if shown[asset] > shown[worst]]
+    top = sentence(
+        "{best} was the week's best performer, {moved}{rest}",
+        best=desk.names(best), moved=desk.up_down(best),
+        rest=Fragment(", ahead of ") + desk.signed_list(next_best) if next_best else Fragment(""),
+    )
+    bottom = sentence(
+        "{worst} fared worst, {moved}{rest}",
+        worst=desk.names(worst), moved=desk.up_down(worst),
+        rest=Fragment(", followed by ") + desk.signed_list(next_worst) if next_worst else Fragment(""),
+    )
+    return paragraph(top, bottom)
+
+
+# --- the asset brief --------------------------------------------------------------------------
+
+
+def asset(desk: Desk) -> Section:
+    return section("what-happened", "What Happened", _week_paragraph(desk), week_figure(desk), _bitcoin_paragraph(desk),
+                    relative_figure(desk))
+
+
+def _week_paragraph(desk: Desk) -> Paragraph:
+    a = subject(desk)
+    k, move = f"assets.{a}", desk.facts.subject
+    opened = sentence(
+        "{name} started the week at {base} on {base_day} and ended it at {close} on {end_day}, {moved}",
+        name=desk.names(a), base=desk.f.price(f"{k}.base_close"), base_day=desk.f.day("week.base"),
+        close=desk.f.price(f"{k}.close"), end_day=desk.f.day("week.end"),
+        moved=Fragment("a ") + desk.f.pct(f"{k}.change_pct", absolute=True) + " " + gain_loss(move.change_pct)
+        if not is_flat(move.change_pct) else Fragment("little changed"),
+    )
+    days = None
+    if move.daily_changes > 1 and max(move.up_days, move.down_days) > 0:
+        falling = move.down_days >= move.up_days
+        days = sentence("It {direction} on {count} of the {total} days", direction="fell" if falling else "rose",
+                        count=desk.f.count(f"{k}.down_days" if falling else f"{k}.up_days"),
+                        total=desk.f.count(f"{k}.daily_changes"))
+    span = sentence("Its daily prices ranged from {low} on {low_day} to {high} on {high_day}",
+                    low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
+                    high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"))
+    return paragraph(opened, days, span, _biggest_day(desk), _asset_level_sentence(desk))
+
+
+def _biggest_day(desk: Desk) -> Sentence | None:
+    day = desk.facts.biggest_day
+    if day is None or is_flat(day.change_pct):
+        return None
+    return sentence("The largest one-day move came on {day}, a {pct} {kind} from {start} to {end}",
+                    day=desk.f.day("biggest_day.day"), pct=desk.f.pct("biggest_day.change_pct", absolute=True),
+                    kind="rise" if day.change_pct > 0 else "drop", start=desk.f.price("biggest_day.from_price"),
+                    end=desk.f.price("biggest_day.to_price"))
+
+
+def _asset_level_sentence(desk: Desk) -> Sentence | None:
+    a = subject(desk)
+    falling = desk.facts.subject.change_pct < 0
+    key = notable_level(desk, a, "low" if falling else "high")
+    if key is None or is_flat(desk.facts.subject.change_pct):
+        return None
+    series = desk.f.value(f"{key}.series")
+    return sentence(
+        "On {provider} {time}, {name}'s {day} close of {value} was its {extreme} {since}",
+        provider=possessive(desk.f.cite(f"sources.{series}.provider", str)), time=desk.f.cite(f"sources.{series}.time_of_day", str),
+        name=desk.names.plain(a), day=desk.f.day(f"{key}.day"), value=desk.f.price(f"{key}.value"),
+        extreme="lowest" if falling else "highest", since=since_phrase(desk, key, precise=True),
+    )
+
+
+def _bitcoin_paragraph(desk: Desk) -> Paragraph:
+    a, rel = subject(desk), desk.facts.relative
+    if not has_btc(desk):
+        return paragraph(_market_sentence(desk), median_sentence(desk))
+    relation = relation_to_lead(desk.facts.subject.change_pct, rel.btc_pct, "bitcoin")
+    first = sentence("Bitcoin {moved} over the same seven days, from {base} to {close}, leaving {name} {relation}",
+                     moved=desk.moved(BTC), base=desk.f.price(f"assets.{BTC}.base_close"), close=desk.f.price(f"assets.{BTC}.close"),
+                     name=desk.names.plain(a), relation=relation)
+    ratio = sentence("Priced in bitcoin, {name} {moved}", name=desk.names.plain(a),
+                     moved=Fragment("rose " if rel.vs_btc_ratio_pct > 0 else "fell ") + desk.f.pct("relative.vs_btc_ratio_pct", absolute=True))
+    return paragraph(first, ratio, _market_sentence(desk), link_sentence(desk))
+
+
+def _market_sentence(desk: Desk) -> Sentence | None:
+    cap = desk.facts.market_cap
+    if cap is None:
+        return None
+    if is_flat(cap.change_pct):
+        return sentence("Total crypto market value was little changed, at {end}", end=desk.f.money("market_cap.end_usd"))
+    return sentence("Total crypto market value {verb} {amount}, or {pct}, to {end}",
+                    verb="lost" if cap.change_usd < 0 else "added", amount=desk.f.money("market_cap.change_usd", absolute=True),
+                    pct=desk.f.pct("market_cap.change_pct", absolute=True), end=desk.f.money("market_cap.end_usd"))
+
+
+def median_sentence(desk: Desk) -> Sentence | None:
+    if desk.facts.breadth.total < 3:
+        return None
+    return sentence("The median move among the {total} largest coins was {median}, so {name} did {word} than the typical coin by "
+                    "{gap} percentage points", total=desk.f.count("breadth.total"), median=desk.f.pct("breadth.median_pct", sign=True),
+                    name=desk.names.plain(subject(desk)), word=gap_words(desk.facts.relative.vs_median_pp),
+                    gap=desk.f.points("relative.vs_median_pp"))
+
+
+def link_sentence(desk: Desk) -> Sentence | None:
+    link = desk.facts.btc_link
+    if link is None:
+        return None
+    how = "closely" if link.correlation >= CLOSE_LINK else "loosely"
+    return sentence(
+        "Over the past {days} days {name}'s daily moves have tracked bitcoin's {how} (correlation {corr}), at {beta} times their "
+        "size on average (its beta)", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(subject(desk)), corr=desk.f.decimal("btc_link.correlation"),
+        beta=desk.f.decimal("btc_link.beta"))

@@ -1,0 +1,181 @@
+"""Impact on the crypto market, for the market brief (`market`) and for one coin (`asset`).
+"""
+
+from __future__ import annotations
+
+from reports.story import context
+from reports.story.desk import Desk
+from reports.facts.model import BTC
+from reports.story.figures import figure
+from reports.story.prose import Fragment, Sentence, join, sentence
+from reports.story.model import Paragraph, Section
+from reports.story.wording import is_flat
+from reports.story.sections.blocks import bullets, paragraph
+from reports.story.asset_view import section, subject
+from reports.story.asset_figures import peers_figure
+from reports.story.sections.takeaways import share_sentence
+
+
+# --- the market brief -------------------------------------------------------------------------
+
+
+def market(desk: Desk) -> Section:
+    items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk), _regime_bullet(desk)]
+    items += [_volatility_bullet(desk, v.asset) for v in desk.facts.volatility if v.asset == desk.lead]
+    items += [_drawdown_bullet(desk, d.asset) for d in desk.facts.drawdowns]
+    blocks = [bullets(*items), figure(desk, "market-cap"), figure(desk, "drawdown")]
+    return Section("impact", "Impact on the Crypto Market", tuple(b for b in blocks if b is not None))
+
+
+def _market_cap_bullet(desk: Desk) -> Sentence | None:
+    cap = desk.facts.market_cap
+    if cap is None:
+        return None
+    if is_flat(cap.change_pct):
+        return sentence(
+            "Market value: total crypto market capitalisation was little changed ({pct}), at {end} on {end_day} against "
+            "{start} on {start_day}", pct=desk.f.pct("market_cap.change_pct", sign=True),
+            end=desk.f.money("market_cap.end_usd"), end_day=desk.f.day("market_cap.end_day"),
+            start=desk.f.money("market_cap.start_usd"), start_day=desk.f.day("market_cap.start_day"))
+    return sentence(
+        "Market value: total crypto market capitalisation {verb} {amount}, or {pct}, from {start} on {start_day} to {end} on {end_day}",
+        verb="fell" if cap.change_usd < 0 else "rose", amount=desk.f.money("market_cap.change_usd", absolute=True),
+        pct=desk.f.pct("market_cap.change_pct", absolute=True), start=desk.f.money("market_cap.start_usd"),
+        start_day=desk.f.day("market_cap.start_day"), end=desk.f.money("market_cap.end_usd"),
+        end_day=desk.f.day("market_cap.end_day"),
+    )
+
+
+def _dominance_bullet(desk: Desk) -> Paragraph | None:
+    clauses = []
+    for dom in desk.facts.dominance:
+        k = f"dominance.{dom.asset}"
+        who = Fragment("bitcoin's" if dom.asset == BTC else "ether's")
+        who = who + " share of total market value" if not clauses else who
+        if round(dom.change_pp, 1) == 0:
+            clauses.append(who + " held at " + desk.f.pct(f"{k}.end_pct"))
+        else:
+            word = ("edged up" if dom.change_pp > 0 else "slipped") if abs(dom.change_pp) < 1 else ("rose" if dom.change_pp > 0 else "fell")
+            clauses.append(who + f" {word} " + desk.f.points(f"{k}.change_pp") + " points to " + desk.f.pct(f"{k}.end_pct"))
+    if not clauses:
+        return None
+    parts = [sentence("Dominance: {clauses}", clauses=join(clauses, "and"))]
+    btc = next((dom for dom in desk.facts.dominance if dom.asset == BTC), None)
+    if btc is not None and round(btc.change_pp, 1) != 0 and desk.facts.market_cap is not None:
+        falling = desk.facts.market_cap.change_usd < 0
+        rising_share = btc.change_pp > 0
+        if falling:
+            rest = "the rest of the market lost value faster than bitcoin" if rising_share else "bitcoin lost value faster than the rest of the market"
+        else:
+            rest = "bitcoin gained value faster than the rest of the market" if rising_share else "the rest of the market gained value faster than bitcoin"
+        parts.append(sentence("A {change} share in a {direction} market means {rest}",
+                              change="rising" if rising_share else "falling",
+                              direction="falling" if falling else "rising", rest=rest))
+    return Paragraph(tuple(parts))
+
+
+def _altcoin_bullet(desk: Desk) -> Paragraph | None:
+    alts = desk.facts.altcoins
+    if alts is None:
+        return None
+    first = sentence(
+        "Altcoins: the {count} altcoins in the universe averaged {avg} (median {median}), against {btc} for bitcoin",
+        count=desk.f.count("altcoins.count"), avg=desk.f.pct("altcoins.average_pct", sign=True),
+        median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
+    )
+    beta = None
+    if alts.beta is not None:
+        beta = sentence(
+            "Over the past {days} days, their average daily move has been {beta} times bitcoin's (their beta)",
+            days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)),
+        )
+    return paragraph(first, beta)
+
+
+def _regime_bullet(desk: Desk) -> Paragraph | None:
+    """Correlation with bitcoin this week against the past, and how far apart the coins' weeks were."""
+    found = [context.correlation_sentence(desk), context.dispersion_sentence(desk)]
+    if not any(found):
+        return None
+    return paragraph(*found)
+
+
+def _volatility_bullet(desk: Desk, asset: str) -> Sentence:
+    k = f"volatility.{asset}"
+    vol = next(v for v in desk.facts.volatility if v.asset == asset)
+    parts = dict(
+        name=desk.names.plain(asset), vol=desk.f.pct(f"{k}.annualised_pct"), median=desk.f.pct(f"{k}.median_pct"),
+        start=desk.f.month(f"{k}.history_start"),
+    )
+    if vol.highest_since is None:
+        return sentence(
+            "Volatility: {name}'s realised volatility over the week was {vol} annualised, the highest for any seven-day "
+            "window since its history in the data begins in {start}; the median window is {median}", **parts)
+    if vol.annualised_pct > vol.median_pct:
+        return sentence(
+            "Volatility: {name}'s realised volatility over the week was {vol} annualised, above the median of {median} "
+            "for seven-day windows since {start}, and higher than {share} of them", **parts,
+            share=desk.f.pct(f"{k}.percentile", absolute=True))
+    return sentence(
+        "Volatility: {name}'s realised volatility over the week was a subdued {vol} annualised, below the median of "
+        "{median} for seven-day windows since {start}", **parts)
+
+
+def _drawdown_bullet(desk: Desk, asset: str) -> Sentence:
+    k = f"drawdowns.{asset}"
+    dd = next(d for d in desk.facts.drawdowns if d.asset == asset)
+    if dd.drawdown_pct > -0.05:
+        return sentence("{name} closed the week at its all-time high in the data, {peak}",
+                        name=desk.names.plain(asset), peak=desk.f.price(f"{k}.peak"))
+    return sentence(
+        "Distance from the top: on daily closes, {name} ended the week {dd} below its highest close in the data, {peak} on {day}",
+        name=desk.names.plain(asset), dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True),
+        peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"),
+    )
+
+
+# --- the asset brief --------------------------------------------------------------------------
+
+
+def asset(desk: Desk) -> Section:
+    items = [share_sentence(desk, "Market value") if desk.facts.dominance else None, _standing_bullet(desk),
+             _breadth_bullet(desk), asset_volatility_bullet(desk)]
+    return section("impact", "Impact on the Crypto Market", bullets(*items), peers_figure(desk))
+
+
+def _standing_bullet(desk: Desk) -> Sentence | None:
+    s = desk.facts.standing
+    if s.of < 3:
+        return None
+    a = subject(desk)
+    return sentence("Among its peers: {name}'s {change} beat {beat} of the other {others} largest coins tracked",
+                    name=desk.names.plain(a), change=desk.change(a, sign=True), beat=desk.f.count("standing.beat"),
+                    others=desk.f.count("standing.others"))
+
+
+def _breadth_bullet(desk: Desk) -> Sentence | None:
+    b = desk.facts.breadth
+    if b.total < 2:
+        return None
+    parts = dict(total=desk.f.count("breadth.total"), rose=desk.f.count("breadth.rose"), fell=desk.f.count("breadth.fell"),
+                 median=desk.f.pct("breadth.median_pct", sign=True))
+    # Total market value is stated once, in What Happened (`_bitcoin_paragraph`).
+    return sentence("The wider market: of the {total} largest coins, {rose} rose and {fell} fell, with a median move of {median}",
+                    **parts)
+
+
+def asset_volatility_bullet(desk: Desk) -> Sentence | None:
+    vol = desk.facts.volatility
+    if vol is None:
+        return None
+    parts = dict(name=desk.names.plain(subject(desk)), vol=desk.f.pct("volatility.annualised_pct"),
+                 median=desk.f.pct("volatility.median_pct"), start=desk.f.month("volatility.history_start"))
+    if vol.highest_since is None:
+        return sentence("Volatility: {name}'s realised volatility over the week was {vol} annualised, the highest for any seven-day "
+                        "window since its history in the data begins in {start}; the median window is {median}", **parts)
+    if vol.annualised_pct > vol.median_pct:
+        return sentence("Volatility: {name}'s realised volatility over the week was {vol} annualised, above the median of {median} "
+                        "for seven-day windows since {start}, and higher than {share} of them", **parts,
+                        share=desk.f.pct("volatility.percentile", absolute=True))
+    return sentence("Volatility: {name}'s realised volatility over the week was a subdued {vol} annualised, below the median of "
+                    "{median} for seven-day windows since {start}", **parts)
