@@ -8,13 +8,20 @@ import json
 import pytest
 
 from conftest import RALLY, SELL_OFF, build_story, run_cli
+from reports import document
 from reports.check.document import sentences, story_document
 from reports.check.report import check
 from reports.core.settings import load_settings
 
 
-def _document(data, week):
-    return story_document(build_story(data, week), load_settings(flags={"week_ending": week}))
+def _document(data, week) -> dict:
+    """The brief.json of a week as `json.loads` reads it: plain dicts, for planting errors."""
+    return document.plain_json(story_document(build_story(data, week), load_settings(flags={"week_ending": week})))
+
+
+def check_doc(doc: dict):
+    """Check an edited brief.json document, read through the model as `build.py check` reads it."""
+    return check(document.parse(doc))
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +59,7 @@ def _items(block):
 
 
 def _failures(doc) -> list[tuple[str, str]]:
-    return [(failure.text, failure.reason) for failure in check(doc).failures]
+    return [(failure.text, failure.reason) for failure in check_doc(doc).failures]
 
 
 def _only_failure_is_in(doc, text: str, reason: str) -> None:
@@ -64,13 +71,13 @@ def _only_failure_is_in(doc, text: str, reason: str) -> None:
 
 def test_the_sell_off_and_the_rally_pass_as_built(sell_off, bundled_data):
     for doc in (sell_off, _document(bundled_data, RALLY)):
-        report = check(doc)
+        report = check_doc(doc)
         assert report.failures == ()
         assert report.sentences > 60 and report.numbers > 150
 
 
 def test_the_checker_reads_every_sentence_the_brief_prints(sell_off):
-    texts = [cited.text for cited in sentences(sell_off)]
+    texts = [cited.text for cited in sentences(document.parse(sell_off))]
     assert texts[0] == sell_off["headline"]
     assert any("worst week in data going back to September 2024" in text for text in texts)
     assert any(text.startswith("Prices at Feb 6") for text in texts)  # the table caption
@@ -194,6 +201,8 @@ def test_check_command_on_a_built_brief(tmp_path):
     (None, "no such file"),
     ('{"facts": {}, "sections": [', "not valid JSON"),
     ('["not", "a", "brief"]', "not a brief"),
+    ('{"schema": "crypto-weekly-brief/2", "facts": {}, "sections": [], "headline": ""}',
+     "not a brief of schema crypto-weekly-brief/1 (found 'crypto-weekly-brief/2')"),
 ])
 def test_check_command_bad_input_exits_2_with_a_clear_message(tmp_path, content, says):
     path = tmp_path / "brief.json"
@@ -202,3 +211,18 @@ def test_check_command_bad_input_exits_2_with_a_clear_message(tmp_path, content,
     result = run_cli("check", str(path))
     assert result.exit_code == 2
     assert says in result.output and str(path) in result.output
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda doc: doc.update(headline=["not", "text"]), "field 'headline': Input should be a valid string"),
+    (lambda doc: doc.update(checked_by="hand"), "field 'checked_by': Extra inputs are not permitted"),
+    (lambda doc: doc["sections"][0]["blocks"][0].update(type="poem"), "field 'sections.0.blocks.0': a block's type"),
+    (lambda doc: doc["sections"][0]["blocks"][0].pop("sentences"), "field 'sections.0.blocks.0.sentences': Field required"),
+])
+def test_check_command_on_a_brief_with_a_wrong_field_exits_2_naming_it(tmp_path, doc, edit, says):
+    edit(doc)
+    path = tmp_path / "brief.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = run_cli("check", str(path))
+    assert result.exit_code == 2
+    assert f"error: {path}: {says}" in result.output and "Pass the brief.json that a build wrote" in result.output

@@ -1,5 +1,5 @@
-"""The fact checker, reading a brief: its JSON (the words, each sentence's fact keys, and the
-fact table) into the checker's records, or a clear error naming the file, line and column.
+"""The fact checker, reading a brief: its brief.json through `reports.document` (the words, each
+sentence's fact keys, and the fact table), or a clear error naming the file, line and column.
 """
 
 from __future__ import annotations
@@ -10,12 +10,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from reports import document
 from reports.core.errors import InputError, Location
+from reports.document import Brief, block_sentences
 
+if TYPE_CHECKING:
+    from reports.core.settings import Settings
+    from reports.story.model import Story
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PASS_A_BUILT_BRIEF = "Pass the brief.json that a build wrote"
 
 
 @dataclass(frozen=True)
@@ -40,57 +46,28 @@ class Cited:
 # --- reading a brief ------------------------------------------------------------------------------
 
 
-def load(path: Path) -> dict[str, Any]:
+def load(path: Path) -> Brief:
     """A brief.json, or a clear error saying what is wrong with the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
+    if not path.is_file():
         raise InputError(Location(path), "no such file",
-                         "Build a brief with `python build.py brief` and pass OUT/<week>/brief.json") from None
-    except UnicodeDecodeError as error:
-        raise InputError(Location(path), f"not UTF-8 text (byte {error.start})", "Pass the brief.json that a build wrote") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(Location(path, error.lineno, error.colno), f"not valid JSON ({error.msg})",
-                         "Pass the brief.json that a build wrote") from None
-    if not isinstance(doc, dict) or not {"facts", "sections", "headline"} <= doc.keys():
-        raise InputError(Location(path), "not a brief: it lacks facts, sections or headline",
-                         "Pass the brief.json that a build wrote")
-    return doc
+                         "Build a brief with `python build.py brief` and pass OUT/<week>/brief.json")
+    return document.load(path, PASS_A_BUILT_BRIEF)
 
 
-def sentences(doc: dict[str, Any]) -> Iterator[Cited]:
+def sentences(doc: Brief) -> Iterator[Cited]:
     """Every sentence of the brief with where it sits, headline and description first."""
-    yield Cited("headline", doc["headline"], tuple(doc.get("headline_facts", ())))
-    yield Cited("description", doc["description"], tuple(doc.get("description_facts", ())))
-    for section in doc["sections"]:
-        for number, block in enumerate(section["blocks"], 1):
-            where = f"{section['id']} block {number}"
-            for item in _block_sentences(block):
-                yield Cited(where, item["text"], tuple(item["facts"]))
+    yield Cited("headline", doc.headline, doc.headline_facts)
+    yield Cited("description", doc.description, doc.description_facts)
+    for section in doc.sections:
+        for number, block in enumerate(section.blocks, 1):
+            where = f"{section.id} block {number}"
+            for item in block_sentences(block):
+                yield Cited(where, item.text, item.facts)
 
 
-def _block_sentences(block: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    kind = block["type"]
-    if kind == "bullets":
-        for item in block["items"]:
-            yield from item["sentences"]
-    elif kind == "faq":
-        for item in block["items"]:
-            yield item["question"]
-            yield from item["answer"]["sentences"]
-    elif kind == "table":
-        yield block["caption"]
-    elif kind == "figure":
-        yield from (block["title"], block["caption"], block["alt"])
-    else:
-        yield from block["sentences"]
-
-
-def _values(doc: dict[str, Any]) -> dict[str, Any]:
+def _values(doc: Brief) -> dict[str, Any]:
     """The fact table with ISO dates turned back into dates."""
-    return {key: _value(v) for key, v in doc["facts"].items()}
+    return {key: _value(v) for key, v in doc.facts.items()}
 
 
 def _value(value: Any) -> Any:
@@ -101,10 +78,10 @@ def _value(value: Any) -> Any:
     return value
 
 
-def story_document(story, settings) -> dict[str, Any]:
-    """The JSON a build would write for `story`, without drawing charts: for checking in-process
-    (tests, and every week of a dataset) exactly what `check` reads from brief.json."""
-    from reports.charts.canvas import Brief
+def story_document(story: Story, settings: Settings) -> Brief:
+    """The brief.json a build would write for `story`, read back as `check` reads it, without
+    drawing charts: for checking in-process (tests, and every week of a dataset)."""
+    from reports.charts.canvas import Brief as Drawn
     from reports.render.jsonfile import render
 
-    return json.loads(render(Brief(story, ()), settings))
+    return document.parse(json.loads(render(Drawn(story, ()), settings)), "<story>", PASS_A_BUILT_BRIEF)

@@ -7,11 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from reports.check.document import Failure, _values, load, sentences, story_document
 from reports.check.rules import NUMBER, _cell_artifacts, _empty_sections, check_sentence
 from reports.core.formatting import Formatter
+from reports.document import Brief
+
+if TYPE_CHECKING:
+    from reports.core.settings import Settings
+    from reports.story.model import Story
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,9 @@ class Report:
         return not self.failures
 
 
-def check(doc: dict[str, Any]) -> Report:
+def check(doc: Brief) -> Report:
     """Every failure in a brief's prose (an empty tuple when it is clean)."""
-    table, fmt = _values(doc), Formatter(doc.get("locale") or "en_US")
+    table, fmt = _values(doc), Formatter(doc.locale or "en_US")
     failures: list[Failure] = list(_empty_sections(doc)) + list(_cell_artifacts(doc))
     count = numbers = 0
     for cited in sentences(doc):
@@ -51,5 +56,5 @@ def failures_text(path: Path | str, failures: Iterable[Failure]) -> str:
     return "\n".join(lines)
 
 
-def check_story(story, settings) -> Report:
+def check_story(story: Story, settings: Settings) -> Report:
     return check(story_document(story, settings))

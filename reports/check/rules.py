@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from reports.check.document import Cited, Failure, _block_sentences
+from reports.check.document import Cited, Failure
 from reports.core.formatting import Formatter
-from reports.facts.history import STRESS_PERIODS
+from reports.document import Brief, TableBlock, block_sentences
+from reports.document.stress import STRESS_PERIODS
 from reports.story.lexicon import ORDINALS, PART_OF_MONTH, TIERS, VOLATILITY_TIERS
 
 
@@ -71,20 +72,22 @@ def _artifacts(text: str) -> list[str]:
     return [f"templating artifact {found.group()!r}"] if found else []
 
 
-def _empty_sections(doc: dict[str, Any]) -> Iterator[Failure]:
-    for section in doc["sections"]:
-        words = [item["text"] for block in section["blocks"] for item in _block_sentences(block)]
+def _empty_sections(doc: Brief) -> Iterator[Failure]:
+    for section in doc.sections:
+        words = [item.text for block in section.blocks for item in block_sentences(block)]
         if not any(text.strip() for text in words):
-            yield Failure(section["id"], section.get("title", ""), "empty section")
+            yield Failure(section.id, section.title, "empty section")
 
 
-def _cell_artifacts(doc: dict[str, Any]) -> Iterator[Failure]:
-    for section in doc["sections"]:
-        for block in section["blocks"]:
-            for row in block.get("rows", ()):
+def _cell_artifacts(doc: Brief) -> Iterator[Failure]:
+    for section in doc.sections:
+        for block in section.blocks:
+            if not isinstance(block, TableBlock):
+                continue
+            for row in block.rows:
                 for cell in row:
-                    if re.search(r"\b(None|nan|NaN|inf)\b|[\[\]{}]", cell["text"]):
-                        yield Failure(f"{section['id']} table", cell["text"], "templating artifact in a table cell")
+                    if re.search(r"\b(None|nan|NaN|inf)\b|[\[\]{}]", cell.text):
+                        yield Failure(f"{section.id} table", cell.text, "templating artifact in a table cell")
 
 
 # --- numbers ------------------------------------------------------------------------------------------
@@ -136,7 +139,7 @@ def _direction(cited: Cited, table: dict[str, Any], fmt: Formatter) -> list[str]
     changes = [key for key in cited.facts if is_change(key) and isinstance(table[key], (int, float))]
     text = cited.text
     spans = [match.span() for match in NUMBER.finditer(text)]
-    reasons = []
+    reasons: list[str] = []
     for start, end in spans:
         candidates = [key for key in changes if _shown_number(key, table[key], fmt) == text[start:end]]
         if not candidates:
@@ -147,8 +150,9 @@ def _direction(cited: Cited, table: dict[str, Any], fmt: Formatter) -> list[str]
         near |= set(re.findall(r"[a-z-]+", text[end:end + 16].lower())[:1]) & FOLLOWING
         sign = text[max(0, start - 2):start].replace("$", "")[-1:]
         problems = [_place_problem(key, table[key], near, sign) for key in candidates]
-        if all(problems):
-            reasons.append(problems[0])
+        found = [problem for problem in problems if problem]
+        if len(found) == len(problems):  # no reading of the number is consistent
+            reasons.append(found[0])
     if len(changes) == 1 and not _has(text, _shown_number(changes[0], table[changes[0]], fmt)):
         reasons += _whole_sentence_direction(changes[0], table[changes[0]], text)
     return reasons

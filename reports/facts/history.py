@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from reports.data.model import MarketData, SeriesInfo
+from reports.document.stress import STRESS_PERIODS
 from reports.facts.week import Week
 
 DAYS_PER_YEAR = 365
@@ -151,24 +152,6 @@ def volatility(history: History, week: Week) -> Volatility | None:
 
 
 # --- the week ranked against the history ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StressPeriod:
-    """A named episode of market stress, for comparison when the history reaches it."""
-
-    name: str
-    start: date
-    end: date
-
-
-STRESS_PERIODS = (
-    StressPeriod("the COVID-19 crash", date(2020, 3, 8), date(2020, 3, 23)),
-    StressPeriod("the May 2021 China mining crackdown", date(2021, 5, 12), date(2021, 5, 24)),
-    StressPeriod("the Terra/LUNA collapse", date(2022, 5, 7), date(2022, 5, 20)),
-    StressPeriod("the Celsius and Three Arrows Capital failures", date(2022, 6, 12), date(2022, 7, 2)),
-    StressPeriod("the FTX collapse", date(2022, 11, 6), date(2022, 11, 22)),
-)
 
 
 def stress_period(day: date | None) -> str | None:

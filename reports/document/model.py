@@ -1,0 +1,367 @@
+"""brief.json, the model: every object of the file as a frozen pydantic model, in the file's key order.
+
+Field order is the order of the keys in the file, so `dumps(load(path))` gives back the bytes a
+build wrote. JSON keys that are not Python names map to fields by alias: `schema` (`schema_`),
+`publishedAt`/`updatedAt` (`published_at`/`updated_at`) and a block's `type` (`kind`, the
+spelling the story and every template use). Models are built with the JSON names, as the file
+spells them: `ParagraphBlock(type="paragraph", ...)`.
+
+Changes are in percent units (-16.5 means -16.5%). Each sentence lists the fact keys it states,
+and `facts` holds every one of those keys (dates as ISO days), so a program can check any figure.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Final, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    JsonValue,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    Tag,
+    model_serializer,
+    model_validator,
+)
+
+from reports.core.safepath import path_problem
+
+SchemaId = Literal["crypto-weekly-brief/1"]
+SCHEMA: Final[SchemaId] = get_args(SchemaId)[0]  # the one spelling of the schema id
+
+
+def _stamp(moment: datetime) -> str:
+    """A publication time as brief.json writes it: ISO 8601, UTC as `Z`."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _chart_file(png: str) -> str:
+    """The chart file is read from the week's folder and published beside its page: it stays there."""
+    problem = path_problem(png)
+    if problem is not None:
+        raise ValueError(f"the chart file {png[:80]!r} would leave the week's folder: {problem}")
+    return png
+
+
+Stamp = Annotated[datetime, PlainSerializer(_stamp, return_type=str, when_used="json")]
+IsoTime = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")]
+ChartFile = Annotated[str, AfterValidator(_chart_file)]
+
+
+class Model(BaseModel):
+    """Frozen, and strict about keys: a key the schema does not know is an error, not ignored.
+    No NaN or infinity anywhere (JSON has none; `json.loads` would let `NaN` through)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+# --- words ------------------------------------------------------------------------------------------
+
+
+class Sentence(Model):
+    """One sentence and the fact keys it states."""
+
+    text: str
+    facts: tuple[str, ...]
+
+
+class Paragraph(Model):
+    """Sentences read as one paragraph (a bullet, an answer): `text` is the sentences joined."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+class Question(Model):
+    question: Sentence
+    answer: Paragraph
+
+
+class Cell(Model):
+    """A table cell: its text and the fact it shows (None for a label)."""
+
+    text: str
+    fact: str | None
+
+
+# --- blocks: a section's content, told apart by `type` ---------------------------------------------------------
+
+
+class _Block(Model):
+    kind: str = Field(alias="type")
+
+
+class ParagraphBlock(_Block):
+    kind: Literal["paragraph", "subhead"] = Field(alias="type")
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+class BulletsBlock(_Block):
+    kind: Literal["bullets"] = Field(alias="type")
+    items: tuple[Paragraph, ...]
+
+
+class FAQBlock(_Block):
+    kind: Literal["faq"] = Field(alias="type")
+    items: tuple[Question, ...]
+
+
+class TableBlock(_Block):
+    kind: Literal["table"] = Field(alias="type")
+    caption: Sentence
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+class FigureBlock(_Block):
+    """A chart's place in the text; the chart itself is the entry of `charts` with the same `chart`."""
+
+    kind: Literal["figure"] = Field(alias="type")
+    chart: str
+    title: Sentence
+    caption: Sentence
+    alt: Sentence
+    png: ChartFile
+
+
+BLOCK_TYPES = ("paragraph", "subhead", "bullets", "faq", "table", "figure")
+
+
+def _block_tag(value: Any) -> str | None:
+    """Which model a block is, from its `type` (a subhead is a paragraph block)."""
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "kind", None)
+    return "paragraph" if kind == "subhead" else kind if isinstance(kind, str) else None
+
+
+Block = Annotated[
+    Annotated[ParagraphBlock, Tag("paragraph")] | Annotated[BulletsBlock, Tag("bullets")]
+    | Annotated[FAQBlock, Tag("faq")] | Annotated[TableBlock, Tag("table")] | Annotated[FigureBlock, Tag("figure")],
+    Discriminator(_block_tag, custom_error_type="block_type",
+                  custom_error_message=f"a block's type must be one of {', '.join(BLOCK_TYPES)}"),
+]
+
+
+def block_sentences(block: Block) -> tuple[Sentence, ...]:
+    """Every sentence a block prints, in reading order (a table's caption; a figure's title, caption, alt)."""
+    if isinstance(block, ParagraphBlock):
+        return block.sentences
+    if isinstance(block, BulletsBlock):
+        return tuple(sentence for item in block.items for sentence in item.sentences)
+    if isinstance(block, FAQBlock):
+        return tuple(sentence for item in block.items for sentence in (item.question, *item.answer.sentences))
+    if isinstance(block, TableBlock):
+        return (block.caption,)
+    return (block.title, block.caption, block.alt)
+
+
+class Section(Model):
+    """A section: `text` is its paragraphs, bullets and questions with answers, one per line."""
+
+    id: str
+    title: str
+    text: str
+    blocks: tuple[Block, ...]
+
+    @classmethod
+    def of(cls, section_id: str, title: str, blocks: tuple[Block, ...]) -> Section:
+        """A section with its `text` made from its blocks, as the writer lays it out."""
+        return cls(id=section_id, title=title, text=section_text(blocks), blocks=blocks)
+
+
+def section_text(blocks: tuple[Block, ...]) -> str:
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, ParagraphBlock):
+            parts.append(block.text)
+        elif isinstance(block, BulletsBlock):
+            parts += [item.text for item in block.items]
+        elif isinstance(block, FAQBlock):
+            parts += [f"{item.question.text} {item.answer.text}" for item in block.items]
+    return "\n".join(parts)
+
+
+class Chart(Model):
+    """One chart of the brief: its words and its PNG, a path inside the week's folder."""
+
+    chart: str
+    title: Sentence
+    caption: Sentence
+    alt: Sentence
+    png: ChartFile
+
+
+# --- the week's numbers (the facts stage's records, as the file holds them) ---------------------------------------
+
+
+class Week(Model):
+    start: date
+    end: date
+    base: date
+
+
+class Universe(Model):
+    """Which assets the brief covers and how they were picked (`ranked_by`: rank, market_cap or all)."""
+
+    size: int
+    ranked_by: str
+    excluded_kinds: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+
+class AssetWeek(Model):
+    """One asset's week: closes on the base and last day, and the range of the week's closes."""
+
+    id: str
+    symbol: str
+    name: str
+    rank: int | None
+    close: float
+    base_close: float
+    change_pct: float
+    market_cap_usd: float | None
+    high: float
+    high_day: date
+    low: float
+    low_day: date
+    up_days: int
+    down_days: int
+    daily_changes: int
+    typical_week_pct: float | None
+
+
+class Breadth(Model):
+    rose: int
+    fell: int
+    unchanged: int
+    total: int
+    median_pct: float
+
+
+DOMINANCE = ("btc_dominance_pct", "btc_dominance_change_pp", "eth_dominance_pct", "eth_dominance_change_pp")
+
+
+class Market(Model):
+    """Total market value (None without a market-cap series), breadth, and dominance. A dominance
+    pair is in the file only when the data has it: absent keys stay absent when written back."""
+
+    total_market_cap_usd: float | None
+    total_market_cap_start_usd: float | None
+    total_market_cap_change_usd: float | None
+    total_market_cap_change_pct: float | None
+    breadth: Breadth
+    btc_dominance_pct: float | None = None
+    btc_dominance_change_pp: float | None = None
+    eth_dominance_pct: float | None = None
+    eth_dominance_change_pp: float | None = None
+
+    @model_serializer(mode="wrap")
+    def _given_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if key not in DOMINANCE or key in self.model_fields_set}
+
+
+class FearGreed(Model):
+    value: float
+    classification: str
+    day: date
+    base_value: float | None
+    base_classification: str | None
+    change: float | None
+    week_low: float
+    week_high: float
+    low_since: date | None
+    high_since: date | None
+    history_start: date
+    low_since_period: str | None
+    high_since_period: str | None
+
+
+class Gap(Model):
+    """Days in the week's window (base day included) on which a series has no value."""
+
+    series: str
+    days: tuple[date, ...]
+
+
+class Dropped(Model):
+    asset: str
+    symbol: str
+    reason: str
+
+
+class Freshness(Model):
+    """A stored source's newest close, its last pull, and the week it falls short of when stale."""
+
+    newest_day: date
+    pulled_at: IsoTime | None
+    stale_for: date | None
+    left_top_list: tuple[str, ...]
+
+
+class DataQuality(Model):
+    gaps: tuple[Gap, ...]
+    dropped: tuple[Dropped, ...]
+    missing: tuple[str, ...]
+    ignored_columns: tuple[str, ...]
+    newest_day: date
+    freshness: Freshness | None
+
+
+class Source(Model):
+    """Provenance of one series: who made it, at what time of day, under which licence."""
+
+    key: str
+    provider: str
+    title: str
+    time_of_day: str
+    attribution: str
+    licence: str
+
+
+# --- the brief -------------------------------------------------------------------------------------------------
+
+
+class Brief(Model):
+    """The whole of brief.json."""
+
+    schema_: SchemaId = Field(alias="schema")
+    publication: str
+    headline: str
+    description: str
+    sentiment: str
+    category: str
+    tags: tuple[str, ...]
+    lang: str
+    locale: str
+    published_at: Stamp = Field(alias="publishedAt")
+    updated_at: Stamp = Field(alias="updatedAt")
+    asset: str | None  # a per-asset brief's subject; None for the market brief
+    week: Week
+    universe: Universe
+    assets: tuple[AssetWeek, ...]
+    market: Market
+    fear_greed: FearGreed | None
+    sections: tuple[Section, ...]
+    charts: tuple[Chart, ...]
+    facts: dict[str, JsonValue]  # every fact a sentence cites, by dotted key
+    data_quality: DataQuality
+    sources: tuple[Source, ...]
+    attributions: tuple[str, ...]
+    headline_facts: tuple[str, ...]
+    description_facts: tuple[str, ...]
+
+    @model_validator(mode="after")
+    def _figures_have_charts(self) -> Brief:
+        listed = {chart.chart for chart in self.charts}
+        for section in self.sections:
+            for block in section.blocks:
+                if isinstance(block, FigureBlock) and block.chart not in listed:
+                    raise ValueError(f"section {section.id!r} shows the chart {block.chart[:80]!r}, which `charts` "
+                                     "does not list")
+        return self
