@@ -3,6 +3,7 @@ publishing, template overrides and bad input. Browser checks are in test_site_br
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -309,7 +310,7 @@ def test_adding_a_week_rewrites_only_what_changed(week_pool, tmp_path):  # noqa:
 
 
 def test_the_live_folder_is_exchanged_in_one_step(tmp_path):
-    from reports.publish.site.publish import _exchange
+    from reports.core.atomic import _exchange
 
     (tmp_path / "live").mkdir()
     (tmp_path / "live" / "old.html").write_text("old")
@@ -376,6 +377,12 @@ def test_a_damaged_brief_is_a_clear_error_and_the_site_is_kept(week_pool, tmp_pa
     damaged.write_text('{"schema": "something-else/2"}')
     result = build(out, site)
     assert result.exit_code == 2 and "not a brief of schema crypto-weekly-brief/1" in result.stderr
+    document = brief_json(out, WEEKS[-1])  # a whole brief, one field wrong
+    document["week"] = {**document["week"], "end": "the week's end"}
+    damaged.write_text(json.dumps(document))
+    result = build(out, site)
+    assert result.exit_code == 2 and f"{damaged}: field 'week.end': Input should be a valid date" in result.stderr
+    assert f"--week-ending {WEEKS[-2]}" in result.stderr
     assert snapshot(site) == before
 
 
@@ -422,7 +429,7 @@ def test_serve_refuses_a_folder_without_a_site(tmp_path):
 def test_build_missing_builds_only_the_weeks_without_a_brief(tmp_path):
     from reports.build.pipeline import load_data
     from reports.core.settings import load_settings
-    from reports.publish.site.backfill import buildable_weeks
+    from reports.cli.backfill import buildable_weeks
 
     settings = load_settings()
     weeks = buildable_weeks(load_data(settings), settings)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from reports.cli.common import (_formats, _run, _week, config_option, data_dir_option, debug_flag,
-                                debug_option, settings_from)
+from reports.cli.common import _formats, _week, config_option, data_dir_option, runs, settings_from
 from reports.core.settings import Settings
 
 
@@ -40,35 +39,28 @@ from reports.core.settings import Settings
               help="Build several assets' briefs: comma-separated ids or symbols, or topN (top10: the N largest "
                    "by rank on the data's last day, without excluded kinds such as stablecoins).")
 @config_option
-@debug_option
-@click.pass_context
-def brief(ctx: click.Context, week_ending=None, source=None, data=None, out_dir=None, formats=None, locale=None,
-          offline=None, allow_stale=None, data_dir=None, asset=None, asset_spec=None, config=None,
-          debug_here=False) -> None:
+@runs
+def brief(ctx: click.Context, written: list[Path], week_ending=None, source=None, data=None, out_dir=None,
+          formats=None, locale=None, offline=None, allow_stale=None, data_dir=None, asset=None, asset_spec=None,
+          config=None) -> None:
     """Build one weekly brief into OUT/<week-ending>/ (brief.html, .pdf, .md, .json and charts/)."""
-    debug = debug_flag(ctx, debug_here)
-    written: list[Path] = []
+    flags = {"week_ending": week_ending, "source": source, "data": data, "out_dir": out_dir,
+             "formats": formats, "locale": locale, "offline": offline or None, "allow_stale": allow_stale or None,
+             "data_dir": data_dir}
+    if data is not None and source is None:
+        flags["source"] = "csv"
+    if (offline or allow_stale) and source is None:
+        flags["source"] = "coingecko"
+    settings = settings_from(config, flags)
+    if (ctx.obj or {}).get("process"):
+        _use_both_cores(settings)
+    from reports.build.pipeline import build_brief
 
-    def action() -> None:
-        flags = {"week_ending": week_ending, "source": source, "data": data, "out_dir": out_dir,
-                 "formats": formats, "locale": locale, "offline": offline or None, "allow_stale": allow_stale or None,
-                 "data_dir": data_dir}
-        if data is not None and source is None:
-            flags["source"] = "csv"
-        if (offline or allow_stale) and source is None:
-            flags["source"] = "coingecko"
-        settings = settings_from(config, flags)
-        if (ctx.obj or {}).get("process"):
-            _use_both_cores(settings)
-        from reports.build.pipeline import build_brief
-
-        if asset or asset_spec:
-            return _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
-        result = build_brief(settings)
-        written.append(result.folder)
-        click.echo(f"{result.folder}: {result.story.headline.text}")
-
-    _run(action, debug, written)
+    if asset or asset_spec:
+        return _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
+    result = build_brief(settings)
+    written.append(result.folder)
+    click.echo(f"{result.folder}: {result.story.headline.text}")
 
 
 def _use_both_cores(settings: Settings) -> None:
@@ -106,41 +98,29 @@ def _asset_briefs(settings: Settings, spec: str, written: list[Path]) -> None:
 @click.option("--formats", callback=_formats, metavar="LIST", help="Comma-separated subset of html,pdf,md,json.")
 @config_option
 @data_dir_option
-@debug_option
-@click.pass_context
-def backfill(ctx: click.Context, start, end, assets=None, jobs=None, scheduler=None, out_dir=None, formats=None,
-             config=None, data_dir=None, debug_here=False) -> None:
+@runs
+def backfill(start, end, assets=None, jobs=None, scheduler=None, out_dir=None, formats=None, config=None,
+             data_dir=None) -> None:
     """Build every week ending in a range, in parallel, skipping briefs whose inputs have not changed."""
-    debug = debug_flag(ctx, debug_here)
+    from reports.build.batch import backfill as run_backfill
 
-    def action() -> None:
-        from reports.build.batch import backfill as run_backfill
-
-        settings = settings_from(config, {"out_dir": out_dir, "formats": formats, "data_dir": data_dir,
-                                          "jobs": jobs, "scheduler": scheduler})
-        summary = run_backfill(settings, start, end, assets)
-        for line in summary.lines():
-            click.echo(line)
-
-    _run(action, debug)
+    settings = settings_from(config, {"out_dir": out_dir, "formats": formats, "data_dir": data_dir,
+                                      "jobs": jobs, "scheduler": scheduler})
+    summary = run_backfill(settings, start, end, assets)
+    for line in summary.lines():
+        click.echo(line)
 
 
 @click.command("check")
 @click.argument("brief_json", type=click.Path(path_type=Path))
-@debug_option
-@click.pass_context
-def check_command(ctx: click.Context, brief_json: Path, debug_here=False) -> None:
+@runs
+def check_command(brief_json: Path) -> None:
     """Fact-check a built brief: every figure, direction word and superlative in OUT/<week>/brief.json
     against the facts it cites. Exit 0 when clean, 2 listing each failure."""
-    debug = debug_flag(ctx, debug_here)
+    from reports.check.report import check_file, failures_text, summary
 
-    def action() -> None:
-        from reports.check.report import check_file, failures_text, summary
-
-        report = check_file(brief_json)
-        if not report.ok:
-            click.echo(failures_text(brief_json, report.failures))
-            sys.exit(2)
-        click.echo(summary(brief_json, report))
-
-    _run(action, debug)
+    report = check_file(brief_json)
+    if not report.ok:
+        click.echo(failures_text(brief_json, report.failures))
+        sys.exit(2)
+    click.echo(summary(brief_json, report))

@@ -1,13 +1,17 @@
-"""What the commands share: the error-to-exit-code mapping, option callbacks, shared options
-and how a command gets its settings."""
+"""What the commands share: the error-to-exit-code mapping (`runs`, the one command helper),
+option callbacks, shared options and how a command gets its settings."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,7 +21,28 @@ from reports.core.settings import FORMATS, Settings, load_settings
 DEBUG_ENV = "BRIEF_DEBUG"
 
 
-def _run(action, debug: bool, written: list[Path] | None = None) -> None:
+def runs(body: Callable[..., None]) -> Callable[..., None]:
+    """Make `body` a command's callback: it runs under `_run` (what it raises becomes a message and
+    an exit code) and the command gets --debug, last among its options. `body` is called with the
+    command's parameters; if it names them, also with `ctx` (the click context), `debug` (--debug
+    here or on the group, or BRIEF_DEBUG) and `written` (a list to append each brief folder to as
+    it is done, so that an error says what is kept). Put it right above the function, below the
+    click decorators."""
+    wanted = [name for name in ("ctx", "debug", "written") if name in inspect.signature(body).parameters]
+
+    @debug_option
+    @click.pass_context
+    @functools.wraps(body)
+    def callback(ctx: click.Context, debug_here: bool = False, **params: Any) -> None:
+        debug = debug_flag(ctx, debug_here)
+        written: list[Path] | None = [] if "written" in wanted else None
+        given = {"ctx": ctx, "debug": debug, "written": written}
+        _run(functools.partial(body, **params, **{name: given[name] for name in wanted}), debug, written)
+
+    return callback
+
+
+def _run(action: Callable[[], None], debug: bool, written: list[Path] | None = None) -> None:
     """Run a command's action and map what it raises to a message and an exit code. A command that
     writes folders one by one passes `written` and appends each as it is done, so an error says
     what is kept; a command that passes nothing makes no claim about what was written."""

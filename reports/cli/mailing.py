@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from reports.cli.common import _mail_settings, _run, config_option, data_dir_option, debug_flag, debug_option
+from reports.cli.common import _mail_settings, config_option, data_dir_option, runs
 from reports.core.settings import Settings
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @click.group()
@@ -16,82 +20,65 @@ def subscribers() -> None:
     """The subscriber list (a SQLite file in the data directory)."""
 
 
+def _subscriber_db(config: Path | None, data_dir: Path | None) -> sqlite3.Connection:
+    """The subscriber database of these settings (--config, --data-dir)."""
+    from reports.publish.mail.store import connect
+
+    return connect(_mail_settings(config, data_dir).data_dir)
+
+
 @subscribers.command("import")
 @click.argument("csv_file", type=click.Path(path_type=Path))
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def subscribers_import(ctx: click.Context, csv_file: Path, data_dir=None, config=None, debug_here=False) -> None:
+@runs
+def subscribers_import(csv_file: Path, data_dir=None, config=None) -> None:
     """Add subscribers from a CSV with the columns email,name,tags (name and tags optional; tags
     separated by commas or semicolons). Bad rows are reported with their line and skipped."""
+    from reports.publish.mail import subscribers as store
 
-    def action() -> None:
-        from reports.publish.mail import subscribers as store
-        from reports.publish.mail.store import connect
-
-        report = store.import_csv(connect(_mail_settings(config, data_dir).data_dir), csv_file)
-        for bad in (*report.bad, *report.notes):
-            click.echo(f"warning: {bad}", err=True)
-        click.echo(f"{csv_file}: {report.added} added, {report.updated} already on the list (updated), "
-                   f"{report.merged} duplicate rows merged, {len(report.bad)} bad rows skipped")
-
-    _run(action, debug_flag(ctx, debug_here))
+    report = store.import_csv(_subscriber_db(config, data_dir), csv_file)
+    for bad in (*report.bad, *report.notes):
+        click.echo(f"warning: {bad}", err=True)
+    click.echo(f"{csv_file}: {report.added} added, {report.updated} already on the list (updated), "
+               f"{report.merged} duplicate rows merged, {len(report.bad)} bad rows skipped")
 
 
 @subscribers.command("list")
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def subscribers_list(ctx: click.Context, data_dir=None, config=None, debug_here=False) -> None:
+@runs
+def subscribers_list(data_dir=None, config=None) -> None:
     """Print the list: address, status, name and tags, tab-separated."""
+    from reports.publish.mail import subscribers as store
 
-    def action() -> None:
-        from reports.publish.mail import subscribers as store
-        from reports.publish.mail.store import connect
-
-        for person in store.all_subscribers(connect(_mail_settings(config, data_dir).data_dir)):
-            click.echo("\t".join((person.email, person.status, person.name, ",".join(person.tags))))
-
-    _run(action, debug_flag(ctx, debug_here))
+    for person in store.all_subscribers(_subscriber_db(config, data_dir)):
+        click.echo("\t".join((person.email, person.status, person.name, ",".join(person.tags))))
 
 
 @subscribers.command("remove")
 @click.argument("email")
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def subscribers_remove(ctx: click.Context, email: str, data_dir=None, config=None, debug_here=False) -> None:
+@runs
+def subscribers_remove(email: str, data_dir=None, config=None) -> None:
     """Delete a subscriber from the list (campaigns already under way then skip them)."""
+    from reports.publish.mail import subscribers as store
 
-    def action() -> None:
-        from reports.publish.mail import subscribers as store
-        from reports.publish.mail.store import connect
-
-        store.remove(connect(_mail_settings(config, data_dir).data_dir), email)
-        click.echo(f"removed {email}")
-
-    _run(action, debug_flag(ctx, debug_here))
+    store.remove(_subscriber_db(config, data_dir), email)
+    click.echo(f"removed {email}")
 
 
 @subscribers.command("unsubscribe")
 @click.argument("token")
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def subscribers_unsubscribe(ctx: click.Context, token: str, data_dir=None, config=None, debug_here=False) -> None:
+@runs
+def subscribers_unsubscribe(token: str, data_dir=None, config=None) -> None:
     """Unsubscribe the subscriber whose unsubscribe link carries TOKEN; they are never mailed again."""
+    from reports.publish.mail import subscribers as store
 
-    def action() -> None:
-        from reports.publish.mail import subscribers as store
-        from reports.publish.mail.store import connect
-
-        click.echo(f"unsubscribed {store.unsubscribe(connect(_mail_settings(config, data_dir).data_dir), token)}")
-
-    _run(action, debug_flag(ctx, debug_here))
+    click.echo(f"unsubscribed {store.unsubscribe(_subscriber_db(config, data_dir), token)}")
 
 
 @subscribers.command("suppress")
@@ -100,20 +87,13 @@ def subscribers_unsubscribe(ctx: click.Context, token: str, data_dir=None, confi
               help="Why: a bounce or spam complaint reported by your provider, or an unsubscribe request.")
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def subscribers_suppress(ctx: click.Context, email: str, status: str, data_dir=None, config=None,
-                         debug_here=False) -> None:
+@runs
+def subscribers_suppress(email: str, status: str, data_dir=None, config=None) -> None:
     """Never mail EMAIL again, recording why (kept on the list so a re-import cannot add it back)."""
+    from reports.publish.mail import subscribers as store
 
-    def action() -> None:
-        from reports.publish.mail import subscribers as store
-        from reports.publish.mail.store import connect
-
-        store.suppress_address(connect(_mail_settings(config, data_dir).data_dir), email, status)
-        click.echo(f"suppressed {email} ({status})")
-
-    _run(action, debug_flag(ctx, debug_here))
+    store.suppress_address(_subscriber_db(config, data_dir), email, status)
+    click.echo(f"suppressed {email} ({status})")
 
 
 @click.command()
@@ -125,10 +105,9 @@ def subscribers_suppress(ctx: click.Context, email: str, status: str, data_dir=N
 @click.option("--to", "to", metavar="ADDRESS", help="Send one test copy to ADDRESS only (not recorded).")
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def send(ctx: click.Context, folder: Path, dry_run=False, eml_dir=None, limit=None, to=None, data_dir=None,
-         config=None, debug_here=False) -> None:
+@runs
+def send(debug: bool, folder: Path, dry_run=False, eml_dir=None, limit=None, to=None, data_dir=None,
+         config=None) -> None:
     """Email the brief in FOLDER (OUT/<week>) to every subscriber, exactly once.
 
     SMTP comes from settings or SMTP_HOST, SMTP_PORT, SMTP_SECURITY, SMTP_USER, MAIL_FROM and the
@@ -136,62 +115,54 @@ def send(ctx: click.Context, folder: Path, dry_run=False, eml_dir=None, limit=No
     Exit 1 when the run stopped early or delivered none of the messages it attempted; exit 2 when
     another run of the same brief is under way (this one then sends nothing).
     """
-    debug = debug_flag(ctx, debug_here)
+    from reports.core.errors import UsageError
+    from reports.publish.mail import drafts
+    from reports.publish.mail.failures import RunStopped
 
-    def campaign(settings: Settings) -> None:
-        from reports.publish.mail.failures import RunStopped
-        from reports.publish.mail.sender import Campaign
+    settings = _mail_settings(config, data_dir)
+    if eml_dir is not None and not dry_run:
+        raise UsageError("--eml-dir only goes with --dry-run.")
+    try:
+        if dry_run:
+            target = eml_dir or folder.parent / f"{folder.name}-eml"
+            written = drafts.write_drafts(settings, folder, target, to, limit)
+            click.echo(f"dry run: wrote {len(written)} messages to {target}; nothing was sent")
+        elif to is not None:
+            click.echo(f"test copy to {to}: {drafts.send_test(settings, folder, to)}")
+        else:
+            _campaign(settings, folder, limit)
+    except RunStopped as stopped:  # a bug at one row: its traceback, with --debug
+        if debug and stopped.__cause__ is not None:
+            traceback.print_exception(stopped.__cause__)
+        raise
 
-        outcome = Campaign(settings, folder).run(limit)
-        click.echo(f"{outcome.brief}: {outcome.attempted} messages attempted in this run")
-        click.echo(str(outcome.tally))
-        failure = outcome.failure()
-        if failure:
-            raise RunStopped(failure) from outcome.error
 
-    def action() -> None:
-        from reports.core.errors import UsageError
-        from reports.publish.mail import drafts
-        from reports.publish.mail.failures import RunStopped
+def _campaign(settings: Settings, folder: Path, limit: int | None) -> None:
+    """`send` for real: the campaign's run, its tally, and RunStopped when it stopped early."""
+    from reports.publish.mail.failures import RunStopped
+    from reports.publish.mail.sender import Campaign
 
-        settings = _mail_settings(config, data_dir)
-        if eml_dir is not None and not dry_run:
-            raise UsageError("--eml-dir only goes with --dry-run.")
-        try:
-            if dry_run:
-                target = eml_dir or folder.parent / f"{folder.name}-eml"
-                written = drafts.write_drafts(settings, folder, target, to, limit)
-                click.echo(f"dry run: wrote {len(written)} messages to {target}; nothing was sent")
-            elif to is not None:
-                click.echo(f"test copy to {to}: {drafts.send_test(settings, folder, to)}")
-            else:
-                campaign(settings)
-        except RunStopped as stopped:  # a bug at one row: its traceback, with --debug
-            if debug and stopped.__cause__ is not None:
-                traceback.print_exception(stopped.__cause__)
-            raise
-
-    _run(action, debug)
+    outcome = Campaign(settings, folder).run(limit)
+    click.echo(f"{outcome.brief}: {outcome.attempted} messages attempted in this run")
+    click.echo(str(outcome.tally))
+    failure = outcome.failure()
+    if failure:
+        raise RunStopped(failure) from outcome.error
 
 
 @click.command("send-status")
 @click.argument("folder", type=click.Path(path_type=Path))
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def send_status(ctx: click.Context, folder: Path, data_dir=None, config=None, debug_here=False) -> None:
+@runs
+def send_status(folder: Path, data_dir=None, config=None) -> None:
     """Where the campaign for the brief in FOLDER stands: sent + failed + suppressed + pending."""
+    from reports.publish.mail.sender import status
 
-    def action() -> None:
-        from reports.publish.mail.sender import status
-
-        key, tally, failed = status(_mail_settings(config, data_dir), folder)
-        if tally is None:
-            click.echo(f"{key}: not sent yet")
-            return
-        click.echo(f"{key}: {tally}")
-        for email, answer in failed:
-            click.echo(f"failed\t{email}\t{answer}")
-
-    _run(action, debug_flag(ctx, debug_here))
+    key, tally, failed = status(_mail_settings(config, data_dir), folder)
+    if tally is None:
+        click.echo(f"{key}: not sent yet")
+        return
+    click.echo(f"{key}: {tally}")
+    for email, answer in failed:
+        click.echo(f"failed\t{email}\t{answer}")

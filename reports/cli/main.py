@@ -48,17 +48,21 @@ def run() -> None:
     and renamed into place and every store closed before `main` returned. So once the output
     streams are flushed the process ends at once. (Tests call `main` and keep the usual exit.)
     """
+    status: object = 0
     try:
         main(obj={"process": True})  # the whole process is this command's: it may start helpers and exit fast
-        code = 0
     except SystemExit as stop:
-        code = stop.code
-    if code is not None and not isinstance(code, int):
-        print(code, file=sys.stderr)
+        status = stop.code
+    if isinstance(status, int):
+        code = status
+    elif status is None:
+        code = 0
+    else:  # sys.exit("message")
+        print(status, file=sys.stderr)
         code = 1
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code or 0)
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -6,27 +6,21 @@ from pathlib import Path
 
 import click
 
-from reports.cli.common import (_formats, _run, config_option, data_dir_option, debug_flag, debug_option,
-                                settings_from)
+from reports.cli.common import _formats, config_option, data_dir_option, runs, settings_from
 
 
 @click.command()
 @data_dir_option
 @config_option
-@debug_option
-@click.pass_context
-def fetch(ctx: click.Context, data_dir=None, config=None, debug_here=False) -> None:
+@runs
+def fetch(data_dir=None, config=None) -> None:
     """Pull what is new from CoinGecko into the local market-data store, without building a brief.
 
     Key: COINGECKO_API_KEY (optional), COINGECKO_PLAN=demo|pro, COINGECKO_BASE_URL to use a mirror.
     """
+    from reports.data.sources.coingecko.pull import pull, summary
 
-    def action() -> None:
-        from reports.data.sources.coingecko.pull import pull, summary
-
-        click.echo(summary(pull(settings_from(config, {"data_dir": data_dir}))))
-
-    _run(action, debug_flag(ctx, debug_here))
+    click.echo(summary(pull(settings_from(config, {"data_dir": data_dir}))))
 
 
 @click.command()
@@ -46,48 +40,37 @@ def fetch(ctx: click.Context, data_dir=None, config=None, debug_here=False) -> N
               help="With --build-missing: the formats to build (json is always added). Default: all four.")
 @config_option
 @data_dir_option
-@debug_option
-@click.pass_context
-def site(ctx: click.Context, site_dir=None, out_dir=None, base_url=None, templates_dir=None, build_missing=False,
-         formats=None, config=None, data_dir=None, debug_here=False) -> None:
+@runs
+def site(site_dir=None, out_dir=None, base_url=None, templates_dir=None, build_missing=False, formats=None,
+         config=None, data_dir=None) -> None:
     """Publish the built briefs as a static web site: pages, archive, feeds, sitemap."""
-    debug = debug_flag(ctx, debug_here)
+    from reports.publish.site.build import build_site
 
-    def action() -> None:
-        from reports.publish.site.backfill import build_missing as backfill
-        from reports.publish.site.build import build_site
+    settings = settings_from(config, {"site_dir": site_dir, "out_dir": out_dir, "base_url": base_url,
+                                      "templates_dir": templates_dir, "formats": formats, "data_dir": data_dir})
+    if build_missing:
+        from reports.cli.backfill import build_missing as backfill
 
-        settings = settings_from(config, {"site_dir": site_dir, "out_dir": out_dir, "base_url": base_url,
-                                          "templates_dir": templates_dir, "formats": formats, "data_dir": data_dir})
-        if build_missing:
-            backfill(settings, settings.out_dir, report=lambda line: click.echo(line, err=True))
-        result = build_site(settings)
-        done = result.published
-        click.echo(f"{done.site_dir}: {result.weeks} weeks, {result.pages} pages; {len(done.written)} files written, "
-                   f"{len(done.unchanged)} unchanged, {len(done.removed)} removed, in {result.seconds:.2f} s")
-
-    _run(action, debug)
+        backfill(settings, settings.out_dir, report=lambda line: click.echo(line, err=True))
+    result = build_site(settings)
+    done = result.published
+    click.echo(f"{done.site_dir}: {result.weeks} weeks, {result.pages} pages; {len(done.written)} files written, "
+               f"{len(done.unchanged)} unchanged, {len(done.removed)} removed, in {result.seconds:.2f} s")
 
 
 @click.command()
 @click.argument("site_dir", type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
-@debug_option
-@click.pass_context
-def serve(ctx: click.Context, site_dir: Path, port: int, debug_here=False) -> None:
+@runs
+def serve(site_dir: Path, port: int) -> None:
     """Preview a built site on http://127.0.0.1:PORT/ (Ctrl-C stops it)."""
-    debug = debug_flag(ctx, debug_here)
+    from reports.publish.site.serve import make_server
 
-    def action() -> None:
-        from reports.publish.site.serve import make_server
-
-        server = make_server(site_dir, port)
-        click.echo(f"Serving {site_dir} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("stopped")
-        finally:
-            server.server_close()
-
-    _run(action, debug)
+    server = make_server(site_dir, port)
+    click.echo(f"Serving {site_dir} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()

@@ -5,18 +5,17 @@ cache turns that into one file read. The key is the SHA-256 of every input file 
 bundled CSVs and catalog, or the user's CSV; the CoinGecko store is read afresh every
 time) and of the code that parses and validates them, so any change to either misses the cache and validates afresh. Only data that
 passed validation is stored, so a bad file still fails with its own error. The file is
-written atomically (temporary file, then rename); a cache that cannot be read or written
+written atomically (core/atomic.py's `write_file`); a cache that cannot be read or written
 is ignored, never fatal.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from pathlib import Path
 
+from reports.core.atomic import write_file
 from reports.data.catalog import DATA_DIR
 from reports.data.model import MarketData
 from reports.core.settings import Settings
@@ -51,10 +50,12 @@ def cache_key(settings: Settings) -> str:
     digest = hashlib.sha256(FORMAT)
     for name in PARSING_CODE:
         _feed(digest, PACKAGE / name)
-    inputs = [settings.data] if settings.source == "csv" else sorted(DATA_DIR.glob("*.csv"))
+    inputs = sorted(DATA_DIR.glob("*.csv"))
+    if settings.source == "csv" and settings.data is not None:  # Settings refuses csv without a data file
+        inputs = [settings.data]
     digest.update(settings.source.encode())
     for path in inputs:
-        _feed(digest, Path(path))
+        _feed(digest, path)
     return digest.hexdigest()
 
 
@@ -80,13 +81,6 @@ def _read(path: Path) -> MarketData | None:
 def _write(path: Path, data: MarketData) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".market-", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only cache directory only costs speed

@@ -12,26 +12,12 @@ from reports.data.catalog import DATA_DIR, catalog, slug
 from reports.data.model import SeriesInfo
 from reports.data.validate import RawMarketData
 from reports.data.raw import RawSeries, RawTable, read_csv
+from reports.data.sources import coingecko_series, named_by_catalog
 
-COINGECKO_ATTRIBUTION = "Data provided by CoinGecko (https://www.coingecko.com)."
-COINGECKO_LICENCE = "No licence stated; CoinGecko asks for attribution."
-
-TOP100 = SeriesInfo(
-    key="coingecko-top100",
-    provider="CoinGecko",
-    title="CoinGecko daily snapshots of the top 100 coins",
-    time_of_day="snapshots at about 12:00 UTC",
-    attribution=COINGECKO_ATTRIBUTION,
-    licence=COINGECKO_LICENCE,
-)
-GLOBAL = SeriesInfo(
-    key="coingecko-global",
-    provider="CoinGecko",
-    title="CoinGecko global market snapshots",
-    time_of_day="snapshots between about 10:15 and 11:30 UTC",
-    attribution=COINGECKO_ATTRIBUTION,
-    licence=COINGECKO_LICENCE,
-)
+TOP100 = coingecko_series("coingecko-top100", "CoinGecko daily snapshots of the top 100 coins",
+                          "snapshots at about 12:00 UTC")
+GLOBAL = coingecko_series("coingecko-global", "CoinGecko global market snapshots",
+                          "snapshots between about 10:15 and 11:30 UTC")
 COINMETRICS = SeriesInfo(
     key="coinmetrics",
     provider="Coin Metrics",
@@ -66,13 +52,8 @@ def load(data_dir: Path = DATA_DIR) -> RawMarketData:
 
 def _top100(table: RawTable) -> RawTable:
     """Name the assets by catalog id: the archive has no ids, and symbols are shared (SOL, USDC)."""
-    known = catalog().by_source_name
-    frame = table.frame.copy()
-    names = frame["name"]
-    frame["asset"] = [known[name].id if name in known else slug(name) for name in names]
-    frame["name"] = [known[name].name if name in known else name for name in names]
-    table = RawTable(table.path, table.header, frame, {"asset": "name"})
-    return table.renamed({"price_usd": "close"})
+    frame = named_by_catalog(table.frame, (slug(name) for name in table.frame["name"]))
+    return RawTable(table.path, table.header, frame, {"asset": "name"}).renamed({"price_usd": "close"})
 
 
 def _coinmetrics(table: RawTable) -> RawTable:

@@ -5,13 +5,12 @@ Neither touches the send ledger: a dry run or a test copy never counts as a subs
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from email_validator import EmailNotValidError
 
+from reports.core.atomic import write_file
 from reports.core.errors import BriefError, UsageError
 from reports.core.settings import Settings
 from reports.publish.mail import smtp, subscribers
@@ -51,20 +50,9 @@ def write_drafts(settings: Settings, folder: Path, eml_dir: Path, to: str | None
             done = f"{len(written)} .eml files were written to {eml_dir} before it"
             raise RunStopped(f"stopped: {unexpected(recipient.email, error)}; {done}. Report the error "
                              "(--debug shows the traceback)") from error
-        _write_atomically(path, data)
+        write_file(path, data)
         written.append(path)
     return written
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def send_test(settings: Settings, folder: Path, to: str) -> str:

@@ -3,9 +3,9 @@
 The new site is assembled in a staging folder beside the live one. A file whose content
 hash equals the live file's is hard-linked from the live site (same inode, same mtime:
 not rewritten, and web servers and rsync see it unchanged); any other file is written
-fresh. Then the staging folder is swapped in: on Linux with one renameat2(RENAME_EXCHANGE),
-so the live path never goes missing even for an instant, elsewhere with two renames
-(output.py's swap). A failure at any point
+fresh and fsynced. Then the staging folder is swapped in (core/atomic.py's `swap_folder`: on
+Linux one renameat2(RENAME_EXCHANGE), so the live path never goes missing even for an instant,
+elsewhere two renames). A failure at any point
 removes the staging folder and leaves the live site exactly as it was; a build that
 changes nothing leaves the live site in place. One run publishes into a folder at a time (a lock
 on the site's parent folder), and it removes the staging folders a killed run left.
@@ -13,23 +13,21 @@ on the site's parent folder), and it removes the staging folders a killed run le
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from reports.core.atomic import stage_file, staging_folder, swap_folder
 from reports.core.errors import OutputError
 from reports.core.locks import Busy, exclusive
-from reports.core.atomic import swap_folder
 
 Content = bytes | Path
+_write = stage_file  # one file into the staging folder (tests replace it to fail or die midway)
 
 
 class SiteBusy(Busy):
@@ -83,7 +81,7 @@ def _remove_stale(site_dir: Path) -> None:
 
 def _publish(site_dir: Path, files: Mapping[str, Content]) -> Published:
     live = _live_files(site_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.", suffix=".tmp", dir=site_dir.parent))
+    staging = staging_folder(site_dir)
     written, unchanged = [], []
     try:
         for relative, content in sorted(files.items()):
@@ -96,30 +94,10 @@ def _publish(site_dir: Path, files: Mapping[str, Content]) -> Published:
                 written.append(relative)
         result = Published(site_dir, tuple(written), tuple(unchanged), tuple(sorted(set(live) - set(files))))
         if result.changed or not site_dir.is_dir():
-            staging.chmod(0o755)
-            _swap_in(staging, site_dir)
+            swap_folder(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
-
-
-def _swap_in(staging: Path, site_dir: Path) -> None:
-    if site_dir.is_dir() and _exchange(staging, site_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
-        return
-    swap_folder(staging, site_dir)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    rename_exchange, at_fdcwd = 2, -100
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError, TypeError):
-        return False
-    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
-    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
 
 
 def _live_files(site_dir: Path) -> dict[str, Path]:
@@ -143,12 +121,3 @@ def _digest(content: Content) -> str:
     with content.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
-
-def _write(target: Path, content: Content) -> None:
-    if isinstance(content, Path):
-        shutil.copyfile(content, target)
-        return
-    with target.open("wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())

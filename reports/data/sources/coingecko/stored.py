@@ -16,29 +16,16 @@ import pandas as pd
 from reports.core import clock
 from reports.data.catalog import catalog
 from reports.core.errors import NoDataError
-from reports.data.model import Freshness, SeriesInfo
+from reports.data.model import Freshness
 from reports.core.settings import WEEKDAYS, Settings
 from reports.data.sources.coingecko.store import STORE_FILE, Store
 from reports.data.validate import RawMarketData
-from reports.data.sources.bundled import COINGECKO_ATTRIBUTION, COINGECKO_LICENCE
+from reports.data.sources import coingecko_series, named_by_catalog
 from reports.data.raw import LINE, RawSeries, RawTable
 
-CLOSES = SeriesInfo(
-    key="coingecko-closes",
-    provider="CoinGecko",
-    title="CoinGecko daily closes",
-    time_of_day="daily closes at 00:00 UTC",
-    attribution=COINGECKO_ATTRIBUTION,
-    licence=COINGECKO_LICENCE,
-)
-GLOBAL = SeriesInfo(
-    key="coingecko-global-pulls",
-    provider="CoinGecko",
-    title="CoinGecko global market snapshots",
-    time_of_day="one snapshot per day, taken at the first pull of that day",
-    attribution=COINGECKO_ATTRIBUTION,
-    licence=COINGECKO_LICENCE,
-)
+CLOSES = coingecko_series("coingecko-closes", "CoinGecko daily closes", "daily closes at 00:00 UTC")
+GLOBAL = coingecko_series("coingecko-global-pulls", "CoinGecko global market snapshots",
+                          "one snapshot per day, taken at the first pull of that day")
 PRICES_QUERY = """
 SELECT c.rowid, c.day, c.coin, c.close, c.market_cap, c.volume, k.symbol, k.name, l.rank
 FROM closes c JOIN coins k ON k.coin = c.coin LEFT JOIN listings l ON l.day = c.day AND l.coin = c.coin
@@ -96,11 +83,8 @@ def _text(value: object) -> str:
 
 def _catalog_ids(table: RawTable) -> RawTable:
     """The catalog's id and display name for a coin it knows (by name, as for the bundled data), else CoinGecko's id."""
-    known = catalog().by_source_name
-    frame = table.frame.copy()
-    frame["coin"] = frame["asset"]  # CoinGecko's id, kept for the store's own notes (validation ignores it)
-    frame["asset"] = [known[name].id if name in known else coin for name, coin in zip(frame["name"], frame["asset"])]
-    frame["name"] = [known[name].name if name in known else name for name in frame["name"]]
+    frame = named_by_catalog(table.frame, table.frame["asset"])
+    frame["coin"] = table.frame["asset"]  # CoinGecko's id, kept for the store's own notes (validation ignores it)
     return RawTable(table.path, table.header, frame)
 
 

@@ -1,4 +1,8 @@
-"""`--build-missing`: build, through the pipeline, the weeks of the data that OUT has no brief for."""
+"""`site --build-missing`: build, through the pipeline, the weeks of the data that OUT has no brief for.
+
+It lives with the commands, not with the site: publishing reads built briefs and never builds
+(nothing under reports/publish imports the build, the facts or the data model).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from reports.core.errors import NoDataError
-from reports.data.model import MarketData
 from reports.core.settings import Settings
+from reports.data.model import MarketData
 from reports.facts.week import resolve_week
 
 
