@@ -4,7 +4,7 @@ It writes a regular `Story` (same blocks, same section ids and titles), so the r
 templates lay it out unchanged. Every figure comes in through a fragment citing a key of the
 asset facts; the shared phrases (verbs sized to moves, house-style names, "since October
 2024") come from the market brief's desk, wording and headline modules. This module holds the
-desk and the front; the body is `reports.story.sections.ASSET`, the figures `asset_figures`.
+desk and the front; the body is `reports.story.sections.asset_body()`, the figures `asset_figures`.
 """
 
 from __future__ import annotations
@@ -12,27 +12,27 @@ from __future__ import annotations
 from datetime import datetime
 
 from reports.facts.asset import AssetWeekFacts
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk, Desk
 from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
 from reports.story.front import mood_tags, notable_level, since_phrase, tag_list
 from reports.story.prose import Facts, Fragment, Sentence, Variation, phrase, sentence
 from reports.core.settings import Settings
 from reports.story.model import Story
-from reports.story.asset_view import has_btc, market_name, rank_clause, subject
-from reports.story.sections import ASSET
-from reports.story.write import compose
+from reports.story.asset_view import btc_comparison, has_btc, market_name, rank_clause, subject
+from reports.story.sections import asset_body
+from reports.story.write import Front, compose
 from reports.story.wording import Names, is_flat, relation_to_lead
 
 
 def write_asset_story(facts: AssetWeekFacts, settings: Settings, published: datetime) -> Story:
     desk = _open_desk(facts, settings)
-    front = dict(headline=_headline(desk), description=_description(desk), dateline=_dateline(desk))
+    front = Front(headline=_headline(desk), description=_description(desk), dateline=_dateline(desk))
     desk.names.seen.clear()  # the body introduces each asset afresh
-    return compose(desk, settings, published, front, _sentiment(desk), _tags, ASSET)
+    return compose(desk, settings, published, front, _sentiment(desk), _tags, asset_body())
 
 
-def _open_desk(facts: AssetWeekFacts, settings: Settings) -> Desk:
+def _open_desk(facts: AssetWeekFacts, settings: Settings) -> AssetDesk:
     """The market brief's desk over the asset facts, varied per asset as well as per week."""
     fmt = Formatter(settings.locale)
     table = Facts(fact_table(facts), fmt)
@@ -43,13 +43,13 @@ def _open_desk(facts: AssetWeekFacts, settings: Settings) -> Desk:
 # --- the front ------------------------------------------------------------------------------------
 
 
-def _sentiment(desk: Desk) -> str:
+def _sentiment(desk: AssetDesk) -> str:
     threshold = desk.facts.method.sentiment_threshold_pct
     change = desk.facts.subject.change_pct
     return "POSITIVE" if change >= threshold else "NEGATIVE" if change <= -threshold else "NEUTRAL"
 
 
-def _headline(desk: Desk) -> Sentence:
+def _headline(desk: AssetDesk) -> Sentence:
     a = subject(desk)
     change = desk.facts.subject.change_pct
     name, moved = desk.names.plain(a), desk.moved(a, present=True)
@@ -57,15 +57,16 @@ def _headline(desk: Desk) -> Sentence:
     if level and not is_flat(change):
         return phrase("{name} {moved} in a week, closing at its {extreme} {since}", name=name, moved=moved,
                       extreme="lowest" if change < 0 else "highest", since=since_phrase(desk, level))
-    if has_btc(desk) and abs(desk.facts.relative.vs_btc_pp) >= 1:
-        relation = relation_to_lead(change, desk.facts.relative.btc_pct, "bitcoin")
+    btc = btc_comparison(desk)
+    if btc is not None and abs(btc.vs_btc_pp) >= 1:
+        relation = relation_to_lead(change, btc.btc_pct, "bitcoin")
         return phrase("{name} {moved} to {price}, {relation}", name=name, moved=moved,
                       price=desk.f.price(f"assets.{a}.close"), relation=relation)
     return phrase("{name} {moved} to {price} in {week}", name=name, moved=moved,
                   price=desk.f.price(f"assets.{a}.close"), week=desk.week_to())
 
 
-def _description(desk: Desk) -> Sentence:
+def _description(desk: AssetDesk) -> Sentence:
     a = subject(desk)
     parts = dict(name=desk.names(a), close=desk.f.price(f"assets.{a}.close"), moved=desk.up_down(a), week=desk.week_to(),
                  market=market_name(desk), market_pct=desk.f.pct("relative.market_pct", sign=True))
@@ -76,10 +77,10 @@ def _description(desk: Desk) -> Sentence:
     return sentence("{name}{rank} ended {week} at {close}, {moved}, against {market_pct} for {market}", **parts, rank=rank)
 
 
-def _dateline(desk: Desk) -> Sentence:
+def _dateline(desk: AssetDesk) -> Sentence:
     return phrase("{name} · week ending {end}", name=desk.names.plain(subject(desk)), end=desk.f.date("week.end"))
 
 
-def _tags(desk: Desk) -> tuple[str, ...]:
+def _tags(desk: AssetDesk) -> tuple[str, ...]:
     a = desk.facts.subject
     return tag_list(["asset-brief", "weekly-brief", a.id, a.symbol, *mood_tags(desk, a.change_pct)])

@@ -4,30 +4,45 @@ Each section module holds two writers: `market`, for the market brief, and `asse
 section told from one coin's point of view. A writer takes the desk and returns a `Section`,
 and states only what the facts hold: when a series is missing (no market cap, no Fear & Greed,
 no bitcoin in a user's file) the sentences that need it are left out, never filled with a guess.
-The two tuples below are the briefs' bodies, in reading order.
+`SECTIONS` lists them in reading order; `market_body()` and `asset_body()` are the two bodies it gives.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
+from reports.story.desk import AssetDesk, MarketDesk
+from reports.story.model import Section
 from reports.story.sections import comparison, faq, happened, impact, methodology, overview, takeaways, watch
 
-MARKET = (
-    overview.market,
-    takeaways.market,
-    happened.market,
-    impact.market,
-    comparison.market,
-    watch.market,
-    faq.market,
-    methodology.market,
+
+class SectionModule(Protocol):
+    """What a section module holds: one writer per subject."""
+
+    def market(self, desk: MarketDesk) -> Section: ...
+
+    def asset(self, desk: AssetDesk) -> Section: ...
+
+
+# The registry: one line a section, in reading order, for every subject.
+SECTIONS: tuple[SectionModule, ...] = (
+    overview,
+    takeaways,
+    happened,
+    impact,
+    comparison,
+    watch,
+    faq,
+    methodology,
 )
-ASSET = (
-    overview.asset,
-    takeaways.asset,
-    happened.asset,
-    impact.asset,
-    comparison.asset,
-    watch.asset,
-    faq.asset,
-    methodology.asset,
-)
+
+
+def market_body() -> tuple[Callable[[MarketDesk], Section], ...]:
+    """The market brief's section writers, read from the registry when a brief is written."""
+    return tuple(module.market for module in SECTIONS)
+
+
+def asset_body() -> tuple[Callable[[AssetDesk], Section], ...]:
+    """An asset brief's section writers, from the same registry."""
+    return tuple(module.asset for module in SECTIONS)
