@@ -20,6 +20,7 @@ brief: $(VENV)/.base
 	$(BIN)/python build.py
 
 test: $(VENV)/.test
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 # QuantStats, the reference the benchmark compares against, lives only in its own venv.

@@ -56,7 +56,7 @@ def _one(data: MarketData, name: str) -> str:
         found = [a for a in priced if getattr(data.assets[a], field).lower() == wanted]
         if found:
             return min(found, key=lambda asset: _last_rank(data, asset))
-    words = {}
+    words: dict[str, str] = {}
     for asset in priced:
         for word in (asset, data.assets[asset].symbol, data.assets[asset].name):
             words.setdefault(word.lower(), asset)

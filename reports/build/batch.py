@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
 import pandas as pd
 
 from reports.core import clock
@@ -138,7 +139,9 @@ def make_plan(data: MarketData, settings: Settings, start: date, end: date, asse
         from reports.build.assets import resolve_assets  # the per-asset briefs' own module
 
         asset_ids += resolve_assets(data, assets, tuple(settings.exclude_kinds))
-    todo, unchanged, skipped = [], [], []
+    todo: list[tuple[Job, str]] = []
+    unchanged: list[tuple[Job, str]] = []
+    skipped: list[Skipped] = []
     for week_end in week_ends(start, end, settings.week_ends_on):
         try:
             resolve_week(data, week_end, settings.week_ends_on)
@@ -184,10 +187,10 @@ def _frames(data: MarketData) -> list[pd.DataFrame | None]:
             data.sentiment.frame if data.sentiment else None]
 
 
-_ROW_HASHES: dict[int, tuple[pd.DataFrame, bytes, pd.Index, object]] = {}
+_ROW_HASHES: dict[int, tuple[pd.DataFrame, bytes, pd.Index, np.ndarray]] = {}
 
 
-def _row_hashes(frame: pd.DataFrame) -> tuple[bytes, pd.Index, object]:
+def _row_hashes(frame: pd.DataFrame) -> tuple[bytes, pd.Index, np.ndarray]:
     """The frame's column names and one hash per row, computed once per frame: a row's hash depends
     on that row alone, so a week's window is a prefix of them (hashing each week's slice again made
     a plan of a year of weeks cost seconds)."""
@@ -262,6 +265,8 @@ def _adopt(data: MarketData | None, settings: Settings) -> None:
 
 
 def _work(job: Job, settings: Settings, now: datetime, digest: str):
+    if _DATA is None:
+        raise RuntimeError("the worker has no data: `_adopt` loads it when the worker starts")
     return job, render_job(_DATA, job, settings, now, digest)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -34,7 +35,12 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 from reports.core import forked  # noqa: E402
 from reports.core.formatting import Formatter  # noqa: E402
+from reports.facts.asset import BriefFacts  # noqa: E402
+from reports.facts.model import Points, WeekFacts  # noqa: E402
 from reports.story.model import Figure, Story  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 WIDTH_IN = 6.8
@@ -52,7 +58,7 @@ DOWN = "#c2413b"
 ACCENT = "#d9820b"  # bitcoin's line and the brief's accent
 SERIES = ("#d9820b", "#3b5bdb", "#0b7285", "#7048e8", "#c2255c", "#5c940d")
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "Inter",
     "font.size": 8.5,
     "axes.edgecolor": GRID,
@@ -153,9 +159,11 @@ def _draw_and_send(conn, figures, story: Story, fmt: Formatter) -> None:
 
 def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:
     mpl, _ = lay_out(figure, story, fmt)
+    canvas = mpl.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # `lay_out` draws every figure on an Agg canvas
     with matplotlib.rc_context(STYLE):  # some style is read only when drawing
-        mpl.canvas.draw()
-    return Chart(figure.chart, _png(mpl.canvas), *mpl.canvas.get_width_height())
+        canvas.draw()
+    return Chart(figure.chart, _png(canvas), *canvas.get_width_height())
 
 
 def lay_out(figure: Figure, story: Story, fmt: Formatter | None = None) -> tuple[MplFigure, object]:
@@ -194,7 +202,7 @@ def _fit(mpl: MplFigure, renderer) -> None:
     bottom = (box.y0 - used.y0) + edge
     top = height - (used.y1 - box.y1) - edge
     for ax in mpl.axes:
-        ax.set_position([left / width, bottom / height, (right - left) / width, (top - bottom) / height])
+        ax.set_position((left / width, bottom / height, (right - left) / width, (top - bottom) / height))
 
 
 def _tick_label_boxes(ax: Axes, axis, renderer) -> list[Bbox]:
@@ -240,7 +248,10 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
 # --- pieces the asset charts share (asset_charts.py) -----------------------------------------------------------------------------------
 
 
-def xy(points) -> tuple[list[date], list[float]]:
+def xy(points: Points) -> tuple[list[date], list[float]]:
+    """A series as x (days) and y (NaN marks a gap). Matplotlib takes the days through its units registry
+    (date converters), but its stubs type x data as numbers only: the calls that pass them carry a
+    `type: ignore[arg-type]` for that stubs gap."""
     return [day for day, _ in points], [float("nan") if value is None else value for _, value in points]
 
 
@@ -258,7 +269,7 @@ def date_axis(ax: Axes, fmt: Formatter, days: int) -> None:
 
 def week_band(ax: Axes, story: Story) -> None:
     week = story.facts.week
-    ax.axvspan(week.start, week.end, color=WEEK_BAND, zorder=0, linewidth=0)
+    ax.axvspan(week.start, week.end, color=WEEK_BAND, zorder=0, linewidth=0)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
 
 
 def end_label(ax: Axes, x, y, text: str, color: str) -> None:
@@ -266,22 +277,48 @@ def end_label(ax: Axes, x, y, text: str, color: str) -> None:
                 fontsize=8, fontweight="semibold")
 
 
+@dataclass
+class EndLabel:
+    """A line's label at its last point: `y` is nudged by `spread_labels`."""
+
+    y: float
+    text: str
+    color: str
+    day: date
+
+
+def market_facts(story: Story) -> WeekFacts:
+    """The market brief's facts, for the charts only the market brief places."""
+    if not isinstance(story.facts, WeekFacts):
+        raise TypeError(f"a market brief's chart was placed in a brief of {type(story.facts).__name__}")
+    return story.facts
+
+
+def asset_change(facts: BriefFacts, asset: str) -> float:
+    """The weekly change of an asset the brief holds (every line drawn is one of them)."""
+    move = facts.asset(asset)
+    if move is None:
+        raise LookupError(f"{asset} is not among the brief's assets")
+    return move.change_pct
+
+
 # --- the charts ----------------------------------------------------------------------------------------
 
 
 def _price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    base = story.facts.method.index_base
+    facts = market_facts(story)
+    base = facts.method.index_base
     ax.axhline(base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
     ends = []
-    for index, (asset, points) in enumerate(story.facts.series.price_paths):
+    for index, (asset, points) in enumerate(facts.series.price_paths):
         days, values = xy(points)
         color = SERIES[index % len(SERIES)]
-        ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)
-        move = story.facts.asset(asset)
-        ends.append([values[-1], f"{figure.label(asset)} {fmt.percent(move.change_pct, sign=True)}", color, days[-1]])
+        ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+        change = asset_change(facts, asset)
+        ends.append(EndLabel(values[-1], f"{figure.label(asset)} {fmt.percent(change, sign=True)}", color, days[-1]))
     spread_labels(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.055)
-    for y, text, color, day in ends:
-        end_label(ax, day, y, text, color)
+    for label in ends:
+        end_label(ax, label.day, label.y, label.text, label.color)
     ax.yaxis.set_major_formatter(ticks(lambda y: fmt.number(y)))
     week = story.facts.week
     ax.set_xlim(mdates.date2num(week.base) - 0.2, mdates.date2num(week.end) + 1.6)
@@ -289,12 +326,12 @@ def _price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
 
 
-def spread_labels(labels: list[list], gap: float) -> None:
+def spread_labels(labels: list[EndLabel], gap: float) -> None:
     """Nudge end labels apart vertically so that lines ending close together stay readable."""
-    labels.sort(key=lambda item: item[0])
+    labels.sort(key=lambda item: item.y)
     for lower, upper in zip(labels, labels[1:]):
-        if upper[0] - lower[0] < gap:
-            upper[0] = lower[0] + gap
+        if upper.y - lower.y < gap:
+            upper.y = lower.y + gap
 
 
 def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
@@ -321,10 +358,10 @@ def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> Non
 
 
 def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    series = story.facts.series
+    series = market_facts(story).series
     week_band(ax, story)
     days, values = xy(series.market_cap)
-    ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))
+    ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
     ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y)))
     ax.yaxis.set_major_locator(MaxNLocator(5))
     handles = ax.get_lines()[:]
@@ -334,7 +371,7 @@ def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
         right.spines["right"].set_color(GRID)
         right.grid(False)
         days, values = xy(series.btc_dominance)
-        line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))
+        line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
         right.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=1)))
         right.yaxis.set_major_locator(MaxNLocator(5))
         handles.append(line)
@@ -345,8 +382,8 @@ def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
 def drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     week_band(ax, story)
     days, values = xy(story.facts.series.drawdown)
-    ax.fill_between(days, values, 0, color=DOWN, alpha=0.16, linewidth=0)
-    ax.plot(days, values, color=DOWN, linewidth=1.6)
+    ax.fill_between(days, values, 0, color=DOWN, alpha=0.16, linewidth=0)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    ax.plot(days, values, color=DOWN, linewidth=1.6)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
     ax.axhline(0, color=MUTED, linewidth=0.8)
     ax.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=0)))
     ax.set_ylim(top=0)
@@ -360,10 +397,11 @@ FEAR_GREED_ZONES = ((0, 25, "#f6d5d2"), (25, 45, "#fbe9dc"), (45, 55, "#f1f3f5")
 def _fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     for low, high, color in FEAR_GREED_ZONES:
         ax.axhspan(low, high, color=color, zorder=0, linewidth=0)
-    week = story.facts.week
-    ax.axvspan(week.start, week.end, facecolor="none", edgecolor=MUTED, hatch="", linewidth=0.8, linestyle=(0, (2, 2)))
-    days, values = xy(story.facts.series.fear_greed)
-    ax.plot(days, values, color=INK, linewidth=1.6)
+    facts = market_facts(story)
+    week = facts.week
+    ax.axvspan(week.start, week.end, facecolor="none", edgecolor=MUTED, hatch="", linewidth=0.8, linestyle=(0, (2, 2)))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    days, values = xy(facts.series.fear_greed)
+    ax.plot(days, values, color=INK, linewidth=1.6)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
     for (low, high, _), key in zip(FEAR_GREED_ZONES, FEAR_GREED_ZONE_KEYS):
         ax.text(1.005, (low + high) / 200, figure.label(key), transform=ax.transAxes, va="center", ha="left",
                 fontsize=7, color=MUTED)

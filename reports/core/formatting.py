@@ -21,6 +21,7 @@ from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 
 CURRENCY = "USD"
 ZEROS = re.compile(r"0+")
+Date = date  # the type, for annotations in `Formatter` after its `date` method (which shadows it there)
 
 
 class Formatter:
@@ -97,7 +98,10 @@ class Formatter:
         if magnitude is None:
             return self.number(value, digits)
         pattern = table[str(magnitude)].pattern if hasattr(table[str(magnitude)], "pattern") else table[str(magnitude)]
-        zeros = ZEROS.search(pattern).group()
+        found = ZEROS.search(pattern)
+        if found is None:
+            raise ValueError(f"{self.locale}: compact number pattern {pattern!r} has no digit placeholder")
+        zeros = found.group()
         divisor = magnitude / 10 ** (len(zeros) - 1)
         return pattern.replace(zeros, self.number(value / divisor, digits), 1).replace("'", "")
 
@@ -111,7 +115,7 @@ class Formatter:
         """Feb 6, 2026"""
         return format_skeleton("yMMMd", value, locale=self.locale)
 
-    def month(self, value: date) -> str:
+    def month(self, value: Date) -> str:
         """October 2024"""
         return format_skeleton("yMMMM", value, locale=self.locale)
 

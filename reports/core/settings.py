@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from email.utils import getaddresses
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -24,8 +24,8 @@ from reports.core.errors import UsageError
 Format = Literal["html", "pdf", "md", "json"]
 Kind = Literal["stablecoin", "derivative", "tokenized"]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-WEEKDAYS: tuple[str, ...] = Weekday.__args__
-FORMATS: tuple[str, ...] = Format.__args__
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)
+FORMATS: tuple[Format, ...] = get_args(Format)
 LEAST_RATES = {"rate_per_second": 0.01, "rate_per_hour": 1.0}
 ENV_PREFIX = "BRIEF_"
 OTHER_ENV = {"BRIEF_DEBUG"}  # read by the CLI, not a setting

@@ -150,7 +150,16 @@ class AssetWeekFacts:
 
     @property
     def subject(self) -> AssetMove:
-        return self.asset(self.asset_id)
+        """The asset's own move (`compute_asset_facts` always adds it to `assets`)."""
+        move = self.asset(self.asset_id)
+        if move is None:
+            raise LookupError(f"{self.asset_id} is missing from the asset brief's assets")
+        return move
+
+
+# The facts a brief is written from: the market's week, or one asset's. A `Story` holds either;
+# the writing desk is generic over them (`reports.story.desk.Desk`).
+BriefFacts = WeekFacts | AssetWeekFacts
 
 
 def compute_asset_facts(
@@ -303,12 +312,12 @@ def _chart_data(data: MarketData, week: Week, subject: AssetMove, history, marke
         btc = data.prices.close[BTC].reindex(days)
         if not pd.isna(btc.iloc[0]):
             indexed.append((BTC, _points(btc / btc.iloc[0] * INDEX_BASE)))
-    if market_cap is not None:
+    if market_cap is not None and data.market is not None:
         cap = data.market.frame["total_market_cap_usd"].reindex(days)
         indexed.append(("market", _points(cap / market_cap.start_usd * INDEX_BASE)))
-    if history is None:
-        return AssetChartData(_points(closes), tuple(indexed), (), (), None)
     window = _history_window(history, week)
+    if history is None or window is None:
+        return AssetChartData(_points(closes), tuple(indexed), (), (), None)
     reach = pd.date_range(window.start, window.end, freq="D")
     return AssetChartData(
         week_prices=_points(closes),

@@ -46,7 +46,7 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         biggest_day=_biggest_day(data, week, moves),
         levels=tuple(hist.level_since(h, week, side) for h in histories.values() for side in ("low", "high")),
         ranges=tuple(_range(data.prices.close[asset], asset, week) for asset in histories),
-        market_range=_range(data.market.frame["total_market_cap_usd"], "market", week) if market_cap else None,
+        market_range=_range(data.market.frame["total_market_cap_usd"], "market", week) if market_cap and data.market else None,
         drawdowns=tuple(hist.drawdown(h) for h in histories.values()),
         volatility=tuple(v for h in histories.values() if (v := hist.volatility(h, week)) is not None),
         altcoins=_altcoins(data, week, moves),
@@ -276,7 +276,7 @@ def _ranks(data: MarketData, week: Week, histories, market_cap: MarketCap | None
     lead = histories.get(BTC) or next(iter(histories.values()), None)
     if lead is not None:
         found.append(hist.week_rank(lead.closes, lead.asset, week, lead.info.key))
-    if market_cap is not None:
+    if market_cap is not None and data.market is not None:
         found.append(hist.week_rank(data.market.frame["total_market_cap_usd"], "market", week, data.market.info.key))
     return tuple(rank for rank in found if rank is not None)
 
@@ -297,7 +297,8 @@ def _regime(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Regim
     if len(moves) < 2:
         return None
     changes = np.array([move.change_pct for move in moves])
-    week_corr = past_corr = None
+    week_corr: float | None = None
+    past_corr: float | None = None
     correlated = 0
     alts = [move.id for move in moves if move.id != BTC]
     if any(move.id == BTC for move in moves) and alts:
@@ -315,7 +316,7 @@ def _regime(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Regim
         spread_pp=float(changes.max() - changes.min()),
         correlation_week=week_corr,
         correlation_past=past_corr,
-        correlation_shift=None if week_corr is None else week_corr - past_corr,
+        correlation_shift=None if week_corr is None or past_corr is None else week_corr - past_corr,
         correlated=correlated,
         past_days=CORRELATION_DAYS,
     )
@@ -353,9 +354,9 @@ def _quality(data, week, dropped, histories, market_cap, fear_greed) -> DataQual
 
 def _sources_used(data: MarketData, histories, market_cap, fear_greed) -> tuple[SeriesInfo, ...]:
     used = [data.prices.info, *(h.info for h in histories.values())]
-    if market_cap is not None:
+    if market_cap is not None and data.market is not None:
         used.append(data.market.info)
-    if fear_greed is not None:
+    if fear_greed is not None and data.sentiment is not None:
         used.append(data.sentiment.info)
     return tuple({info.key: info for info in used}.values())
 
@@ -375,7 +376,9 @@ def _chart_data(data: MarketData, week: Week, moves, histories) -> ChartData:
         closes = data.prices.close[move.id].reindex(days)
         paths.append((move.id, _points(closes / move.base_close * INDEX_BASE)))
     context = pd.date_range(pd.Timestamp(week.end) - pd.Timedelta(days=CONTEXT_DAYS - 1), week.end, freq="D")
-    market_cap = btc_dominance = fear_greed = ()
+    market_cap: Points = ()
+    btc_dominance: Points = ()
+    fear_greed: Points = ()
     if data.market is not None and data.market.frame["total_market_cap_usd"].reindex(context).notna().any():
         market_cap = _points(data.market.frame["total_market_cap_usd"].reindex(context))
         btc_dominance = _points(data.market.frame["btc_dominance_pct"].reindex(context))

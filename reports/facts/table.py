@@ -7,11 +7,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from reports.facts.model import WeekFacts
+from reports.facts.asset import BriefFacts
 from reports.facts.week import Week
 
 
-def fact_table(facts: WeekFacts) -> dict[str, Any]:
+def fact_table(facts: BriefFacts) -> dict[str, Any]:
     """Every scalar fact under a dotted key, e.g. `assets.bitcoin.change_pct`, `market_cap.change_usd`.
 
     Items of a tuple are keyed by their asset (and side), so keys stay stable when the

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import atexit
 import struct
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reports.core import forked
 from reports.core.settings import Settings
@@ -130,18 +131,23 @@ def _embed_png_as_is() -> None:
     from weasyprint.images import RasterImage
 
     own = RasterImage._get_png_data
-    if getattr(own, "as_is", False):
+    if isinstance(own, _PngAsIs):
         return
+    RasterImage._get_png_data = staticmethod(_PngAsIs(own))
 
-    def png_data(pillow_image) -> bytes:
+
+class _PngAsIs:
+    """`RasterImage._get_png_data` that copies an opaque PNG's IDAT stream, else asks WeasyPrint's own."""
+
+    def __init__(self, own: Callable[[Any], bytes]) -> None:
+        self.own = own
+
+    def __call__(self, pillow_image: Any) -> bytes:
         source = getattr(pillow_image, "fp", None)
         if (pillow_image.format == "PNG" and pillow_image.mode == "RGB" and not pillow_image.info.get("interlace")
-                and hasattr(source, "getvalue")):
+                and source is not None and hasattr(source, "getvalue")):
             return idat(source.getvalue())
-        return own(pillow_image)
-
-    png_data.as_is = True
-    RasterImage._get_png_data = staticmethod(png_data)
+        return self.own(pillow_image)
 
 
 def idat(png: bytes) -> bytes:

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk
 from reports.facts.model import BTC
 from reports.story.prose import Fragment, join, phrase, sentence
 from reports.story.model import Figure
 from reports.story.asset_view import subject
 
 
-def week_figure(desk: Desk) -> Figure:
+def week_figure(desk: AssetDesk) -> Figure:
     a = subject(desk)
     k = f"assets.{a}"
     prices = desk.facts.sources[0].key
@@ -28,7 +28,7 @@ def week_figure(desk: Desk) -> Figure:
     )
 
 
-def relative_figure(desk: Desk) -> Figure | None:
+def relative_figure(desk: AssetDesk) -> Figure | None:
     lines = [key for key, _ in desk.facts.series.indexed]
     if len(lines) < 2:
         return None
@@ -37,7 +37,7 @@ def relative_figure(desk: Desk) -> Figure | None:
     ends = [desk.names.plain(a) + " " + desk.up_down(a)]
     if BTC in lines[1:]:
         ends.append(Fragment("bitcoin ") + desk.up_down(BTC))
-    if "market" in lines:
+    if "market" in lines and desk.facts.market_cap is not None:  # the market line is drawn only when the week has it
         ends.append(Fragment("total market value ") + desk.direction("market_cap.change_pct", desk.facts.market_cap.change_pct))
     labels = [(a, desk.facts.subject.symbol)] + [(BTC, "BTC") if key == BTC else ("market", "Market") for key in lines[1:]]
     return Figure(
@@ -53,7 +53,7 @@ def relative_figure(desk: Desk) -> Figure | None:
     )
 
 
-def peers_figure(desk: Desk) -> Figure | None:
+def peers_figure(desk: AssetDesk) -> Figure | None:
     if len(desk.facts.assets) < 3:
         return None
     return Figure(
@@ -69,7 +69,7 @@ def peers_figure(desk: Desk) -> Figure | None:
     )
 
 
-def history_figure(desk: Desk) -> Figure | None:
+def history_figure(desk: AssetDesk) -> Figure | None:
     window = desk.facts.history_window
     if window is None:
         return None
@@ -87,7 +87,7 @@ def history_figure(desk: Desk) -> Figure | None:
     )
 
 
-def drawdown_figure(desk: Desk) -> Figure | None:
+def drawdown_figure(desk: AssetDesk) -> Figure | None:
     window, dd = desk.facts.history_window, desk.facts.drawdown
     if window is None or dd is None:
         return None

@@ -4,7 +4,9 @@ sections and figures all use ("No. 2 by market value", "losing 11.7% in bitcoin 
 
 from __future__ import annotations
 
-from reports.story.desk import Desk
+from dataclasses import dataclass
+
+from reports.story.desk import AssetDesk
 from reports.facts.model import BTC
 from reports.story.prose import Fragment
 from reports.story.model import Section
@@ -16,23 +18,41 @@ def section(section_id: str, title: str, *blocks) -> Section:
     return Section(section_id, title, tuple(b for b in blocks if b is not None and getattr(b, "items", True)))
 
 
-def subject(desk: Desk) -> str:
+def subject(desk: AssetDesk) -> str:
     return desk.facts.asset_id
 
 
-def is_btc(desk: Desk) -> bool:
+def is_btc(desk: AssetDesk) -> bool:
     return subject(desk) == BTC
 
 
-def has_btc(desk: Desk) -> bool:
-    return not is_btc(desk) and desk.facts.relative.vs_btc_pp is not None
+@dataclass(frozen=True)
+class BtcComparison:
+    """The asset's week against bitcoin's (the `relative.btc_pct`, `.vs_btc_pp`, `.vs_btc_ratio_pct` facts),
+    when the brief can compare them."""
+
+    btc_pct: float
+    vs_btc_pp: float
+    vs_btc_ratio_pct: float
 
 
-def _abs(desk: Desk, key: str) -> Fragment:
+def btc_comparison(desk: AssetDesk) -> BtcComparison | None:
+    """None for bitcoin's own brief and when the facts hold no comparison with bitcoin."""
+    rel = desk.facts.relative
+    if is_btc(desk) or rel.btc_pct is None or rel.vs_btc_pp is None or rel.vs_btc_ratio_pct is None:
+        return None
+    return BtcComparison(rel.btc_pct, rel.vs_btc_pp, rel.vs_btc_ratio_pct)
+
+
+def has_btc(desk: AssetDesk) -> bool:
+    return btc_comparison(desk) is not None
+
+
+def _abs(desk: AssetDesk, key: str) -> Fragment:
     return desk.f.cite(key, lambda v: desk.fmt.number(abs(v)))
 
 
-def market_name(desk: Desk) -> Fragment:
+def market_name(desk: AssetDesk) -> Fragment:
     """What "the market" is in this brief: total market value, or the median of the universe."""
     if desk.facts.relative.market == "market_cap":
         return Fragment("total crypto market value")
@@ -43,7 +63,7 @@ def gap_words(gap_pp: float) -> str:
     return "better" if gap_pp > 0 else "worse"
 
 
-def rank_clause(desk: Desk, change: bool = True) -> Fragment:
+def rank_clause(desk: AssetDesk, change: bool = True) -> Fragment:
     """ "No. 2 by market value, unchanged on the week" / "No. 7 ..., up two places from No. 9" """
     s = desk.facts.standing
     text = Fragment("No. ") + desk.f.count("standing.rank") + " by market value"
@@ -56,8 +76,7 @@ def rank_clause(desk: Desk, change: bool = True) -> Fragment:
             + desk.f.count("standing.base_rank"))
 
 
-def since_bitcoin(desk: Desk) -> Fragment:
+def since_bitcoin(desk: AssetDesk, btc: BtcComparison) -> Fragment:
     """ "losing 11.7% in bitcoin terms" """
-    ratio = desk.facts.relative.vs_btc_ratio_pct
-    word = "gaining " if ratio > 0 else "losing "
+    word = "gaining " if btc.vs_btc_ratio_pct > 0 else "losing "
     return Fragment(word) + desk.f.pct("relative.vs_btc_ratio_pct", absolute=True) + " in bitcoin terms"

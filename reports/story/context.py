@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reports.story.desk import Desk
+from reports.story.desk import MarketDesk
 from reports.facts.model import BTC, ETH
 from reports.facts.history import Streak, WeekRank
 from reports.story.prose import Fragment, Sentence, join, sentence
@@ -21,12 +21,17 @@ NOTABLE_STREAK = 3  # runs shorter than this are ordinary
 CONVERGED = 0.1  # correlation shift, week vs past, that counts as converging or diverging
 
 
-def rank(desk: Desk, asset: str) -> WeekRank | None:
+def rank(desk: MarketDesk, asset: str) -> WeekRank | None:
     """The week's ranking for `asset` ("market" for total market value), if it is news."""
     found = next((r for r in desk.facts.ranks if r.asset == asset), None)
     if found is None or is_flat(found.change_pct):
         return None
-    shown = desk.facts.market_cap.change_pct if asset == "market" else desk.move(asset).change_pct
+    if asset != "market":
+        shown = desk.move(asset).change_pct
+    elif desk.facts.market_cap is not None:  # the facts rank market value only in weeks that have it
+        shown = desk.facts.market_cap.change_pct
+    else:
+        return None
     if (found.change_pct < 0) != (shown < 0):
         return None  # on the history's own time of day the week went the other way: no claim
     if found.since is None or found.rank <= NOTABLE_RANK:
@@ -35,7 +40,7 @@ def rank(desk: Desk, asset: str) -> WeekRank | None:
     return found if reach >= timedelta(days=NOTABLE_SINCE_DAYS) else None
 
 
-def _reach(desk: Desk, key: str) -> Fragment:
+def _reach(desk: MarketDesk, key: str) -> Fragment:
     """ "in data going back to September 2024" when nothing earlier was as extreme, else
     "since early October 2025 (the data begin in September 2024)": the lookback is always stated."""
     start = desk.f.month(f"{key}.history_start")
@@ -45,7 +50,7 @@ def _reach(desk: Desk, key: str) -> Fragment:
     return Fragment("since ") + since + " (the data begin in " + start + ")"
 
 
-def lead_rank_sentence(desk: Desk) -> Sentence | None:
+def lead_rank_sentence(desk: MarketDesk) -> Sentence | None:
     """ "On Coin Metrics' daily closes, bitcoin's 15.9% fall over the seven days was its worst week in the
     data, which begin in September 2024." """
     lead = desk.lead
@@ -76,7 +81,7 @@ def lead_rank_sentence(desk: Desk) -> Sentence | None:
     )
 
 
-def rank_takeaway(desk: Desk) -> Sentence | None:
+def rank_takeaway(desk: MarketDesk) -> Sentence | None:
     """ "History: on Coin Metrics' daily closes at 00:00 UTC (-15.9%), bitcoin's worst week in data going
     back to September 2024" """
     found = rank(desk, desk.lead)
@@ -92,7 +97,7 @@ def rank_takeaway(desk: Desk) -> Sentence | None:
     )
 
 
-def market_rank_sentence(desk: Desk) -> Sentence | None:
+def market_rank_sentence(desk: MarketDesk) -> Sentence | None:
     """ "The $549.7 billion drop was the largest one-week loss of total market value in the data (...)." """
     found = rank(desk, "market")
     if found is None:
@@ -106,12 +111,12 @@ def market_rank_sentence(desk: Desk) -> Sentence | None:
     )
 
 
-def _streak(desk: Desk, key: str) -> Streak | None:
+def _streak(desk: MarketDesk, key: str) -> Streak | None:
     found = next((s for s in desk.facts.streaks if s.key == key), None)
     return found if found is not None and found.weeks >= NOTABLE_STREAK else None
 
 
-def streak_sentences(desk: Desk) -> list[Sentence]:
+def streak_sentences(desk: MarketDesk) -> list[Sentence]:
     """ "It was bitcoin's third straight weekly decline." / "Ether underperformed bitcoin for the third week running." """
     found = []
     runs = [(asset, run) for asset in (BTC, ETH) if desk.facts.asset(asset) and (run := _streak(desk, asset))]
@@ -137,10 +142,10 @@ def streak_sentences(desk: Desk) -> list[Sentence]:
     return found
 
 
-def correlation_sentence(desk: Desk) -> Sentence | None:
+def correlation_sentence(desk: MarketDesk) -> Sentence | None:
     """Altcoins moving with bitcoin (or apart from it) this week compared with the past 90 days."""
     regime = desk.facts.regime
-    if regime is None or regime.correlation_week is None:
+    if regime is None or regime.correlation_week is None or regime.correlation_shift is None:
         return None
     parts = dict(week=desk.f.decimal("regime.correlation_week"), past=desk.f.decimal("regime.correlation_past"),
                  days=desk.f.count("regime.past_days"))
@@ -155,7 +160,7 @@ def correlation_sentence(desk: Desk) -> Sentence | None:
         "over the previous {days} days", lead=lead, **parts)
 
 
-def dispersion_sentence(desk: Desk) -> Sentence | None:
+def dispersion_sentence(desk: MarketDesk) -> Sentence | None:
     regime = desk.facts.regime
     if regime is None or len(desk.facts.assets) < 4:
         return None
@@ -168,7 +173,7 @@ def dispersion_sentence(desk: Desk) -> Sentence | None:
     )
 
 
-def history_paragraph_sentences(desk: Desk) -> list[Sentence]:
+def history_paragraph_sentences(desk: MarketDesk) -> list[Sentence]:
     """The week's place in the history, for the Overview: rank, market rank, streaks."""
     found = [lead_rank_sentence(desk), market_rank_sentence(desk), *streak_sentences(desk)]
     return [s for s in found if s is not None]

@@ -8,7 +8,9 @@ than one section uses ("fell 19.9% to $65,881").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
+from reports.facts.asset import AssetWeekFacts
 from reports.facts.model import BTC, ETH, AssetMove, WeekFacts
 from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
@@ -17,9 +19,14 @@ from reports.core.settings import Settings
 from reports.story.wording import Names, is_flat, relation_to_lead, simple_verb, verb
 
 
+# The facts a desk writes from: the market brief's or one asset's. Section writers take a
+# `MarketDesk` or an `AssetDesk`; the phrases both briefs share take a `Desk[F]`.
+F = TypeVar("F", WeekFacts, AssetWeekFacts)
+
+
 @dataclass
-class Desk:
-    facts: WeekFacts
+class Desk(Generic[F]):
+    facts: F
     f: Facts
     fmt: Formatter
     names: Names
@@ -28,7 +35,7 @@ class Desk:
     recent: list[str] = field(default_factory=list)  # verbs used lately, so that neighbours differ
 
     @classmethod
-    def open(cls, facts: WeekFacts, settings: Settings) -> Desk:
+    def open(cls, facts: F, settings: Settings) -> Desk[F]:
         fmt = Formatter(settings.locale)
         table = Facts(fact_table(facts), fmt)
         seed = f"{settings.publication_name}|{facts.week.end.isoformat()}"
@@ -46,7 +53,11 @@ class Desk:
         return ETH if self.lead == BTC and self.facts.asset(ETH) else None
 
     def move(self, asset: str) -> AssetMove:
-        return self.facts.asset(asset)
+        """The week of an asset in the brief (writers name only assets the facts hold)."""
+        found = self.facts.asset(asset)
+        if found is None:
+            raise LookupError(f"{asset} is not among the brief's assets")
+        return found
 
     def others(self, count: int, skip: tuple[str, ...]) -> list[str]:
         """The largest assets after the ones already named, by rank order of the universe."""
@@ -129,3 +140,7 @@ class Desk:
     def week_to(self) -> Fragment:
         """ "the week to Feb 6" """
         return Fragment("the week to ") + self.f.day("week.end")
+
+
+MarketDesk = Desk[WeekFacts]
+AssetDesk = Desk[AssetWeekFacts]

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reports.story.desk import Desk
+from reports.story.desk import MarketDesk
 from reports.story.prose import Fragment, join, phrase, sentence
 from reports.story.model import Figure
 from reports.story.wording import is_flat, up_down
 
 
-def figure(desk: Desk, chart: str) -> Figure | None:
+def figure(desk: MarketDesk, chart: str) -> Figure | None:
     return FIGURES[chart](desk)
 
 
-def _price_path(desk: Desk) -> Figure | None:
+def _price_path(desk: MarketDesk) -> Figure | None:
     paths = desk.facts.series.price_paths
     if not paths:
         return None
@@ -47,7 +47,7 @@ def _price_path(desk: Desk) -> Figure | None:
     )
 
 
-def _end_of_path(desk: Desk, asset: str) -> Fragment:
+def _end_of_path(desk: MarketDesk, asset: str) -> Fragment:
     """ "19.9% lower", or "unchanged" for a move that rounds to 0.0%."""
     key = f"assets.{asset}.change_pct"
     if is_flat(desk.move(asset).change_pct):
@@ -55,7 +55,7 @@ def _end_of_path(desk: Desk, asset: str) -> Fragment:
     return desk.f.pct(key, absolute=True) + (" higher" if desk.move(asset).change_pct > 0 else " lower")
 
 
-def _weekly_change(desk: Desk) -> Figure | None:
+def _weekly_change(desk: MarketDesk) -> Figure | None:
     if len(desk.facts.assets) < 2:
         return None
     best, worst = desk.facts.leaders[0], desk.facts.laggards[0]
@@ -74,7 +74,7 @@ def _weekly_change(desk: Desk) -> Figure | None:
     )
 
 
-def _market_cap(desk: Desk) -> Figure | None:
+def _market_cap(desk: MarketDesk) -> Figure | None:
     if not desk.facts.series.market_cap or desk.facts.market_cap is None:
         return None
     has_dominance = any(d.asset == "bitcoin" for d in desk.facts.dominance)
@@ -99,7 +99,7 @@ def _market_cap(desk: Desk) -> Figure | None:
     )
 
 
-def _drawdown(desk: Desk) -> Figure | None:
+def _drawdown(desk: MarketDesk) -> Figure | None:
     asset = desk.facts.series.drawdown_asset
     if not desk.facts.series.drawdown or asset is None:
         return None
@@ -120,7 +120,7 @@ def _drawdown(desk: Desk) -> Figure | None:
     )
 
 
-def _fear_greed(desk: Desk) -> Figure | None:
+def _fear_greed(desk: MarketDesk) -> Figure | None:
     if not desk.facts.series.fear_greed or desk.facts.fear_greed is None:
         return None
     return Figure(
@@ -136,7 +136,7 @@ def _fear_greed(desk: Desk) -> Figure | None:
     )
 
 
-FIGURES: dict[str, Callable[[Desk], Figure | None]] = {
+FIGURES: dict[str, Callable[[MarketDesk], Figure | None]] = {
     "price-path": _price_path,
     "weekly-change": _weekly_change,
     "market-cap": _market_cap,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from reports.data.catalog import tag
-from reports.story.desk import Desk
+from reports.story.desk import Desk, F, MarketDesk
 from reports.facts.model import BTC, ETH
 from reports.story.prose import Fragment, Sentence, phrase, sentence
 from reports.story.wording import is_flat, part_of_month, week_shape
@@ -14,7 +14,7 @@ from reports.story.wording import is_flat, part_of_month, week_shape
 NOTABLE_LEVEL_DAYS = 90  # "lowest since ..." makes the headline only when it reaches this far back
 
 
-def sentiment(desk: Desk) -> str:
+def sentiment(desk: MarketDesk) -> str:
     """POSITIVE / NEGATIVE when the market-wide move passes the threshold either way, else NEUTRAL."""
     threshold = desk.facts.method.sentiment_threshold_pct
     if desk.market_change >= threshold:
@@ -24,7 +24,7 @@ def sentiment(desk: Desk) -> str:
     return "NEUTRAL"
 
 
-def notable_level(desk: Desk, asset: str, side: str) -> str | None:
+def notable_level(desk: Desk[F], asset: str, side: str) -> str | None:
     """The key of a "lowest/highest since" fact worth a headline, if the week set one."""
     level = next((lv for lv in desk.facts.levels if lv.asset == asset and lv.side == side), None)
     if level is None:
@@ -35,7 +35,7 @@ def notable_level(desk: Desk, asset: str, side: str) -> str | None:
     return None
 
 
-def since_phrase(desk: Desk, key: str, precise: bool = False) -> Fragment:
+def since_phrase(desk: Desk[F], key: str, precise: bool = False) -> Fragment:
     """ "since October 2024" ("since mid-October 2024" when precise), or "in data going back to
     September 2024" when nothing in the history went as far."""
     if desk.f.table.get(f"{key}.since") is None:
@@ -46,7 +46,7 @@ def since_phrase(desk: Desk, key: str, precise: bool = False) -> Fragment:
     return Fragment("since ") + month
 
 
-def headline(desk: Desk) -> Sentence:
+def headline(desk: MarketDesk) -> Sentence:
     lead = desk.lead
     name = desk.names.plain(lead)
     change = desk.move(lead).change_pct
@@ -69,7 +69,7 @@ def headline(desk: Desk) -> Sentence:
                   price=desk.f.price(f"assets.{lead}.close"), week=desk.week_to())
 
 
-def description(desk: Desk) -> Sentence:
+def description(desk: MarketDesk) -> Sentence:
     breadth = desk.facts.breadth
     if breadth.rose == breadth.fell == 0:
         return sentence("The {total} largest cryptocurrencies were little changed in {week}",
@@ -79,7 +79,7 @@ def description(desk: Desk) -> Sentence:
         (breadth.fell, "breadth.fell", "fell") if falling else (breadth.rose, "breadth.rose", "rose")
     )
     extreme = desk.facts.laggards[0] if falling else desk.facts.leaders[0]
-    parts = dict(
+    parts: dict[str, Fragment | str] = dict(
         count=Fragment("all", (majority_key,)) if majority == breadth.total else desk.f.count(majority_key),
         total=desk.f.count("breadth.total"),
         direction=direction,
@@ -98,11 +98,11 @@ def description(desk: Desk) -> Sentence:
     )
 
 
-def dateline(desk: Desk) -> Sentence:
+def dateline(desk: MarketDesk) -> Sentence:
     return phrase("Week ending {end}", end=desk.f.date("week.end"))
 
 
-def tags(desk: Desk) -> tuple[str, ...]:
+def tags(desk: MarketDesk) -> tuple[str, ...]:
     """Lower-case tags a site or CMS can file the brief under: assets, the week's shape, sentiment."""
     found = ["crypto-market", "weekly-brief"]
     found += [asset for asset in (BTC, ETH) if desk.facts.asset(asset)]
@@ -111,7 +111,7 @@ def tags(desk: Desk) -> tuple[str, ...]:
     return tag_list(found)
 
 
-def mood_tags(desk: Desk, change_pct: float) -> list[str]:
+def mood_tags(desk: Desk[F], change_pct: float) -> list[str]:
     """The week's shape ("sell-off", "range-bound") and the Fear & Greed label, as texts to tag."""
     found = [week_shape(change_pct).replace(" week", "")]
     if desk.facts.fear_greed is not None:

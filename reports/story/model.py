@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.facts.model import WeekFacts
+from reports.facts.asset import BriefFacts
 from reports.story.prose import Sentence
 
 
@@ -96,7 +96,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Story:
-    facts: WeekFacts
+    facts: BriefFacts  # the market brief's `WeekFacts` or an asset brief's `AssetWeekFacts`
     publication: str
     tagline: str
     headline: Sentence

@@ -18,11 +18,12 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from reports.core.formatting import Formatter
+from reports.document import Cell, FigureBlock, TableBlock
 from reports.render.templating import TEMPLATES
 from reports.core.safepath import within
 from reports.core.settings import Settings
 from reports.publish.site import urls
-from reports.publish.site.briefs import Block, PublishedBrief
+from reports.publish.site.briefs import PublishedBrief
 
 SITE_TEMPLATES = TEMPLATES / "site"
 ARCHIVE_PAGE_SIZE = 10
@@ -163,33 +164,40 @@ class BriefView:
         return self.brief.takeaways
 
     @property
-    def figures(self) -> list[Block]:
-        return [block for section in self.doc.sections for block in section.blocks if block.type == "figure"]
+    def figures(self) -> list[FigureBlock]:
+        return [block for section in self.doc.sections for block in section.blocks if isinstance(block, FigureBlock)]
 
-    def chart(self, block: Block, root: str) -> Markup:
+    def chart(self, block: FigureBlock, root: str) -> Markup:
         """The chart's PNG (published beside the week's page), with the figure's alt text and its size."""
         chart = next(chart for chart in self.doc.charts if chart.chart == block.chart)
         width, height = png_size(within(self.brief.folder, chart.png))
         return Markup('<img src="{}" alt="{}" width="{}" height="{}">').format(
             f"{root}{self.page}{chart.png}", block.alt.text if block.alt else "", width, height)
 
-    def table(self, block: Block) -> dict:
+    def table(self, block: TableBlock) -> dict:
         """The table with each column marked numeric (its cells state numbers or nothing) and each change
         cell toned up or down by the sign of the fact it shows, as the brief's own HTML does."""
         facts = self.doc.facts
-        flat = facts.get("method.unchanged_pct", 0)
+        unchanged = facts.get("method.unchanged_pct", 0)
+        flat = unchanged if isinstance(unchanged, (int, float)) else 0
 
-        def number(cell) -> bool:
+        def value_of(cell: Cell) -> float | None:
             value = facts.get(cell.fact) if cell.fact else None
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
+            return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
-        def tone(cell) -> str:
-            if not (cell.fact and cell.fact.endswith("change_pct") and number(cell)):
+        def number(cell: Cell) -> bool:
+            return value_of(cell) is not None
+
+        def tone(cell: Cell) -> str:
+            value = value_of(cell)
+            if not (cell.fact and cell.fact.endswith("change_pct") and value is not None):
                 return ""
-            value = facts[cell.fact]
             return "" if abs(value) < flat else ("up" if value > 0 else "down")
 
-        numeric = [all(number(row[i]) or facts.get(row[i].fact) is None for row in block.rows) and any(number(row[i]) for row in block.rows)
+        def empty(cell: Cell) -> bool:
+            return cell.fact is None or facts.get(cell.fact) is None
+
+        numeric = [all(number(row[i]) or empty(row[i]) for row in block.rows) and any(number(row[i]) for row in block.rows)
                    for i in range(len(block.columns))]
         return {
             "columns": list(zip(block.columns, numeric)),

@@ -22,18 +22,24 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        if self.server.quiet:
+        if isinstance(self.server, PreviewServer) and self.server.quiet:
             return
         super().log_message(format, *args)
 
 
-def make_server(site_dir: Path, port: int = 8000, host: str = "127.0.0.1", quiet: bool = False) -> ThreadingHTTPServer:
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's server; `quiet` turns its request log off (for tests)."""
+
+    quiet: bool = False
+
+
+def make_server(site_dir: Path, port: int = 8000, host: str = "127.0.0.1", quiet: bool = False) -> PreviewServer:
     """A server for `site_dir` (not started). The folder is looked up on every request, so a
     site published again while it runs is served at once."""
     if not (site_dir / "index.html").is_file():
         raise UsageError(f"{site_dir}: no site here (no index.html). Build one with `python build.py site --out {site_dir}`.")
     try:
-        server = ThreadingHTTPServer((host, port), partial(Handler, directory=str(site_dir.absolute())))
+        server = PreviewServer((host, port), partial(Handler, directory=str(site_dir.absolute())))
     except OSError as error:
         raise UsageError(f"cannot listen on {host}:{port} ({error.strerror}). Pick another --port.") from None
     server.quiet = quiet

@@ -4,7 +4,7 @@ the data table's row, and the thresholds both briefs apply the same way.
 
 from __future__ import annotations
 
-from reports.story.desk import Desk
+from reports.story.desk import Desk, F
 from reports.story.prose import Sentence
 from reports.story.model import Bullets, Cell, Paragraph
 from reports.story.wording import is_flat, up_down
@@ -21,7 +21,7 @@ def bullets(*items: Sentence | Paragraph | None) -> Bullets:
     return Bullets(tuple(item if isinstance(item, Paragraph) else Paragraph((item,)) for item in items if item is not None))
 
 
-def all_flat(desk: Desk) -> bool:
+def all_flat(desk: Desk[F]) -> bool:
     """Nothing moved: no best or worst performer to name."""
     return desk.facts.breadth.rose == desk.facts.breadth.fell == 0
 

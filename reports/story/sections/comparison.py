@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.prose import Fragment, join, sentence
@@ -18,7 +18,7 @@ NEIGHBOURS = 2  # coins either side of the asset's rank in the data table
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     u = desk.facts.universe
     prices = desk.facts.sources[0].key
     picked = {
@@ -43,7 +43,7 @@ def _kinds_left_out(kinds: tuple[str, ...]) -> str:
     return join([Fragment(names[kind]) for kind in kinds]).text if kinds else ""
 
 
-def _table(desk: Desk) -> Table:
+def _table(desk: MarketDesk) -> Table:
     fmt = desk.fmt
     has_cap = any(move.market_cap_usd is not None for move in desk.facts.assets)
     has_rank = any(move.rank is not None for move in desk.facts.assets)
@@ -63,7 +63,7 @@ def _table(desk: Desk) -> Table:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     prices = desk.facts.sources[0].key
     lead = sentence(
         "The table sets {name} beside bitcoin and its neighbours by market-cap rank on {end}. Prices are {time} from {provider}; "
@@ -74,7 +74,7 @@ def asset(desk: Desk) -> Section:
     return section("comparison", "Comparison & Data", paragraph(lead), _asset_table(desk))
 
 
-def _table_assets(desk: Desk) -> list:
+def _table_assets(desk: AssetDesk) -> list:
     """Bitcoin, then the asset and its rank neighbours in the universe, in rank order."""
     moves = list(desk.facts.assets)
     at = next(i for i, move in enumerate(moves) if move.id == subject(desk))
@@ -85,7 +85,7 @@ def _table_assets(desk: Desk) -> list:
     return chosen
 
 
-def _asset_table(desk: Desk) -> Table:
+def _asset_table(desk: AssetDesk) -> Table:
     fmt = desk.fmt
     moves = _table_assets(desk)
     has_rank = any(move.rank is not None for move in moves)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from reports.story import context
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.prose import Sentence, sentence
 from reports.story.model import FAQ, Paragraph, Question, Section
 from reports.story.wording import possessive
@@ -22,13 +22,13 @@ CLEAR_GAP_PP = 1.0  # the median altcoin must trail or lead bitcoin by this much
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     questions = [q for q in (_faq_altcoins(desk), _faq_lead_extreme(desk), _faq_history(desk), _faq_market_value(desk),
                              _faq_fear_greed(desk), _faq_movers(desk)) if q is not None]
     return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
 
 
-def _faq_altcoins(desk: Desk) -> Question | None:
+def _faq_altcoins(desk: MarketDesk) -> Question | None:
     alts = desk.facts.altcoins
     if alts is None:
         return None
@@ -56,7 +56,7 @@ def _faq_altcoins(desk: Desk) -> Question | None:
     return Question(question, Paragraph(tuple(answer)))
 
 
-def _faq_lead_extreme(desk: Desk) -> Question | None:
+def _faq_lead_extreme(desk: MarketDesk) -> Question | None:
     lead = desk.lead
     dd = next((d for d in desk.facts.drawdowns if d.asset == lead), None)
     falling = desk.move(lead).change_pct < 0
@@ -81,17 +81,17 @@ def _faq_lead_extreme(desk: Desk) -> Question | None:
     return None
 
 
-def _faq_history(desk: Desk) -> Question | None:
+def _faq_history(desk: MarketDesk) -> Question | None:
     """Asked only when the week ranks in the history or extends a run: answered with that ranking."""
-    answer = [context.lead_rank_sentence(desk), *context.streak_sentences(desk)]
-    answer = [s for s in answer if s is not None]
+    found = [context.lead_rank_sentence(desk), *context.streak_sentences(desk)]
+    answer = [s for s in found if s is not None]
     if not answer:
         return None
     return Question(sentence("How does this week compare with {name}'s history?", name=desk.names.plain(desk.lead)),
                     Paragraph(tuple(answer)))
 
 
-def _faq_market_value(desk: Desk) -> Question | None:
+def _faq_market_value(desk: MarketDesk) -> Question | None:
     cap = desk.facts.market_cap
     if cap is None:
         return None
@@ -107,7 +107,7 @@ def _faq_market_value(desk: Desk) -> Question | None:
     )
 
 
-def _faq_fear_greed(desk: Desk) -> Question | None:
+def _faq_fear_greed(desk: MarketDesk) -> Question | None:
     fg = desk.facts.fear_greed
     if fg is None:
         return None
@@ -124,7 +124,7 @@ def _faq_fear_greed(desk: Desk) -> Question | None:
     return Question(sentence("What does the Crypto Fear & Greed Index say?"), Paragraph(tuple(answer)))
 
 
-def _faq_movers(desk: Desk) -> Question | None:
+def _faq_movers(desk: MarketDesk) -> Question | None:
     if len(desk.facts.assets) < 4 or all_flat(desk):
         return None
     return Question(
@@ -139,12 +139,12 @@ def _faq_movers(desk: Desk) -> Question | None:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     questions = [_faq_bitcoin(desk), _faq_high(desk), _faq_rank(desk), _faq_volatility(desk), _asset_faq_fear_greed(desk)]
     return section("faq", "FAQ", FAQ(tuple(q for q in questions if q is not None)[:5]))
 
 
-def _faq_bitcoin(desk: Desk) -> Question:
+def _faq_bitcoin(desk: AssetDesk) -> Question:
     name = desk.names.plain(subject(desk))
     if not has_btc(desk):
         return Question(sentence("How did {name} do against the rest of the market?", name=name), paragraph(against(desk),
@@ -153,7 +153,7 @@ def _faq_bitcoin(desk: Desk) -> Question:
                     paragraph(against(desk), link_sentence(desk)))
 
 
-def _faq_high(desk: Desk) -> Question | None:
+def _faq_high(desk: AssetDesk) -> Question | None:
     dd = desk.facts.drawdown
     if dd is None or desk.facts.recovery is None:
         return None
@@ -166,7 +166,7 @@ def _faq_high(desk: Desk) -> Question | None:
         start=desk.f.date("drawdown.history_start"))))
 
 
-def _faq_rank(desk: Desk) -> Question | None:
+def _faq_rank(desk: AssetDesk) -> Question | None:
     if desk.facts.standing.rank is None:
         return None
     name = desk.names.plain(subject(desk))
@@ -177,7 +177,7 @@ def _faq_rank(desk: Desk) -> Question | None:
     return Question(sentence("Where does {name} rank?", name=name), Paragraph(tuple(answer)))
 
 
-def _faq_volatility(desk: Desk) -> Question | None:
+def _faq_volatility(desk: AssetDesk) -> Question | None:
     bullet = asset_volatility_bullet(desk)
     if bullet is None:
         return None
@@ -187,7 +187,7 @@ def _faq_volatility(desk: Desk) -> Question | None:
     return Question(sentence("How volatile was {name} this week?", name=name), Paragraph((answer,)))
 
 
-def _asset_faq_fear_greed(desk: Desk) -> Question | None:
+def _asset_faq_fear_greed(desk: AssetDesk) -> Question | None:
     if desk.facts.fear_greed is None:
         return None
     return Question(sentence("What does the Crypto Fear & Greed Index say?"), paragraph(sentence(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.front import notable_level, since_phrase
@@ -11,7 +11,7 @@ from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Paragraph, Section
 from reports.story.wording import gain_loss, is_flat, possessive, relation_to_lead
 from reports.story.sections.blocks import all_flat, paragraph
-from reports.story.asset_view import CLOSE_LINK, gap_words, has_btc, section, subject
+from reports.story.asset_view import CLOSE_LINK, btc_comparison, gap_words, section, subject
 from reports.story.asset_figures import relative_figure, week_figure
 
 
@@ -21,12 +21,12 @@ LARGE_CAPS = 3  # large caps named after bitcoin and ether in "What happened"
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     blocks = [_lead_paragraph(desk), figure(desk, "price-path"), _large_caps_paragraph(desk), _movers_paragraph(desk)]
     return Section("what-happened", "What Happened", tuple(block for block in blocks if block is not None))
 
 
-def _lead_paragraph(desk: Desk) -> Paragraph:
+def _lead_paragraph(desk: MarketDesk) -> Paragraph:
     lead = desk.lead
     k = f"assets.{lead}"
     move = desk.move(lead)
@@ -55,7 +55,7 @@ def _lead_paragraph(desk: Desk) -> Paragraph:
     return paragraph(opened, days, span, _biggest_day_sentence(desk), _level_sentence(desk, lead))
 
 
-def _biggest_day_sentence(desk: Desk) -> Sentence | None:
+def _biggest_day_sentence(desk: MarketDesk) -> Sentence | None:
     day = desk.facts.biggest_day
     if day is None or is_flat(day.change_pct):
         return None
@@ -67,7 +67,7 @@ def _biggest_day_sentence(desk: Desk) -> Sentence | None:
     )
 
 
-def _level_sentence(desk: Desk, asset: str, name_source: bool = True) -> Sentence | None:
+def _level_sentence(desk: MarketDesk, asset: str, name_source: bool = True) -> Sentence | None:
     """The week's extreme close on the longest history, when it reaches back far enough to matter."""
     falling = desk.move(asset).change_pct < 0
     side = "low" if falling else "high"
@@ -88,7 +88,7 @@ def _level_sentence(desk: Desk, asset: str, name_source: bool = True) -> Sentenc
     )
 
 
-def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
+def _large_caps_paragraph(desk: MarketDesk) -> Paragraph | None:
     second = desk.second
     others = desk.others(LARGE_CAPS, skip=(desk.lead, second) if second else (desk.lead,))
     if not others and second is None:
@@ -107,7 +107,7 @@ def _large_caps_paragraph(desk: Desk) -> Paragraph | None:
     return paragraph(lead_sentence, level, rest)
 
 
-def _movers_paragraph(desk: Desk) -> Paragraph | None:
+def _movers_paragraph(desk: MarketDesk) -> Paragraph | None:
     facts = desk.facts
     if len(facts.assets) < 4 or all_flat(desk):
         return None
@@ -133,12 +133,12 @@ def _movers_paragraph(desk: Desk) -> Paragraph | None:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     return section("what-happened", "What Happened", _week_paragraph(desk), week_figure(desk), _bitcoin_paragraph(desk),
                     relative_figure(desk))
 
 
-def _week_paragraph(desk: Desk) -> Paragraph:
+def _week_paragraph(desk: AssetDesk) -> Paragraph:
     a = subject(desk)
     k, move = f"assets.{a}", desk.facts.subject
     opened = sentence(
@@ -160,7 +160,7 @@ def _week_paragraph(desk: Desk) -> Paragraph:
     return paragraph(opened, days, span, _biggest_day(desk), _asset_level_sentence(desk))
 
 
-def _biggest_day(desk: Desk) -> Sentence | None:
+def _biggest_day(desk: AssetDesk) -> Sentence | None:
     day = desk.facts.biggest_day
     if day is None or is_flat(day.change_pct):
         return None
@@ -170,7 +170,7 @@ def _biggest_day(desk: Desk) -> Sentence | None:
                     end=desk.f.price("biggest_day.to_price"))
 
 
-def _asset_level_sentence(desk: Desk) -> Sentence | None:
+def _asset_level_sentence(desk: AssetDesk) -> Sentence | None:
     a = subject(desk)
     falling = desk.facts.subject.change_pct < 0
     key = notable_level(desk, a, "low" if falling else "high")
@@ -185,20 +185,20 @@ def _asset_level_sentence(desk: Desk) -> Sentence | None:
     )
 
 
-def _bitcoin_paragraph(desk: Desk) -> Paragraph:
-    a, rel = subject(desk), desk.facts.relative
-    if not has_btc(desk):
+def _bitcoin_paragraph(desk: AssetDesk) -> Paragraph:
+    a, btc = subject(desk), btc_comparison(desk)
+    if btc is None:
         return paragraph(_market_sentence(desk), median_sentence(desk))
-    relation = relation_to_lead(desk.facts.subject.change_pct, rel.btc_pct, "bitcoin")
+    relation = relation_to_lead(desk.facts.subject.change_pct, btc.btc_pct, "bitcoin")
     first = sentence("Bitcoin {moved} over the same seven days, from {base} to {close}, leaving {name} {relation}",
                      moved=desk.moved(BTC), base=desk.f.price(f"assets.{BTC}.base_close"), close=desk.f.price(f"assets.{BTC}.close"),
                      name=desk.names.plain(a), relation=relation)
     ratio = sentence("Priced in bitcoin, {name} {moved}", name=desk.names.plain(a),
-                     moved=Fragment("rose " if rel.vs_btc_ratio_pct > 0 else "fell ") + desk.f.pct("relative.vs_btc_ratio_pct", absolute=True))
+                     moved=Fragment("rose " if btc.vs_btc_ratio_pct > 0 else "fell ") + desk.f.pct("relative.vs_btc_ratio_pct", absolute=True))
     return paragraph(first, ratio, _market_sentence(desk), link_sentence(desk))
 
 
-def _market_sentence(desk: Desk) -> Sentence | None:
+def _market_sentence(desk: AssetDesk) -> Sentence | None:
     cap = desk.facts.market_cap
     if cap is None:
         return None
@@ -209,7 +209,7 @@ def _market_sentence(desk: Desk) -> Sentence | None:
                     pct=desk.f.pct("market_cap.change_pct", absolute=True), end=desk.f.money("market_cap.end_usd"))
 
 
-def median_sentence(desk: Desk) -> Sentence | None:
+def median_sentence(desk: AssetDesk) -> Sentence | None:
     if desk.facts.breadth.total < 3:
         return None
     return sentence("The median move among the {total} largest coins was {median}, so {name} did {word} than the typical coin by "
@@ -218,7 +218,7 @@ def median_sentence(desk: Desk) -> Sentence | None:
                     gap=desk.f.points("relative.vs_median_pp"))
 
 
-def link_sentence(desk: Desk) -> Sentence | None:
+def link_sentence(desk: AssetDesk) -> Sentence | None:
     link = desk.facts.btc_link
     if link is None:
         return None

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from reports.story import context
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.prose import Fragment, Sentence, join, sentence
@@ -19,7 +19,7 @@ from reports.story.sections.takeaways import share_sentence
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk), _regime_bullet(desk)]
     items += [_volatility_bullet(desk, v.asset) for v in desk.facts.volatility if v.asset == desk.lead]
     items += [_drawdown_bullet(desk, d.asset) for d in desk.facts.drawdowns]
@@ -27,7 +27,7 @@ def market(desk: Desk) -> Section:
     return Section("impact", "Impact on the Crypto Market", tuple(b for b in blocks if b is not None))
 
 
-def _market_cap_bullet(desk: Desk) -> Sentence | None:
+def _market_cap_bullet(desk: MarketDesk) -> Sentence | None:
     cap = desk.facts.market_cap
     if cap is None:
         return None
@@ -46,8 +46,8 @@ def _market_cap_bullet(desk: Desk) -> Sentence | None:
     )
 
 
-def _dominance_bullet(desk: Desk) -> Paragraph | None:
-    clauses = []
+def _dominance_bullet(desk: MarketDesk) -> Paragraph | None:
+    clauses: list[Fragment] = []
     for dom in desk.facts.dominance:
         k = f"dominance.{dom.asset}"
         who = Fragment("bitcoin's" if dom.asset == BTC else "ether's")
@@ -74,7 +74,7 @@ def _dominance_bullet(desk: Desk) -> Paragraph | None:
     return Paragraph(tuple(parts))
 
 
-def _altcoin_bullet(desk: Desk) -> Paragraph | None:
+def _altcoin_bullet(desk: MarketDesk) -> Paragraph | None:
     alts = desk.facts.altcoins
     if alts is None:
         return None
@@ -92,7 +92,7 @@ def _altcoin_bullet(desk: Desk) -> Paragraph | None:
     return paragraph(first, beta)
 
 
-def _regime_bullet(desk: Desk) -> Paragraph | None:
+def _regime_bullet(desk: MarketDesk) -> Paragraph | None:
     """Correlation with bitcoin this week against the past, and how far apart the coins' weeks were."""
     found = [context.correlation_sentence(desk), context.dispersion_sentence(desk)]
     if not any(found):
@@ -100,7 +100,7 @@ def _regime_bullet(desk: Desk) -> Paragraph | None:
     return paragraph(*found)
 
 
-def _volatility_bullet(desk: Desk, asset: str) -> Sentence:
+def _volatility_bullet(desk: MarketDesk, asset: str) -> Sentence:
     k = f"volatility.{asset}"
     vol = next(v for v in desk.facts.volatility if v.asset == asset)
     parts = dict(
@@ -121,7 +121,7 @@ def _volatility_bullet(desk: Desk, asset: str) -> Sentence:
         "{median} for seven-day windows since {start}", **parts)
 
 
-def _drawdown_bullet(desk: Desk, asset: str) -> Sentence:
+def _drawdown_bullet(desk: MarketDesk, asset: str) -> Sentence:
     k = f"drawdowns.{asset}"
     dd = next(d for d in desk.facts.drawdowns if d.asset == asset)
     if dd.drawdown_pct > -0.05:
@@ -137,13 +137,13 @@ def _drawdown_bullet(desk: Desk, asset: str) -> Sentence:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     items = [share_sentence(desk, "Market value") if desk.facts.dominance else None, _standing_bullet(desk),
              _breadth_bullet(desk), asset_volatility_bullet(desk)]
     return section("impact", "Impact on the Crypto Market", bullets(*items), peers_figure(desk))
 
 
-def _standing_bullet(desk: Desk) -> Sentence | None:
+def _standing_bullet(desk: AssetDesk) -> Sentence | None:
     s = desk.facts.standing
     if s.of < 3:
         return None
@@ -153,7 +153,7 @@ def _standing_bullet(desk: Desk) -> Sentence | None:
                     others=desk.f.count("standing.others"))
 
 
-def _breadth_bullet(desk: Desk) -> Sentence | None:
+def _breadth_bullet(desk: AssetDesk) -> Sentence | None:
     b = desk.facts.breadth
     if b.total < 2:
         return None
@@ -164,7 +164,7 @@ def _breadth_bullet(desk: Desk) -> Sentence | None:
                     **parts)
 
 
-def asset_volatility_bullet(desk: Desk) -> Sentence | None:
+def asset_volatility_bullet(desk: AssetDesk) -> Sentence | None:
     vol = desk.facts.volatility
     if vol is None:
         return None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.model import Paragraph, Section
 from reports.story.sections.blocks import TIME_OF_DAY_NOTE, bullets, paragraph
@@ -13,7 +13,7 @@ from reports.story.asset_view import section, subject
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     facts = desk.facts
     prices = facts.sources[0].key
     method = [sentence(
@@ -59,7 +59,7 @@ def market(desk: Desk) -> Section:
     ))
 
 
-def _data_notes(desk: Desk) -> list[Sentence]:
+def _data_notes(desk: MarketDesk) -> list[Sentence]:
     q = desk.facts.quality
     notes = []
     for gap in q.gaps:
@@ -97,7 +97,7 @@ def _data_notes(desk: Desk) -> list[Sentence]:
     return notes
 
 
-def _freshness_notes(desk: Desk) -> list[Sentence]:
+def _freshness_notes(desk: MarketDesk) -> list[Sentence]:
     """For a stored source: the newest close and the last pull, and a warning when the store is stale."""
     fresh = desk.facts.quality.freshness
     if fresh is None:
@@ -121,7 +121,7 @@ def _freshness_notes(desk: Desk) -> list[Sentence]:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     facts = desk.facts
     prices = facts.sources[0].key
     name = desk.names.plain(subject(desk))
@@ -150,7 +150,7 @@ def asset(desk: Desk) -> Section:
                     bullets(*_asset_data_notes(desk)), Paragraph((phrase("Sources"),), kind="subhead"), bullets(*desk.attributions()))
 
 
-def _asset_data_notes(desk: Desk) -> list[Sentence]:
+def _asset_data_notes(desk: AssetDesk) -> list[Sentence]:
     notes = []
     for gap in desk.facts.gaps:
         notes.append(sentence(

@@ -4,25 +4,25 @@
 from __future__ import annotations
 
 from reports.story import context
-from reports.story.desk import Desk
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.wording import is_flat, up_down, week_shape
 from reports.story.sections.blocks import paragraph
-from reports.story.asset_view import gap_words, has_btc, market_name, rank_clause, section, since_bitcoin, subject
+from reports.story.asset_view import btc_comparison, gap_words, market_name, rank_clause, section, since_bitcoin, subject
 
 
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     first = paragraph(_market_sentence(desk), _lead_sentence(desk), breadth_sentence(desk), _fear_greed_sentence(desk))
     history = context.history_paragraph_sentences(desk)
     return Section("overview", "Overview", (first, paragraph(*history)) if history else (first,))
 
 
-def _market_sentence(desk: Desk) -> Sentence:
+def _market_sentence(desk: MarketDesk) -> Sentence:
     shape = week_shape(desk.market_change)
     if desk.facts.market_cap is None:
         return sentence(
@@ -35,7 +35,7 @@ def _market_sentence(desk: Desk) -> Sentence:
         return sentence("Total crypto market value was little changed in {week}, at {end}",
                         week=desk.week_to(), end=desk.f.money("market_cap.end_usd"))
     falling = cap.change_usd < 0
-    parts = dict(amount=desk.f.money("market_cap.change_usd", absolute=True), week=desk.week_to(), shape=shape,
+    parts: dict[str, Fragment | str] = dict(amount=desk.f.money("market_cap.change_usd", absolute=True), week=desk.week_to(), shape=shape,
                  pct=desk.f.pct("market_cap.change_pct", absolute=True), end=desk.f.money("market_cap.end_usd"))
     # Three ways to open, chosen by the week's seed: the same week always opens the same way.
     template = desk.vary.pick((
@@ -53,7 +53,7 @@ def _market_sentence(desk: Desk) -> Sentence:
     )
 
 
-def _lead_sentence(desk: Desk) -> Sentence:
+def _lead_sentence(desk: MarketDesk) -> Sentence:
     lead, second = desk.lead, desk.second
     if second is None:
         return sentence("{lead} {moved}", lead=desk.names(lead), moved=desk.moved_to(lead))
@@ -63,7 +63,7 @@ def _lead_sentence(desk: Desk) -> Sentence:
                     link=link, second=desk.names(second), moved2=desk.moved_to(second))
 
 
-def breadth_sentence(desk: Desk) -> Sentence | None:
+def breadth_sentence(desk: MarketDesk) -> Sentence | None:
     b = desk.facts.breadth
     if b.total < 2:
         return None
@@ -87,7 +87,7 @@ def breadth_sentence(desk: Desk) -> Sentence | None:
     return sentence("Gainers and decliners were evenly split, {rose} each, among the {total} coins tracked", **parts)
 
 
-def _fear_greed_sentence(desk: Desk) -> Sentence | None:
+def _fear_greed_sentence(desk: MarketDesk) -> Sentence | None:
     fg = desk.facts.fear_greed
     if fg is None:
         return None
@@ -104,17 +104,17 @@ def _fear_greed_sentence(desk: Desk) -> Sentence | None:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     a = subject(desk)
     first = sentence("{name} {moved} in {week}", name=desk.names(a), moved=desk.moved_to(a), week=desk.week_to())
     return section("overview", "Overview", paragraph(first, against(desk), _rank_sentence(desk), _place_sentence(desk)))
 
 
-def against(desk: Desk) -> Sentence:
+def against(desk: AssetDesk) -> Sentence:
     """The move set against bitcoin's (or, for bitcoin, the market's)."""
-    a, rel = subject(desk), desk.facts.relative
-    if has_btc(desk):
-        if abs(rel.vs_btc_pp) < desk.facts.method.unchanged_pct:
+    a, rel, btc = subject(desk), desk.facts.relative, btc_comparison(desk)
+    if btc is not None:
+        if abs(btc.vs_btc_pp) < desk.facts.method.unchanged_pct:
             return sentence("Bitcoin {moved} over the same days, so {name} kept pace with the largest cryptocurrency",
                             moved=desk.moved(BTC), name=desk.names.plain(a))
         return sentence(
@@ -122,7 +122,7 @@ def against(desk: Desk) -> Sentence:
             "{gap} percentage points, {ratio}",
             moved=desk.moved(BTC, varied=False), market=market_name(desk), market_move=desk.direction("relative.market_pct", rel.market_pct, "rose", "fell", "was flat"),
             name=desk.names.plain(a),
-            word=gap_words(rel.vs_btc_pp), gap=desk.f.points("relative.vs_btc_pp"), ratio=since_bitcoin(desk),
+            word=gap_words(btc.vs_btc_pp), gap=desk.f.points("relative.vs_btc_pp"), ratio=since_bitcoin(desk, btc),
         )
     return sentence(
         "Over the same days {market} {market_move}, so {name} did {word} than the market by {gap} percentage points",
@@ -131,13 +131,13 @@ def against(desk: Desk) -> Sentence:
     )
 
 
-def _rank_sentence(desk: Desk) -> Sentence | None:
+def _rank_sentence(desk: AssetDesk) -> Sentence | None:
     if desk.facts.standing.rank is None:
         return None
     return sentence("On {end} it ranked {rank}", rank=rank_clause(desk), end=desk.f.day("week.end"))
 
 
-def _place_sentence(desk: Desk) -> Sentence | None:
+def _place_sentence(desk: AssetDesk) -> Sentence | None:
     s = desk.facts.standing
     if s.of < 3:
         return None

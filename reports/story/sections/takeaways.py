@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 from reports.story import context
-from reports.story.desk import Desk
+from reports.facts.model import Altcoins, FearGreed
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.front import NOTABLE_LEVEL_DAYS, notable_level, since_phrase
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.wording import is_flat
 from reports.story.sections.blocks import all_flat, bullets
-from reports.story.asset_view import has_btc, market_name, rank_clause, section, since_bitcoin, subject
+from reports.story.asset_view import btc_comparison, market_name, rank_clause, section, since_bitcoin, subject
 
 
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     lead, second = desk.lead, desk.second
     level = notable_level(desk, lead, "low" if desk.move(lead).change_pct < 0 else "high")
     first = sentence("{lead} {moved} over the week", lead=desk.names.plain(lead), moved=desk.moved_to(lead))
@@ -31,7 +32,7 @@ def market(desk: Desk) -> Section:
         items.append(sentence("{name} {moved}, {relation}", name=desk.names.plain(second), moved=desk.moved_to(second),
                               relation=desk.relation(second)))
     if desk.facts.altcoins is not None:
-        items.append(_altcoin_takeaway(desk))
+        items.append(_altcoin_takeaway(desk, desk.facts.altcoins))
     if desk.facts.market_cap is not None and is_flat(desk.facts.market_cap.change_pct):
         items.append(sentence("Total market value was little changed at {end} ({pct})",
                               end=desk.f.money("market_cap.end_usd"), pct=desk.f.pct("market_cap.change_pct", sign=True)))
@@ -47,12 +48,11 @@ def market(desk: Desk) -> Section:
         items.append(sentence("Best performer: {best}; worst: {worst}",
                               best=desk.signed_list([best]), worst=desk.signed_list([worst])))
     if desk.facts.fear_greed is not None:
-        items.append(_fear_greed_takeaway(desk))
+        items.append(_fear_greed_takeaway(desk, desk.facts.fear_greed))
     return Section("key-takeaways", "Key Takeaways", (bullets(*items),))
 
 
-def _altcoin_takeaway(desk: Desk) -> Sentence:
-    alts = desk.facts.altcoins
+def _altcoin_takeaway(desk: MarketDesk, alts: Altcoins) -> Sentence:
     compare = "trailing" if alts.median_pct < alts.btc_pct else "ahead of"
     if round(alts.median_pct, 1) == round(alts.btc_pct, 1):
         compare = "level with"
@@ -64,8 +64,7 @@ def _altcoin_takeaway(desk: Desk) -> Sentence:
     )
 
 
-def _fear_greed_takeaway(desk: Desk) -> Sentence:
-    fg = desk.facts.fear_greed
+def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence:
     parts = dict(value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str))
     falling = fg.change is not None and fg.change < 0
     since_key = "fear_greed.low_since" if falling else "fear_greed.high_since"
@@ -82,7 +81,7 @@ def _fear_greed_takeaway(desk: Desk) -> Sentence:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     a = subject(desk)
     change = desk.facts.subject.change_pct
     level = notable_level(desk, a, "low" if change < 0 else "high")
@@ -91,12 +90,12 @@ def asset(desk: Desk) -> Section:
         first = sentence("{name} {moved}; on daily closes it touched its {extreme} level {since}", name=desk.names.plain(a),
                          moved=desk.moved_to(a), extreme="lowest" if change < 0 else "highest",
                          since=since_phrase(desk, level, precise=True))
-    rel = desk.facts.relative
+    rel, btc = desk.facts.relative, btc_comparison(desk)
     items = [first]
-    if has_btc(desk):
+    if btc is not None:
         items.append(sentence("Against bitcoin ({btc}): {gap} percentage points {word}, {ratio}",
                               btc=desk.f.pct("relative.btc_pct", sign=True), gap=desk.f.points("relative.vs_btc_pp"),
-                              word="ahead" if rel.vs_btc_pp > 0 else "behind", ratio=since_bitcoin(desk)))
+                              word="ahead" if btc.vs_btc_pp > 0 else "behind", ratio=since_bitcoin(desk, btc)))
     items.append(sentence("Against the market: {market} {market_pct}, the median of the {total} largest coins {median}",
                           market=market_name(desk) if rel.market == "market_cap" else Fragment("the market"),
                           market_pct=desk.f.pct("relative.market_pct", sign=True),
@@ -112,7 +111,7 @@ def asset(desk: Desk) -> Section:
     return section("key-takeaways", "Key Takeaways", bullets(*items))
 
 
-def _share_takeaway(desk: Desk) -> Sentence:
+def _share_takeaway(desk: AssetDesk) -> Sentence:
     """ "Share of total crypto market value: 57.0%, up 0.3 points on the week" """
     k = f"dominance.{subject(desk)}"
     change = desk.facts.dominance[0].change_pp
@@ -122,11 +121,11 @@ def _share_takeaway(desk: Desk) -> Sentence:
                     direction="up" if change > 0 else "down", pp=desk.f.points(f"{k}.change_pp"))
 
 
-def share_sentence(desk: Desk, label: str) -> Sentence:
+def share_sentence(desk: AssetDesk, label: str) -> Sentence:
     a = subject(desk)
     dom = desk.facts.dominance[0]
     k = f"dominance.{a}"
-    parts = dict(label=label, name=desk.names.plain(a), end=desk.f.pct(f"{k}.end_pct"))
+    parts: dict[str, Fragment | str] = dict(label=label, name=desk.names.plain(a), end=desk.f.pct(f"{k}.end_pct"))
     cap = Fragment("")
     if desk.facts.subject.market_cap_usd is not None:
         cap = Fragment(", a market value of ") + desk.f.money(f"assets.{a}.market_cap_usd")

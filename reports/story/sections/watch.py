@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from reports.story.desk import Desk
+from reports.facts.model import FearGreed, MarketCap, Range
+from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.figures import figure
 from reports.story.front import NOTABLE_LEVEL_DAYS
 from reports.story.prose import Fragment, Sentence, sentence
@@ -16,17 +17,17 @@ from reports.story.asset_figures import drawdown_figure, history_figure
 # --- the market brief -------------------------------------------------------------------------
 
 
-def market(desk: Desk) -> Section:
+def market(desk: MarketDesk) -> Section:
     items = [_levels_bullet(desk, r.asset) for r in desk.facts.ranges]
     if desk.facts.fear_greed is not None:
-        items.append(_sentiment_watch(desk))
-    if desk.facts.market_range is not None:
-        items.append(_market_range_bullet(desk))
+        items.append(_sentiment_watch(desk, desk.facts.fear_greed))
+    if desk.facts.market_range is not None and desk.facts.market_cap is not None:  # the range exists only with market value
+        items.append(_market_range_bullet(desk, desk.facts.market_range, desk.facts.market_cap))
     blocks = [bullets(*items), figure(desk, "fear-greed")]
     return Section("what-to-watch", "What to Watch", tuple(b for b in blocks if b is not None))
 
 
-def _levels_bullet(desk: Desk, asset: str) -> Sentence:
+def _levels_bullet(desk: MarketDesk, asset: str) -> Sentence:
     k, r = f"assets.{asset}", f"ranges.{asset}"
     move, rng = desk.move(asset), next(x for x in desk.facts.ranges if x.asset == asset)
     parts = dict(
@@ -49,8 +50,7 @@ def _levels_bullet(desk: Desk, asset: str) -> Sentence:
         "({rlow_day}) to {rhigh} ({rhigh_day})", **parts)
 
 
-def _market_range_bullet(desk: Desk) -> Sentence:
-    rng, end = desk.facts.market_range, desk.facts.market_cap
+def _market_range_bullet(desk: MarketDesk, rng: Range, end: MarketCap) -> Sentence:
     parts = dict(
         end=desk.f.money("market_cap.end_usd"), days=desk.f.count("market_range.days"),
         low=desk.f.money("market_range.low"), low_day=desk.f.date("market_range.low_day"),
@@ -63,14 +63,13 @@ def _market_range_bullet(desk: Desk) -> Sentence:
     return sentence("Total market value: {end}, within a {days}-day range from {low} ({low_day}) to {high} ({high_day})", **parts)
 
 
-def _sentiment_watch(desk: Desk) -> Sentence:
-    fg = desk.facts.fear_greed
+def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
     parts = dict(value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str))
     at_low, at_high = round(fg.value) == round(fg.week_low), round(fg.value) == round(fg.week_high)
     key = "fear_greed.low_since" if at_low and fg.change is not None and fg.change < 0 else \
         "fear_greed.high_since" if at_high and fg.change is not None and fg.change > 0 else None
     since = desk.f.table.get(key) if key else None
-    if since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
+    if key is not None and since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
         period = Fragment(", during ") + desk.f.cite(f"{key}_period", str) if f"{key}_period" in desk.f else Fragment("")
         return sentence(
             "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), a reading last {seen} on {since}{period}",
@@ -85,12 +84,12 @@ def _sentiment_watch(desk: Desk) -> Sentence:
 # --- the asset brief --------------------------------------------------------------------------
 
 
-def asset(desk: Desk) -> Section:
+def asset(desk: AssetDesk) -> Section:
     items = [_range_bullet(desk), _recovery_bullet(desk), _bitcoin_watch(desk), _asset_sentiment_watch(desk)]
     return section("what-to-watch", "What to Watch", bullets(*items), history_figure(desk), drawdown_figure(desk))
 
 
-def _range_bullet(desk: Desk) -> Sentence:
+def _range_bullet(desk: AssetDesk) -> Sentence:
     a = subject(desk)
     move, rng = desk.facts.subject, desk.facts.range
     k = f"assets.{a}"
@@ -108,7 +107,7 @@ def _range_bullet(desk: Desk) -> Sentence:
                     "{rlow} ({rlow_day}) to {rhigh} ({rhigh_day})", **parts)
 
 
-def _recovery_bullet(desk: Desk) -> Sentence | None:
+def _recovery_bullet(desk: AssetDesk) -> Sentence | None:
     if desk.facts.recovery is None:
         if desk.facts.drawdown is None:
             return None
@@ -119,7 +118,7 @@ def _recovery_bullet(desk: Desk) -> Sentence | None:
                     gain=desk.f.pct("recovery.gain_pct"), peak=desk.f.price("recovery.peak"), day=desk.f.date("drawdown.peak_day"))
 
 
-def _bitcoin_watch(desk: Desk) -> Sentence | None:
+def _bitcoin_watch(desk: AssetDesk) -> Sentence | None:
     link = desk.facts.btc_link
     if link is None:
         return None
@@ -133,7 +132,7 @@ def _bitcoin_watch(desk: Desk) -> Sentence | None:
                     name=desk.names.plain(subject(desk)))
 
 
-def _asset_sentiment_watch(desk: Desk) -> Sentence | None:
+def _asset_sentiment_watch(desk: AssetDesk) -> Sentence | None:
     fg = desk.facts.fear_greed
     if fg is None:
         return None

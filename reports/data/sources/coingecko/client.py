@@ -195,8 +195,8 @@ class Client:
             retry=retry_if_exception(lambda error: isinstance(error, _Transient)),
             sleep=self.sleep,
             before_sleep=lambda state: log.warning(
-                "GET %s failed (%s); retry %d in %.1f s", path, state.outcome.exception(), state.attempt_number,
-                state.next_action.sleep,
+                "GET %s failed (%s); retry %d in %.1f s", path, state.outcome.exception() if state.outcome else None,
+                state.attempt_number, state.upcoming_sleep,
             ),
             reraise=True,
         )

@@ -98,7 +98,9 @@ def _pull(store: Store, client: Client, settings: Settings) -> PullReport:
     if not store.has_global(today):
         store.save_global(today, now, _global(client.global_market()))
     coins = store.listed(today)
-    updated, backfilled, skipped = [], [], []
+    updated: list[str] = []
+    backfilled: list[str] = []
+    skipped: list[Skipped] = []
     for coin in coins:
         last = store.history_through(coin)
         if last is not None and last >= today - timedelta(days=1):
@@ -234,7 +236,8 @@ def _global(data: dict[str, Any]) -> GlobalSnapshot:
         value = data.get(key)
         return _amount(value.get("usd")) if isinstance(value, dict) else None
 
-    share = data.get("market_cap_percentage") if isinstance(data.get("market_cap_percentage"), dict) else {}
+    found = data.get("market_cap_percentage")
+    share: dict[str, Any] = found if isinstance(found, dict) else {}
     return GlobalSnapshot(usd("total_market_cap"), usd("total_volume"), _percent(share.get("btc")), _percent(share.get("eth")))
 
 
