@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from conftest import SELL_OFF, build_story
-from reports.charts.canvas import DPI, WIDTH_IN, draw_charts, lay_out
+from reports.charts.canvas import DPI, WIDTH_IN
+from reports.charts.draw import draw_charts, lay_out
 
 CHARTS = ["what-happened:price-path", "impact:market-cap", "impact:drawdown", "comparison:weekly-change",
           "what-to-watch:fear-greed"]
@@ -83,7 +84,7 @@ def test_a_chart_without_data_is_not_placed(bundled_data):
 
 def test_drawing_half_the_charts_in_a_forked_child_changes_no_byte(brief, monkeypatch):
     """A cold build draws every other figure in a second process; the brief must not notice."""
-    from reports.charts import canvas as charts
+    from reports.charts import draw as charts
 
     forked, drawn_here = [], []
     real, draw = charts._draw_forked, charts._draw

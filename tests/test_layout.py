@@ -60,3 +60,21 @@ def test_imports_run_one_way_down_the_stages():
                     if isinstance(node, ast.ImportFrom) and node.level]
         assert not relative, f"{path.relative_to(ROOT)}: relative import on line {relative[0].lineno}"
     assert upward == []
+
+
+def test_publishers_never_import_the_build_or_the_facts():
+    """The site and the mailer read what a build wrote (brief.json through reports.document), never
+    the stages that made it (the Jinja environment of render/ is shared): publishing cannot change a brief."""
+    reached = [f"{path.relative_to(ROOT)} imports {module}"
+               for path in sorted((ROOT / "reports" / "publish").rglob("*.py"))
+               for module in imported(path)
+               if module.split(".")[1] in ("build", "facts", "story", "charts") or module == "reports.data.model"]
+    assert reached == []
+
+
+def test_the_checker_reads_the_document_only():
+    reached = [f"{path.relative_to(ROOT)} imports {module}"
+               for path in sorted((ROOT / "reports" / "check").rglob("*.py"))
+               for module in imported(path)
+               if module.split(".")[1] in ("data", "facts", "build", "publish")]
+    assert reached == []

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import EPOCH, ROOT, SELL_OFF, build_story, run_cli
-from reports.charts.canvas import draw_charts
+from reports.charts.draw import draw_charts
 from reports.render import pdf
 from reports.core.settings import load_settings
 

@@ -96,14 +96,14 @@ def build_asset_brief(data: MarketData, week: Week, asset_id: str, settings: Set
 def render_asset_week(data: MarketData, week: Week, asset_id: str, settings: Settings,
                       now: datetime) -> tuple[Story, dict[str, bytes]]:
     """One asset's story and output files as bytes: a pure function of its inputs (a batch task)."""
-    from reports.charts.asset import draw_asset_charts
+    from reports.charts.draw import draw_charts
     from reports.facts.asset import compute_asset_facts
     from reports.story.asset import write_asset_story
 
     if asset_id not in data.prices.close.columns:
         raise UsageError(f"unknown asset {asset_id!r}: resolve it with resolve_assets first.")
     story = write_asset_story(compute_asset_facts(data, week, asset_id, settings), settings, now)
-    return story, render_files(draw_asset_charts(story), settings, settings.formats)
+    return story, render_files(draw_charts(story), settings, settings.formats)
 
 
 def build_asset_briefs(settings: Settings, spec: str) -> Iterator[BuildResult]:

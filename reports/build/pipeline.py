@@ -73,7 +73,7 @@ def build_week(data: MarketData, week_end: date | None, settings: Settings,
 def render_week(data: MarketData, week: Week, settings: Settings, now: datetime,
                 progress: Progress | None = None) -> RenderedWeek:
     """Facts, story, charts and every output file of one week, as bytes: a pure function of its inputs."""
-    from reports.charts.canvas import draw_charts
+    from reports.charts.draw import draw_charts
     from reports.facts.market import compute_facts
     from reports.render import render_files
     from reports.story.write import write_story

@@ -1,9 +1,9 @@
 """The asset brief's charts: its price through the week, against bitcoin and the market, its history.
 
-They are drawn by the market brief's chart stage (`charts.draw_charts`): the same fonts,
-style, sizes, deterministic PNG output and `Brief`/`Chart` types. This module only registers
-the drawers for the asset figures; the drawdown and weekly-change bars are the market
-brief's own drawers, fed from the asset facts' fields of the same names.
+They are drawn like every figure (`reports.charts.draw`): the same fonts, style, sizes,
+deterministic PNG output and `Brief`/`Chart` types. This module holds the drawers of the
+asset figures; the drawdown and weekly-change bars are the market brief's own drawers
+(`charts.market`), fed from the asset facts' fields of the same names.
 """
 
 from __future__ import annotations
@@ -12,15 +12,11 @@ import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from reports.charts.canvas import ACCENT, MUTED, SERIES, Brief, EndLabel, asset_change, date_axis, draw_charts, drawdown, end_label, register, rows_height, spread_labels, ticks, week_band, weekly_change, xy
+from reports.charts.canvas import ACCENT, MUTED, SERIES, EndLabel, asset_change, date_axis, end_label, spread_labels, ticks, week_band, xy
+from reports.charts.market import weekly_change
 from reports.core.formatting import Formatter
 from reports.facts.asset import AssetWeekFacts
 from reports.story.model import Figure, Story
-
-
-def draw_asset_charts(story: Story) -> Brief:
-    """Draw every figure an asset story places (asset figures and the shared ones)."""
-    return draw_charts(story)
 
 
 def asset_facts(story: Story) -> AssetWeekFacts:
@@ -37,7 +33,7 @@ def _week_ticks(ax: Axes, story: Story, fmt: Formatter, right_pad: float) -> Non
     ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
 
 
-def _asset_week(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+def asset_week(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The asset's daily price from the base day to the week's end, against the base day's price."""
     facts = asset_facts(story)
     move = facts.subject
@@ -50,7 +46,7 @@ def _asset_week(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     _week_ticks(ax, story, fmt, right_pad=1.4)
 
 
-def _asset_relative(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+def asset_relative(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The asset, bitcoin and total market value, each indexed to 100 on the base day."""
     facts = asset_facts(story)
     ax.axhline(facts.method.index_base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
@@ -69,7 +65,7 @@ def _asset_relative(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> N
     _week_ticks(ax, story, fmt, right_pad=1.9)
 
 
-def _asset_history(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+def asset_history(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The asset's daily closes on its longest history, with the week shaded."""
     facts = asset_facts(story)
     if facts.history_window is None:
@@ -82,7 +78,7 @@ def _asset_history(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> No
     date_axis(ax, fmt, facts.history_window.days)
 
 
-def _asset_peers(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+def asset_peers(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The market brief's weekly-change bars, with the asset's own bar and name picked out."""
     weekly_change(ax, figure, story, fmt)
     facts = asset_facts(story)
@@ -93,10 +89,3 @@ def _asset_peers(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None
             bar.set_alpha(0.45)
     label = ax.get_yticklabels()[at]
     label.set_fontweight("bold")
-
-
-register("asset-peers", _asset_peers, rows_height)
-register("asset-week", _asset_week, lambda story: 2.6)
-register("asset-relative", _asset_relative, lambda story: 3.0)
-register("asset-history", _asset_history, lambda story: 2.6)
-register("asset-drawdown", drawdown, lambda story: 2.3)

@@ -6,14 +6,13 @@ labels). Output is deterministic: no dates or software tags in the files.
 
 Speed, which is most of a brief's cost: PNG only (an SVG copy was a second full drawing
 pass); no layout engine (constrained layout solves the margins twice over): instead the
-axes' decorations are measured once and the margins set to fit them (`_fit`); the PNG is
+axes' decorations are measured once and the margins set to fit them (`fit_margins`); the PNG is
 opaque RGB straight from the Agg buffer, which the PDF embeds without re-encoding.
 """
 
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -30,14 +29,13 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from reports.core import forked  # noqa: E402
 from reports.core.formatting import Formatter  # noqa: E402
 from reports.facts.asset import BriefFacts  # noqa: E402
 from reports.facts.model import Points, WeekFacts  # noqa: E402
-from reports.story.model import Figure, Story  # noqa: E402
+from reports.story.model import Story  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -113,73 +111,7 @@ def register_fonts() -> None:
         font_manager.fontManager.addfont(str(path))
 
 
-_SECOND_CORE = False
-
-
-def use_second_core() -> None:
-    """Draw half of each brief's figures in a forked child (for a single cold build, whose
-    second core is otherwise idle; a batch already keeps every core busy)."""
-    global _SECOND_CORE
-    _SECOND_CORE = forked.available() and (os.cpu_count() or 1) > 1
-
-
-def draw_charts(story: Story) -> Brief:
-    """Draw every figure the story places, with tick labels in the story's locale."""
-    register_fonts()
-    fmt = Formatter(story.locale)
-    figures = story.figures
-    if _SECOND_CORE and len(figures) > 1:
-        theirs = _draw_forked(figures[1::2], story, fmt)
-        ours = [_draw(figure, story, fmt) for figure in figures[::2]]
-        drawn = {chart.id: chart for chart in ours + theirs()}
-        return Brief(story, tuple(drawn[figure.chart] for figure in figures))
-    return Brief(story, tuple(_draw(figure, story, fmt) for figure in figures))
-
-
-def _draw_forked(figures, story: Story, fmt: Formatter) -> Callable[[], list[Chart]]:
-    """Start drawing `figures` in a forked child; the returned call waits for its charts.
-
-    The child is a copy of this process (data, story, fonts and matplotlib already loaded),
-    so it only draws. Charts are deterministic, so which process draws one changes no byte.
-    """
-    child = forked.Child(_draw_and_send, figures, story, fmt, name="brief-charts")
-
-    def wait() -> list[Chart]:
-        try:
-            return child.answer("charts could not be drawn")
-        finally:
-            child.close()
-
-    return wait
-
-
-def _draw_and_send(conn, figures, story: Story, fmt: Formatter) -> None:
-    forked.reply(conn, lambda: [_draw(figure, story, fmt) for figure in figures])
-
-
-def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:
-    mpl, _ = lay_out(figure, story, fmt)
-    canvas = mpl.canvas
-    assert isinstance(canvas, FigureCanvasAgg)  # `lay_out` draws every figure on an Agg canvas
-    with matplotlib.rc_context(STYLE):  # some style is read only when drawing
-        canvas.draw()
-    return Chart(figure.chart, _png(canvas), *canvas.get_width_height())
-
-
-def lay_out(figure: Figure, story: Story, fmt: Formatter | None = None) -> tuple[MplFigure, object]:
-    """The figure's matplotlib drawing with its margins fitted, not yet rasterised, and its renderer."""
-    register_fonts()
-    draw, height = DRAWERS[figure.chart]
-    with matplotlib.rc_context(STYLE):
-        mpl = MplFigure(figsize=(WIDTH_IN, height(story)), dpi=DPI)
-        canvas = FigureCanvasAgg(mpl)
-        draw(mpl.add_subplot(), figure, story, fmt or Formatter(story.locale))
-        renderer = canvas.get_renderer()
-        _fit(mpl, renderer)
-    return mpl, renderer
-
-
-def _fit(mpl: MplFigure, renderer) -> None:
+def fit_margins(mpl: MplFigure, renderer) -> None:
     """Size the axes so that their tick labels, end labels and legends just fit inside the figure.
 
     The decorations are measured once where they stand (their size does not depend on the
@@ -234,7 +166,7 @@ def _tick_label_boxes(ax: Axes, axis, renderer) -> list[Bbox]:
     return boxes
 
 
-def _png(canvas: FigureCanvasAgg) -> bytes:
+def encode_png(canvas: FigureCanvasAgg) -> bytes:
     """The drawn canvas as an opaque RGB PNG (the figure background is white), without metadata."""
     from PIL import Image
 
@@ -245,7 +177,7 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
     return out.getvalue()
 
 
-# --- pieces the asset charts share (asset_charts.py) -----------------------------------------------------------------------------------
+# --- pieces the figure drawers share (charts/market.py, charts/asset.py) -----------------------------------------------------------------------------------
 
 
 def xy(points: Points) -> tuple[list[date], list[float]]:
@@ -301,132 +233,9 @@ def asset_change(facts: BriefFacts, asset: str) -> float:
         raise LookupError(f"{asset} is not among the brief's assets")
     return move.change_pct
 
-
-# --- the charts ----------------------------------------------------------------------------------------
-
-
-def _price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    facts = market_facts(story)
-    base = facts.method.index_base
-    ax.axhline(base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
-    ends = []
-    for index, (asset, points) in enumerate(facts.series.price_paths):
-        days, values = xy(points)
-        color = SERIES[index % len(SERIES)]
-        ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-        change = asset_change(facts, asset)
-        ends.append(EndLabel(values[-1], f"{figure.label(asset)} {fmt.percent(change, sign=True)}", color, days[-1]))
-    spread_labels(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.055)
-    for label in ends:
-        end_label(ax, label.day, label.y, label.text, label.color)
-    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.number(y)))
-    week = story.facts.week
-    ax.set_xlim(mdates.date2num(week.base) - 0.2, mdates.date2num(week.end) + 1.6)
-    date_axis(ax, fmt, story.facts.method.week_days)
-    ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
-
-
 def spread_labels(labels: list[EndLabel], gap: float) -> None:
     """Nudge end labels apart vertically so that lines ending close together stay readable."""
     labels.sort(key=lambda item: item.y)
     for lower, upper in zip(labels, labels[1:]):
         if upper.y - lower.y < gap:
             upper.y = lower.y + gap
-
-
-def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    moves = sorted(story.facts.assets, key=lambda move: move.change_pct)
-    names = [figure.label(move.id) for move in moves]
-    values = [move.change_pct for move in moves]
-    colors = [UP if value > 0 else DOWN for value in values]
-    positions = range(len(moves))  # by position, not by label: two coins may share a symbol
-    bars = ax.barh(positions, values, color=colors, height=0.66, zorder=2)
-    ax.set_yticks(positions, names)
-    ax.axvline(0, color=MUTED, linewidth=0.8)
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    span = max(abs(value) for value in values) or 1
-    ax.set_xlim(min(min(values), 0) - span * 0.16, max(max(values), 0) + span * 0.16)
-    for bar, value in zip(bars, values):
-        x = bar.get_width()
-        ax.annotate(fmt.percent(value, sign=True), (x, bar.get_y() + bar.get_height() / 2),
-                    xytext=(4 if value >= 0 else -4, 0), textcoords="offset points",
-                    ha="left" if value >= 0 else "right", va="center", fontsize=7.5, color=INK)
-    ax.xaxis.set_major_formatter(ticks(lambda x: fmt.percent(x, digits=0)))
-    ax.xaxis.set_major_locator(MaxNLocator(7, steps=[1, 2, 5, 10], integer=True))  # labels show whole percents
-    ax.tick_params(axis="y", labelsize=7.5, labelcolor=INK)
-
-
-def _market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    series = market_facts(story).series
-    week_band(ax, story)
-    days, values = xy(series.market_cap)
-    ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y)))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    handles = ax.get_lines()[:]
-    if any(value is not None for _, value in series.btc_dominance):
-        right = ax.twinx()
-        right.spines["right"].set_visible(True)
-        right.spines["right"].set_color(GRID)
-        right.grid(False)
-        days, values = xy(series.btc_dominance)
-        line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-        right.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=1)))
-        right.yaxis.set_major_locator(MaxNLocator(5))
-        handles.append(line)
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, borderaxespad=0.2)
-    date_axis(ax, fmt, story.facts.method.context_days)
-
-
-def drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    week_band(ax, story)
-    days, values = xy(story.facts.series.drawdown)
-    ax.fill_between(days, values, 0, color=DOWN, alpha=0.16, linewidth=0)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-    ax.plot(days, values, color=DOWN, linewidth=1.6)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-    ax.axhline(0, color=MUTED, linewidth=0.8)
-    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=0)))
-    ax.set_ylim(top=0)
-    date_axis(ax, fmt, story.facts.method.context_days)
-
-
-FEAR_GREED_ZONE_KEYS = ("extreme_fear", "fear", "neutral", "greed", "extreme_greed")
-FEAR_GREED_ZONES = ((0, 25, "#f6d5d2"), (25, 45, "#fbe9dc"), (45, 55, "#f1f3f5"), (55, 75, "#dcefe3"), (75, 100, "#c7e6d3"))
-
-
-def _fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    for low, high, color in FEAR_GREED_ZONES:
-        ax.axhspan(low, high, color=color, zorder=0, linewidth=0)
-    facts = market_facts(story)
-    week = facts.week
-    ax.axvspan(week.start, week.end, facecolor="none", edgecolor=MUTED, hatch="", linewidth=0.8, linestyle=(0, (2, 2)))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-    days, values = xy(facts.series.fear_greed)
-    ax.plot(days, values, color=INK, linewidth=1.6)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-    for (low, high, _), key in zip(FEAR_GREED_ZONES, FEAR_GREED_ZONE_KEYS):
-        ax.text(1.005, (low + high) / 200, figure.label(key), transform=ax.transAxes, va="center", ha="left",
-                fontsize=7, color=MUTED)
-    ax.set_ylim(0, 100)
-    ax.grid(False)
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.index(y)))
-    date_axis(ax, fmt, story.facts.method.context_days)
-
-
-def rows_height(story: Story) -> float:
-    return 0.9 + 0.19 * len(story.facts.assets)
-
-
-Drawer = Callable[[Axes, Figure, Story, Formatter], None]
-Height = Callable[[Story], float]
-DRAWERS: dict[str, tuple[Drawer, Height]] = {
-    "price-path": (_price_path, lambda story: 3.2),
-    "weekly-change": (weekly_change, rows_height),
-    "market-cap": (_market_cap, lambda story: 2.8),
-    "drawdown": (drawdown, lambda story: 2.5),
-    "fear-greed": (_fear_greed, lambda story: 2.5),
-}
-
-
-def register(chart_id: str, drawer: Drawer, height: Height) -> None:
-    """Add a figure kind (the asset brief's charts): its drawer and its height in inches."""
-    DRAWERS[chart_id] = (drawer, height)

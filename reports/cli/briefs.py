@@ -70,7 +70,7 @@ def _use_both_cores(settings: Settings) -> None:
         from reports.render.pdf import start_print_worker
 
         start_print_worker()
-    from reports.charts.canvas import use_second_core
+    from reports.charts.draw import use_second_core
 
     use_second_core()
 

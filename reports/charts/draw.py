@@ -1,0 +1,103 @@
+"""Drawing a story's figures: the registry of figure kinds, and the drawing itself (on one core,
+or half of the figures in a forked child).
+
+`DRAWERS` is the one registry of charts, for every subject: a chart id, its drawer and its height
+in inches. A new chart is a drawer in the module of its family and one line here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+
+from reports.charts import asset, market
+from reports.charts.canvas import DPI, STYLE, WIDTH_IN, Brief, Chart, fit_margins, encode_png, register_fonts
+from reports.core import forked
+from reports.core.formatting import Formatter
+from reports.story.model import Figure, Story
+
+Drawer = Callable[[Axes, Figure, Story, Formatter], None]
+Height = Callable[[Story], float]
+DRAWERS: dict[str, tuple[Drawer, Height]] = {
+    "price-path": (market.price_path, lambda story: 3.2),
+    "weekly-change": (market.weekly_change, market.rows_height),
+    "market-cap": (market.market_cap, lambda story: 2.8),
+    "drawdown": (market.drawdown, lambda story: 2.5),
+    "fear-greed": (market.fear_greed, lambda story: 2.5),
+    "asset-peers": (asset.asset_peers, market.rows_height),
+    "asset-week": (asset.asset_week, lambda story: 2.6),
+    "asset-relative": (asset.asset_relative, lambda story: 3.0),
+    "asset-history": (asset.asset_history, lambda story: 2.6),
+    "asset-drawdown": (market.drawdown, lambda story: 2.3),
+}
+
+
+_SECOND_CORE = False
+
+
+def use_second_core() -> None:
+    """Draw half of each brief's figures in a forked child (for a single cold build, whose
+    second core is otherwise idle; a batch already keeps every core busy)."""
+    global _SECOND_CORE
+    _SECOND_CORE = forked.available() and (os.cpu_count() or 1) > 1
+
+
+def draw_charts(story: Story) -> Brief:
+    """Draw every figure the story places, with tick labels in the story's locale."""
+    register_fonts()
+    fmt = Formatter(story.locale)
+    figures = story.figures
+    if _SECOND_CORE and len(figures) > 1:
+        theirs = _draw_forked(figures[1::2], story, fmt)
+        ours = [_draw(figure, story, fmt) for figure in figures[::2]]
+        drawn = {chart.id: chart for chart in ours + theirs()}
+        return Brief(story, tuple(drawn[figure.chart] for figure in figures))
+    return Brief(story, tuple(_draw(figure, story, fmt) for figure in figures))
+
+
+def _draw_forked(figures, story: Story, fmt: Formatter) -> Callable[[], list[Chart]]:
+    """Start drawing `figures` in a forked child; the returned call waits for its charts.
+
+    The child is a copy of this process (data, story, fonts and matplotlib already loaded),
+    so it only draws. Charts are deterministic, so which process draws one changes no byte.
+    """
+    child = forked.Child(_draw_and_send, figures, story, fmt, name="brief-charts")
+
+    def wait() -> list[Chart]:
+        try:
+            return child.answer("charts could not be drawn")
+        finally:
+            child.close()
+
+    return wait
+
+
+def _draw_and_send(conn, figures, story: Story, fmt: Formatter) -> None:
+    forked.reply(conn, lambda: [_draw(figure, story, fmt) for figure in figures])
+
+
+def _draw(figure: Figure, story: Story, fmt: Formatter) -> Chart:
+    mpl, _ = lay_out(figure, story, fmt)
+    canvas = mpl.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # `lay_out` draws every figure on an Agg canvas
+    with matplotlib.rc_context(STYLE):  # some style is read only when drawing
+        canvas.draw()
+    return Chart(figure.chart, encode_png(canvas), *canvas.get_width_height())
+
+
+def lay_out(figure: Figure, story: Story, fmt: Formatter | None = None) -> tuple[MplFigure, object]:
+    """The figure's matplotlib drawing with its margins fitted, not yet rasterised, and its renderer."""
+    register_fonts()
+    draw, height = DRAWERS[figure.chart]
+    with matplotlib.rc_context(STYLE):
+        mpl = MplFigure(figsize=(WIDTH_IN, height(story)), dpi=DPI)
+        canvas = FigureCanvasAgg(mpl)
+        draw(mpl.add_subplot(), figure, story, fmt or Formatter(story.locale))
+        renderer = canvas.get_renderer()
+        fit_margins(mpl, renderer)
+    return mpl, renderer

@@ -1,0 +1,120 @@
+"""The market brief's figures: the price path, the weekly change of every coin, total market value,
+bitcoin's drawdown and the Fear & Greed Index. Each drawer takes the axes, the story's figure, the
+story and the formatter; `reports.charts.draw.DRAWERS` names them.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from reports.charts.canvas import (ACCENT, DOWN, GRID, INK, MUTED, SERIES, UP, EndLabel, asset_change, date_axis, end_label,
+                                   market_facts, spread_labels, ticks, week_band, xy)
+from reports.core.formatting import Formatter
+from reports.story.model import Figure, Story
+
+
+def price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    facts = market_facts(story)
+    base = facts.method.index_base
+    ax.axhline(base, color=MUTED, linewidth=0.8, linestyle=(0, (2, 2)))
+    ends = []
+    for index, (asset, points) in enumerate(facts.series.price_paths):
+        days, values = xy(points)
+        color = SERIES[index % len(SERIES)]
+        ax.plot(days, values, color=color, linewidth=2.4 if index == 0 else 1.5, zorder=3 - index * 0.1)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+        change = asset_change(facts, asset)
+        ends.append(EndLabel(values[-1], f"{figure.label(asset)} {fmt.percent(change, sign=True)}", color, days[-1]))
+    spread_labels(ends, gap=(ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.055)
+    for label in ends:
+        end_label(ax, label.day, label.y, label.text, label.color)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.number(y)))
+    week = story.facts.week
+    ax.set_xlim(mdates.date2num(week.base) - 0.2, mdates.date2num(week.end) + 1.6)
+    date_axis(ax, fmt, story.facts.method.week_days)
+    ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
+
+
+
+
+def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    moves = sorted(story.facts.assets, key=lambda move: move.change_pct)
+    names = [figure.label(move.id) for move in moves]
+    values = [move.change_pct for move in moves]
+    colors = [UP if value > 0 else DOWN for value in values]
+    positions = range(len(moves))  # by position, not by label: two coins may share a symbol
+    bars = ax.barh(positions, values, color=colors, height=0.66, zorder=2)
+    ax.set_yticks(positions, names)
+    ax.axvline(0, color=MUTED, linewidth=0.8)
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    span = max(abs(value) for value in values) or 1
+    ax.set_xlim(min(min(values), 0) - span * 0.16, max(max(values), 0) + span * 0.16)
+    for bar, value in zip(bars, values):
+        x = bar.get_width()
+        ax.annotate(fmt.percent(value, sign=True), (x, bar.get_y() + bar.get_height() / 2),
+                    xytext=(4 if value >= 0 else -4, 0), textcoords="offset points",
+                    ha="left" if value >= 0 else "right", va="center", fontsize=7.5, color=INK)
+    ax.xaxis.set_major_formatter(ticks(lambda x: fmt.percent(x, digits=0)))
+    ax.xaxis.set_major_locator(MaxNLocator(7, steps=[1, 2, 5, 10], integer=True))  # labels show whole percents
+    ax.tick_params(axis="y", labelsize=7.5, labelcolor=INK)
+
+
+def market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    series = market_facts(story).series
+    week_band(ax, story)
+    days, values = xy(series.market_cap)
+    ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y)))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    handles = ax.get_lines()[:]
+    if any(value is not None for _, value in series.btc_dominance):
+        right = ax.twinx()
+        right.spines["right"].set_visible(True)
+        right.spines["right"].set_color(GRID)
+        right.grid(False)
+        days, values = xy(series.btc_dominance)
+        line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+        right.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=1)))
+        right.yaxis.set_major_locator(MaxNLocator(5))
+        handles.append(line)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, borderaxespad=0.2)
+    date_axis(ax, fmt, story.facts.method.context_days)
+
+
+def drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    week_band(ax, story)
+    days, values = xy(story.facts.series.drawdown)
+    ax.fill_between(days, values, 0, color=DOWN, alpha=0.16, linewidth=0)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    ax.plot(days, values, color=DOWN, linewidth=1.6)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    ax.axhline(0, color=MUTED, linewidth=0.8)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=0)))
+    ax.set_ylim(top=0)
+    date_axis(ax, fmt, story.facts.method.context_days)
+
+
+FEAR_GREED_ZONE_KEYS = ("extreme_fear", "fear", "neutral", "greed", "extreme_greed")
+FEAR_GREED_ZONES = ((0, 25, "#f6d5d2"), (25, 45, "#fbe9dc"), (45, 55, "#f1f3f5"), (55, 75, "#dcefe3"), (75, 100, "#c7e6d3"))
+
+
+def fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    for low, high, color in FEAR_GREED_ZONES:
+        ax.axhspan(low, high, color=color, zorder=0, linewidth=0)
+    facts = market_facts(story)
+    week = facts.week
+    ax.axvspan(week.start, week.end, facecolor="none", edgecolor=MUTED, hatch="", linewidth=0.8, linestyle=(0, (2, 2)))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    days, values = xy(facts.series.fear_greed)
+    ax.plot(days, values, color=INK, linewidth=1.6)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    for (low, high, _), key in zip(FEAR_GREED_ZONES, FEAR_GREED_ZONE_KEYS):
+        ax.text(1.005, (low + high) / 200, figure.label(key), transform=ax.transAxes, va="center", ha="left",
+                fontsize=7, color=MUTED)
+    ax.set_ylim(0, 100)
+    ax.grid(False)
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.index(y)))
+    date_axis(ax, fmt, story.facts.method.context_days)
+
+
+def rows_height(story: Story) -> float:
+    return 0.9 + 0.19 * len(story.facts.assets)
