@@ -6,7 +6,9 @@ Every renderer lays out the same story; none computes a number or writes a sente
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reports.core.settings import Settings
@@ -15,19 +17,29 @@ if TYPE_CHECKING:  # the charts stage (matplotlib) loads only when charts are dr
     from reports.charts.canvas import Brief
 
 Renderer = Callable[["Brief", Settings], bytes]
-FILENAMES = {"html": "brief.html", "pdf": "brief.pdf", "md": "brief.md", "json": "brief.json"}
 
 
-def _renderer(fmt: str) -> Renderer:
-    # Imported on demand: a build without a PDF never loads WeasyPrint.
-    if fmt == "html":
-        from reports.render.html import render
-    elif fmt == "pdf":
-        from reports.render.pdf import render
-    elif fmt == "md":
-        from reports.render.markdown import render
-    else:
-        from reports.render.jsonfile import render
+@dataclass(frozen=True)
+class Format:
+    """An output format: its file in the week's folder, and the module whose `render` makes it.
+    The module is imported on demand: a build without a PDF never loads WeasyPrint."""
+
+    filename: str
+    module: str
+
+
+# The registry of formats: a new one is a module with `render(brief, settings) -> bytes` and a line here.
+FORMATS: dict[str, Format] = {
+    "html": Format("brief.html", "reports.render.html"),
+    "pdf": Format("brief.pdf", "reports.render.pdf"),
+    "md": Format("brief.md", "reports.render.markdown"),
+    "json": Format("brief.json", "reports.render.jsonfile"),
+}
+FILENAMES = {name: fmt.filename for name, fmt in FORMATS.items()}
+
+
+def renderer(fmt: str) -> Renderer:
+    render: Renderer = importlib.import_module(FORMATS[fmt].module).render
     return render
 
 
@@ -40,5 +52,5 @@ def render_files(brief: Brief, settings: Settings, formats: Iterable[str]) -> di
     for chart in brief.charts:
         files[chart_path(chart.id, "png")] = chart.png
     for fmt in formats:
-        files[FILENAMES[fmt]] = _renderer(fmt)(brief, settings)
+        files[FILENAMES[fmt]] = renderer(fmt)(brief, settings)
     return files

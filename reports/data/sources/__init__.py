@@ -6,6 +6,7 @@ the catalog (the bundled archive and the CoinGecko store both name coins by thei
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 
 import pandas as pd
@@ -19,19 +20,18 @@ COINGECKO_ATTRIBUTION = "Data provided by CoinGecko (https://www.coingecko.com).
 COINGECKO_LICENCE = "No licence stated; CoinGecko asks for attribution."
 
 
+# The registry of sources: each module's `from_settings(settings)` returns raw tables for validation.
+# Imported on demand: the bundled brief never loads the CoinGecko client.
+SOURCES: dict[str, str] = {
+    "bundled": "reports.data.sources.bundled",
+    "csv": "reports.data.sources.csvfile",
+    "coingecko": "reports.data.sources.coingecko.stored",
+}
+
+
 def load_source(settings: Settings) -> RawMarketData:
-    if settings.source == "coingecko":
-        from reports.data.sources.coingecko import stored
-
-        return stored.load(settings)
-    if settings.source == "csv":
-        from reports.data.sources import csvfile
-
-        assert settings.data is not None  # Settings refuses source csv without a data file
-        return csvfile.load(settings.data)
-    from reports.data.sources import bundled
-
-    return bundled.load()
+    raw: RawMarketData = importlib.import_module(SOURCES[settings.source]).from_settings(settings)
+    return raw
 
 
 def coingecko_series(key: str, title: str, time_of_day: str) -> SeriesInfo:

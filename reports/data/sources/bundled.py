@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reports.core.settings import Settings
 from reports.data.catalog import DATA_DIR, catalog, slug
 from reports.data.model import SeriesInfo
 from reports.data.validate import RawMarketData
@@ -61,3 +62,8 @@ def _coinmetrics(table: RawTable) -> RawTable:
     frame = table.frame.copy()
     frame["asset"] = frame["asset"].map(HISTORY_ASSETS)
     return RawTable(table.path, table.header, frame).renamed({"close_usd": "close"})
+
+
+def from_settings(settings: Settings) -> RawMarketData:
+    """The source registry's entry: the bundled archive takes no settings."""
+    return load()

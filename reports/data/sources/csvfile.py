@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reports.core.settings import Settings
 from reports.data.catalog import catalog
 from reports.data.model import SeriesInfo
 from reports.data.validate import RawMarketData
@@ -23,3 +24,9 @@ def load(path: Path) -> RawMarketData:
         licence="As supplied by the publisher.",
     )
     return RawMarketData(prices=RawSeries(read_csv(path), info), catalog=catalog())
+
+
+def from_settings(settings: Settings) -> RawMarketData:
+    """The source registry's entry: the file named by `--data`."""
+    assert settings.data is not None  # Settings refuses source csv without a data file
+    return load(settings.data)

@@ -111,3 +111,8 @@ def _freshness(settings: Settings, newest: date, wanted: date, pulled_at, path: 
             "the store holds (the brief will say it is stale)."
         )
     return Freshness(newest_day=newest, pulled_at=pulled_at, stale_for=wanted if stale else None, left_top_list=left)
+
+
+def from_settings(settings: Settings) -> RawMarketData:
+    """The source registry's entry."""
+    return load(settings)
