@@ -1,16 +1,25 @@
-"""`make bench`: how fast a brief is, cold and warm, how fast a backfill is, and QuantStats beside it.
+"""`make bench`: how fast a brief is, cold and warm, the floor a warm brief could reach, how fast
+a backfill is, and QuantStats beside it.
 
 Every figure is the median of several runs (the machine may be shared; medians resist noise).
 Cold runs are separate processes, timed with a wall clock; their peak memory is measured in
 as many more runs (see `timed`). The parsed-data cache and matplotlib's font cache are
 warmed by one untimed run first, as they are on any machine after its first build (and so
 are Python's bytecode caches, even where the shell sets PYTHONDONTWRITEBYTECODE).
+
+The floor (see `floor`) is what the two libraries a brief is made with cost on their own for
+the bundled data's latest week: WeasyPrint laying out and writing the brief's print HTML, plus
+matplotlib drawing and encoding its five charts. "warm brief / floor" says how far a warm
+brief is from it.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import os
+import pickle
 import statistics
 import subprocess
 import sys
@@ -109,6 +118,96 @@ def _supported(data, end, resolve_week) -> bool:
         return False
 
 
+def floor(runs: int, env: dict[str, str], warm_brief: float | None) -> None:
+    """Seconds WeasyPrint and matplotlib alone take for the latest week's brief, in a fresh process.
+
+    The inputs are made once, here, by the package (its latest-week story, charts and print HTML,
+    with SOURCE_DATE_EPOCH pinning the clock). A new process (`_floor_child`), which never imports
+    the package's renderers, then does one untimed round (imports are done, fonts and the first
+    layout loaded: a warm process) and `runs` timed rounds. A round is
+      - WeasyPrint: `HTML(string=html, base_url=assets).write_pdf()`, on the HTML the PDF renderer
+        lays out (the same template with `print=True`), its stylesheet and @font-face rules inline
+        and each chart an <img> of the brief's PNG file on disk. WeasyPrint's default path: it sets
+        up its fonts, parses the stylesheet and decodes and re-compresses every PNG on each call,
+        which the package's renderer does not (it keeps the first two and copies the PNG data as
+        it is), so a part of our brief can be faster than its part of the floor;
+      - matplotlib: for each of the five figures, the package's own drawer building it (`lay_out`:
+        the artists, the axes and the margins fitted from measured tick labels), then
+        `savefig(png)` (rasterising and PNG encoding through Pillow) at the figure's 200 dpi and
+        the package's zlib level (RGBA, where the package writes RGB).
+    The floor is the median round; it leaves out the facts, the story, the HTML, Markdown and JSON
+    files, and writing the week's folder, which the warm brief includes.
+    """
+    from reports.build.pipeline import load_data
+    from reports.charts.draw import draw_charts
+    from reports.core import clock
+    from reports.core.settings import load_settings
+    from reports.facts.market import compute_facts
+    from reports.facts.week import resolve_week
+    from reports.render.html import chart_images, page
+    from reports.render.templating import ASSETS, font_faces, stylesheet
+    from reports.story.write import write_story
+
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = Path(folder)
+        settings = load_settings(flags={"out_dir": inputs / "out"})
+        data = load_data(settings)
+        week = resolve_week(data, None, settings.week_ends_on)
+        story = write_story(compute_facts(data, week, settings), settings, clock.now())
+        brief = draw_charts(story)
+        for chart in brief.charts:
+            (inputs / f"{chart.id}.png").write_bytes(chart.png)
+        images = chart_images(brief, lambda chart_id, extension: (inputs / f"{chart_id}.{extension}").as_uri())
+        html = page(brief, settings, images, font_faces(False), stylesheet(), print=True)
+        (inputs / "brief.html").write_text(html, encoding="utf-8")
+        (inputs / "story.pickle").write_bytes(pickle.dumps(story))
+        (inputs / "base_url").write_text(str(ASSETS), encoding="utf-8")
+        command = [sys.executable, __file__, "--floor-of", folder, "--runs", str(runs)]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"failed: {' '.join(command)}\n{done.stderr}")
+    rounds = json.loads(done.stdout)
+    total = statistics.median(pdf + charts for pdf, charts in rounds)
+    ratio = f"   warm brief / floor  {warm_brief / total:.2f}x" if warm_brief else ""
+    print(f"floor (WeasyPrint + matplotlib alone)  {total:.2f} s{ratio}   "
+          f"(median over {len(rounds)} rounds in a fresh process, week ending {week.end}: "
+          f"WeasyPrint {statistics.median(pdf for pdf, _ in rounds):.2f} s, "
+          f"matplotlib {statistics.median(charts for _, charts in rounds):.2f} s)")
+
+
+def _floor_child(folder: Path, runs: int) -> None:
+    """The timed part of `floor`: prints [[WeasyPrint seconds, matplotlib seconds], ...] as JSON."""
+    import matplotlib
+    from weasyprint import HTML
+
+    from reports.charts.canvas import PNG_COMPRESSION, STYLE
+    from reports.charts.draw import lay_out
+    from reports.core.formatting import Formatter
+
+    html = (folder / "brief.html").read_text(encoding="utf-8")
+    base_url = (folder / "base_url").read_text(encoding="utf-8")
+    story = pickle.loads((folder / "story.pickle").read_bytes())
+
+    def pdf() -> None:
+        HTML(string=html, base_url=base_url).write_pdf()
+
+    def charts() -> None:
+        fmt = Formatter(story.locale)
+        for figure in story.figures:
+            mpl, _ = lay_out(figure, story, fmt)
+            with matplotlib.rc_context(STYLE):
+                mpl.savefig(io.BytesIO(), format="png", pil_kwargs={"compress_level": PNG_COMPRESSION})
+
+    rounds = []
+    for _ in range(runs + 1):  # the first round loads fonts and lays out for the first time: not counted
+        started = time.perf_counter()
+        pdf()
+        laid_out = time.perf_counter()
+        charts()
+        rounds.append([laid_out - started, time.perf_counter() - laid_out])
+    print(json.dumps(rounds[1:]))
+
+
 def backfill(env: dict[str, str], jobs: int) -> None:
     with tempfile.TemporaryDirectory() as out:
         command = [sys.executable, "build.py", "backfill", "--from", BACKFILL[0], "--to", BACKFILL[1],
@@ -129,8 +228,12 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=8, help="weeks built in the warm process")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the backfill")
     parser.add_argument("--quantstats", metavar="PYTHON", help="a Python with QuantStats installed (.bench-venv)")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: cold,warm,backfill")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: cold,warm,floor,backfill")
+    parser.add_argument("--floor-of", type=Path, help=argparse.SUPPRESS)  # the floor's timed process
     args = parser.parse_args()
+    if args.floor_of:
+        _floor_child(args.floor_of, args.runs)
+        return
     skip = set(args.skip.split(","))
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1774224000")}
@@ -150,8 +253,11 @@ def main() -> None:
                            str(Path(scratch) / "quantstats.html")], env, args.runs)
             if ours:
                 print(f"ratio ours / QuantStats: {ours[0] / theirs[0]:.2f} x wall, {ours[1] / theirs[1]:.2f} x peak RSS")
+        warm_brief = None
         if "warm" not in skip:
-            warm(args.weeks)
+            warm_brief = warm(args.weeks)
+        if "floor" not in skip:
+            floor(args.runs, env, warm_brief)
         if "backfill" not in skip:
             backfill(env, args.jobs)
         print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
