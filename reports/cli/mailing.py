@@ -22,9 +22,9 @@ def subscribers() -> None:
 
 def _subscriber_db(config: Path | None, data_dir: Path | None) -> sqlite3.Connection:
     """The subscriber database of these settings (--config, --data-dir)."""
-    from reports.publish.mail.store import connect
+    from reports.publish.mail.store import open_store
 
-    return connect(_mail_settings(config, data_dir).data_dir)
+    return open_store(_mail_settings(config, data_dir))
 
 
 @subscribers.command("import")
@@ -116,12 +116,17 @@ def send(debug: bool, folder: Path, dry_run=False, eml_dir=None, limit=None, to=
     another run of the same brief is under way (this one then sends nothing).
     """
     from reports.core.errors import UsageError
-    from reports.publish.mail import drafts
+    from reports.publish.mail import drafts, safety
     from reports.publish.mail.failures import RunStopped
 
     settings = _mail_settings(config, data_dir)
     if eml_dir is not None and not dry_run:
         raise UsageError("--eml-dir only goes with --dry-run.")
+    if dry_run or to is not None:
+        for warning in safety.warnings(settings):
+            click.echo(warning, err=True)
+    else:
+        safety.require_safe(settings)
     try:
         if dry_run:
             target = eml_dir or folder.parent / f"{folder.name}-eml"
