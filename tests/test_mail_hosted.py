@@ -40,6 +40,9 @@ def test_hosted_images_link_the_published_site_and_keep_the_message_small(tmp_pa
     assert sources and all(source.startswith(page + "charts/") for source in sources)
     assert f'href="{page}"' in html and f'href="{page}brief.pdf"' in html and f'href="{BASE}archive/"' in html
     assert "Read online" in html
+    text = message.get_body(("plain",)).get_content()
+    assert f"Read online: {page}" in text and f"The PDF: {page}brief.pdf" in text and f"{BASE}archive/" in text
+    assert "1 Example Street" in text  # the postal address closes the text part too
 
     site = tmp_path / "site"  # what the links point at is what the site publishes
     build_site(load_settings(flags={"out_dir": brief_folder.parent, "site_dir": site, "base_url": BASE}))

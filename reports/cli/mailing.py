@@ -171,3 +171,27 @@ def send_status(folder: Path, data_dir=None, config=None) -> None:
     click.echo(f"{key}: {tally}")
     for email, answer in failed:
         click.echo(f"failed\t{email}\t{answer}")
+
+
+@click.command("serve-subscriptions")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8025, show_default=True, help="Port to listen on.")
+@click.option("--tags", default="market", show_default=True,
+              help="Tags a subscriber can choose on the preferences page, separated by commas.")
+@click.option("--rate-per-minute", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Requests a minute accepted from one IP address.")
+@click.option("--resend-after", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              help="Seconds before a second confirmation mail may go to the same address.")
+@data_dir_option
+@config_option
+@runs
+def serve_subscriptions(host: str, port: int, tags: str, rate_per_minute: int, resend_after: float, data_dir=None,
+                        config=None) -> None:
+    """Serve the subscription service: sign-up with double opt-in, one-click unsubscribe (RFC 8058)
+    and preferences, on the subscriber list `send` uses. Confirmation mails go out through the SMTP
+    settings; the signing key comes from SUBSCRIBE_SECRET. Links point at subscribe_url (default:
+    http://HOST:PORT/); set unsubscribe_url to its /unsubscribe."""
+    from reports.publish.subscribe.serve import serve
+
+    serve(_mail_settings(config, data_dir), host, port, tuple(t.strip() for t in tags.split(",") if t.strip()),
+          rate_per_minute, resend_after)
