@@ -195,3 +195,21 @@ def serve_subscriptions(host: str, port: int, tags: str, rate_per_minute: int, r
 
     serve(_mail_settings(config, data_dir), host, port, tuple(t.strip() for t in tags.split(",") if t.strip()),
           rate_per_minute, resend_after)
+
+
+@click.group()
+def bounces() -> None:
+    """What came back: delivery-status notifications and complaints."""
+
+
+@bounces.command("import")
+@click.argument("maildir", type=click.Path(path_type=Path))
+@data_dir_option
+@config_option
+@runs
+def bounces_import(maildir: Path, data_dir=None, config=None) -> None:
+    """Read the Maildir MAILDIR: hard bounces (DSN) mark their addresses bounced, ARF complaints mark
+    theirs complained; neither is mailed again. Temporary failures change nothing."""
+    from reports.publish.mail.bounces import import_maildir
+
+    click.echo(str(import_maildir(_subscriber_db(config, data_dir), maildir)))
