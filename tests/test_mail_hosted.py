@@ -51,24 +51,25 @@ def test_hosted_images_link_the_published_site_and_keep_the_message_small(tmp_pa
     assert (site / "archive" / "index.html").is_file() and (site / "briefs" / week / "index.html").is_file()
 
 
-def test_attach_pdf_set_explicitly_still_attaches_it_with_hosted_images(tmp_path, brief_folder, mail_env, monkeypatch):
+def _sent_with(tmp_path, brief_folder, mail_env, monkeypatch, **env: str):
+    """The one message a campaign sends with base_url and these BRIEF_* settings."""
     monkeypatch.setenv("BRIEF_BASE_URL", BASE)
-    monkeypatch.setenv("BRIEF_ATTACH_PDF", "true")
+    for name, value in env.items():
+        monkeypatch.setenv(f"BRIEF_{name.upper()}", value)
     subscribe(tmp_path, "email\nana@example.com\n")
     assert run_cli("send", str(brief_folder)).exit_code == 0
-    message = parse(mail_env.messages[0][1])
+    return parse(mail_env.messages[0][1])
+
+
+def test_attach_pdf_set_explicitly_still_attaches_it_with_hosted_images(tmp_path, brief_folder, mail_env, monkeypatch):
+    message = _sent_with(tmp_path, brief_folder, mail_env, monkeypatch, attach_pdf="true")
     assert tree(message) == ["multipart/mixed", "  multipart/alternative", "    text/plain", "    text/html",
                              "  application/pdf"]
 
 
 def test_embedded_images_remain_an_option(tmp_path, brief_folder, mail_env, monkeypatch):
-    monkeypatch.setenv("BRIEF_BASE_URL", BASE)
-    monkeypatch.setenv("BRIEF_IMAGES", "embedded")
-    subscribe(tmp_path, "email\nana@example.com\n")
-    assert run_cli("send", str(brief_folder)).exit_code == 0
-    message = parse(mail_env.messages[0][1])
+    message = _sent_with(tmp_path, brief_folder, mail_env, monkeypatch, images="embedded")
     assert "      image/png" in tree(message) and tree(message)[-1] == "  application/pdf"
-    html = _html(message)
-    assert re.findall(r'<img[^>]*src="([^"]+)"', html) and all(
-        src.startswith("cid:") for src in re.findall(r'<img[^>]*src="([^"]+)"', html))
-    assert f'href="{BASE}briefs/{brief_folder.name}/"' in html  # read online still links the site
+    sources = re.findall(r'<img[^>]*src="([^"]+)"', _html(message))
+    assert sources and all(source.startswith("cid:") for source in sources)
+    assert f'href="{BASE}briefs/{brief_folder.name}/"' in _html(message)  # read online still links the site
