@@ -53,6 +53,7 @@ def mail_env(monkeypatch, server, tmp_path):
     monkeypatch.setenv("MAIL_FROM", "The Weekly Crypto Brief <brief@example.com>")
     monkeypatch.setenv("BRIEF_REPLY_TO", "editor@example.com")
     monkeypatch.setenv("BRIEF_UNSUBSCRIBE_URL", "https://example.com/unsubscribe")
+    monkeypatch.setenv("BRIEF_POSTAL_ADDRESS", "The Weekly Crypto Brief, 1 Example Street, Springfield 00000")
     monkeypatch.setenv("BRIEF_RETRY_BACKOFF", "0.05")
     for name in ("SMTP_USER", "SMTP_PASSWORD"):
         monkeypatch.delenv(name, raising=False)

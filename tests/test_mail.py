@@ -96,8 +96,11 @@ def test_received_message_part_by_part(tmp_path, brief_folder, mail_env):
     # HTML built for email clients
     assert len(html.encode("utf-8")) < 102 * 1024  # Gmail clips larger HTML
     assert "data:" not in html and "<svg" not in html.lower() and ".svg" not in html
-    assert "<style" not in html  # inlined: clients drop <style>
-    assert 'width="600"' in html and 'style="' in html
+    head, body = html.split("<body", 1)
+    assert head.count("<style") == 1 and "<style" not in body  # the rest is inlined: some clients drop <style>
+    assert "@media only screen and (max-width: 480px)" in head and "prefers-color-scheme: dark" in head
+    assert 'style="' in body and "max-width: 600px" in body  # fluid, up to 600 px
+    assert "The Weekly Crypto Brief, 1 Example Street" in body  # the postal address in the footer
     description = escape(document["description"], quote=False)
     assert html.count(description) == 2  # the hidden preheader, then the dek under the headline
     assert html.index(description) < html.index(escape(document["headline"]), html.index("<body"))

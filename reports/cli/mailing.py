@@ -22,9 +22,9 @@ def subscribers() -> None:
 
 def _subscriber_db(config: Path | None, data_dir: Path | None) -> sqlite3.Connection:
     """The subscriber database of these settings (--config, --data-dir)."""
-    from reports.publish.mail.store import connect
+    from reports.publish.mail.store import open_store
 
-    return connect(_mail_settings(config, data_dir).data_dir)
+    return open_store(_mail_settings(config, data_dir))
 
 
 @subscribers.command("import")
@@ -116,12 +116,17 @@ def send(debug: bool, folder: Path, dry_run=False, eml_dir=None, limit=None, to=
     another run of the same brief is under way (this one then sends nothing).
     """
     from reports.core.errors import UsageError
-    from reports.publish.mail import drafts
+    from reports.publish.mail import drafts, safety
     from reports.publish.mail.failures import RunStopped
 
     settings = _mail_settings(config, data_dir)
     if eml_dir is not None and not dry_run:
         raise UsageError("--eml-dir only goes with --dry-run.")
+    if dry_run or to is not None:
+        for warning in safety.warnings(settings):
+            click.echo(warning, err=True)
+    else:
+        safety.require_safe(settings)
     try:
         if dry_run:
             target = eml_dir or folder.parent / f"{folder.name}-eml"
@@ -166,3 +171,45 @@ def send_status(folder: Path, data_dir=None, config=None) -> None:
     click.echo(f"{key}: {tally}")
     for email, answer in failed:
         click.echo(f"failed\t{email}\t{answer}")
+
+
+@click.command("serve-subscriptions")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8025, show_default=True, help="Port to listen on.")
+@click.option("--tags", default="market", show_default=True,
+              help="Tags a subscriber can choose on the preferences page, separated by commas.")
+@click.option("--rate-per-minute", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Requests a minute accepted from one IP address.")
+@click.option("--resend-after", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              help="Seconds before a second confirmation mail may go to the same address.")
+@data_dir_option
+@config_option
+@runs
+def serve_subscriptions(host: str, port: int, tags: str, rate_per_minute: int, resend_after: float, data_dir=None,
+                        config=None) -> None:
+    """Serve the subscription service: sign-up with double opt-in, one-click unsubscribe (RFC 8058)
+    and preferences, on the subscriber list `send` uses. Confirmation mails go out through the SMTP
+    settings; the signing key comes from SUBSCRIBE_SECRET. Links point at subscribe_url (default:
+    http://HOST:PORT/); set unsubscribe_url to its /unsubscribe."""
+    from reports.publish.subscribe.serve import serve
+
+    serve(_mail_settings(config, data_dir), host, port, tuple(t.strip() for t in tags.split(",") if t.strip()),
+          rate_per_minute, resend_after)
+
+
+@click.group()
+def bounces() -> None:
+    """What came back: delivery-status notifications and complaints."""
+
+
+@bounces.command("import")
+@click.argument("maildir", type=click.Path(path_type=Path))
+@data_dir_option
+@config_option
+@runs
+def bounces_import(maildir: Path, data_dir=None, config=None) -> None:
+    """Read the Maildir MAILDIR: hard bounces (DSN) mark their addresses bounced, ARF complaints mark
+    theirs complained; neither is mailed again. Temporary failures change nothing."""
+    from reports.publish.mail.bounces import import_maildir
+
+    click.echo(str(import_maildir(_subscriber_db(config, data_dir), maildir)))

@@ -12,7 +12,7 @@ import sys
 import click
 
 from reports.cli.briefs import backfill, brief, check_command
-from reports.cli.mailing import send, send_status, subscribers
+from reports.cli.mailing import bounces, send, send_status, serve_subscriptions, subscribers
 from reports.cli.publishing import fetch, serve, site
 
 
@@ -36,6 +36,8 @@ main.add_command(serve)
 main.add_command(subscribers)
 main.add_command(send)
 main.add_command(send_status)
+main.add_command(serve_subscriptions)
+main.add_command(bounces)
 main.add_command(backfill)
 main.add_command(check_command)
 

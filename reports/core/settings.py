@@ -38,6 +38,13 @@ def default_data_dir() -> Path:
     return Path(user_cache_dir("crypto-weekly-brief", appauthor=False))
 
 
+def default_mail_dir() -> Path:
+    """The user's data directory for this tool: the subscriber list and send ledger are kept, not cached."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("crypto-weekly-brief", appauthor=False))
+
+
 class Settings(BaseModel):
     """Everything a build can be told. Field descriptions double as the `--help` text."""
 
@@ -101,6 +108,17 @@ class Settings(BaseModel):
     unsubscribe_mailto: str | None = Field(
         None, description="Address for mailto unsubscribes, a bare address such as unsubscribe@example.com; "
                           "default: the From address.")
+    postal_address: str | None = Field(
+        None, description="The sender's postal address, printed in every email's footer (CAN-SPAM); `send` "
+                          "refuses to mail a campaign without it.")
+    mail_dir: Path | None = Field(
+        None, description="Where the subscriber list and send ledger live (BRIEF_MAIL_DIR); default: data_dir "
+                          "when it is set, else the user's data directory.")
+    images: Literal["hosted", "embedded"] | None = Field(
+        None, description="Charts in the email: hosted (linked from the published site at base_url) or embedded "
+                          "(attached to each message); default hosted when base_url is set.")
+    subscribe_url: str | None = Field(
+        None, description="Address of the subscription service (serve-subscriptions), for sign-up forms.")
     send_concurrency: int = Field(4, ge=1, le=64, description="SMTP connections sending at once.")
     rate_per_second: float = Field(0, ge=0, le=10_000,
                                    description="At most this many messages a second, 0.01 to 10,000 (0: no limit).")
@@ -142,6 +160,16 @@ class Settings(BaseModel):
     @classmethod
     def _unsubscribe_address(cls, value: str) -> str:
         return http_url(value)
+
+    @field_validator("subscribe_url")
+    @classmethod
+    def _subscribe_address(cls, value: str | None) -> str | None:
+        return None if value is None else http_url(value)
+
+    @field_validator("postal_address")
+    @classmethod
+    def _postal(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else one_line(value).strip()
 
     @field_validator("mail_from", "reply_to")
     @classmethod
@@ -250,7 +278,7 @@ def _valid_address(address: str) -> str:
 
 
 FIELDS = tuple(Settings.model_fields)
-PATH_FIELDS = ("data", "out_dir", "data_dir", "site_dir", "templates_dir")
+PATH_FIELDS = ("data", "out_dir", "data_dir", "site_dir", "templates_dir", "mail_dir")
 # SMTP settings also answer to the names mail tools use; SMTP_PASSWORD is deliberately not here.
 MAIL_ENV = {"SMTP_HOST": "smtp_host", "SMTP_PORT": "smtp_port", "SMTP_SECURITY": "smtp_security",
             "SMTP_USER": "smtp_user", "MAIL_FROM": "mail_from"}

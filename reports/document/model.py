@@ -83,10 +83,12 @@ class Question(Model):
 
 
 class Cell(Model):
-    """A table cell: its text and the fact it shows (None for a label)."""
+    """A table cell: its text, the fact it shows (None for a label) and its tone: "up" or "down" for a
+    change coloured by its sign, "" for none."""
 
     text: str
     fact: str | None
+    tone: Literal["", "up", "down"] = ""
 
 
 # --- blocks: a section's content, told apart by `type` ---------------------------------------------------------
@@ -113,10 +115,26 @@ class FAQBlock(_Block):
 
 
 class TableBlock(_Block):
+    """A table. `numeric` is each column's role, in the order of `columns`: true for a column of
+    numbers (right-aligned), false for a label such as the asset's name; a reader lays the table out
+    from these roles, never from a column's position (a brief without ranks has no Rank column)."""
+
     kind: Literal["table"] = Field(alias="type")
     caption: Sentence
     columns: tuple[str, ...]
+    numeric: tuple[bool, ...] = ()
     rows: tuple[tuple[Cell, ...], ...]
+
+    @model_validator(mode="after")
+    def _one_role_per_column(self) -> TableBlock:
+        if self.numeric and len(self.numeric) != len(self.columns):
+            raise ValueError(f"the table has {len(self.columns)} columns but {len(self.numeric)} roles in `numeric`")
+        return self
+
+    @property
+    def label_column(self) -> int | None:
+        """The first column that is not numeric (the asset's name), or None if the roles are unknown."""
+        return next((index for index, numeric in enumerate(self.numeric) if not numeric), None)
 
 
 class FigureBlock(_Block):

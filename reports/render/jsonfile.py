@@ -101,7 +101,9 @@ def _block(block: Block) -> doc.Block:
             type="table",
             caption=_sentence(block.caption),
             columns=tuple(column.title for column in block.columns),
-            rows=tuple(tuple(doc.Cell(text=cell.text, fact=cell.fact) for cell in row) for row in block.rows),
+            numeric=tuple(column.numeric for column in block.columns),
+            rows=tuple(tuple(doc.Cell(text=cell.text, fact=cell.fact, tone=cell.tone)  # type: ignore[arg-type]
+                             for cell in row) for row in block.rows),
         )
     return doc.FigureBlock(type="figure", **_figure(block))
 

@@ -17,7 +17,7 @@ from reports.publish.mail import smtp, subscribers
 from reports.publish.mail.edition import read_edition
 from reports.publish.mail.failures import RunStopped, unexpected
 from reports.publish.mail.message import Composer, Recipient
-from reports.publish.mail.store import connect
+from reports.publish.mail.store import open_store
 
 TEST_TOKEN = "test-copy"  # a test copy's unsubscribe links unsubscribe nobody
 
@@ -29,7 +29,7 @@ def _recipients(settings: Settings, to: str | None, limit: int | None) -> list[R
         except EmailNotValidError as error:
             raise UsageError(f"--to {to!r} is not a valid email address ({error}).") from None
         return [Recipient(address, "", TEST_TOKEN)]
-    people = [p for p in subscribers.all_subscribers(connect(settings.data_dir)) if p.status == "active"]
+    people = [p for p in subscribers.all_subscribers(open_store(settings)) if p.status == "active"]
     return [Recipient(p.email, p.name, p.token) for p in people[:limit]]
 
 

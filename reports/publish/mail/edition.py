@@ -24,6 +24,7 @@ class Chart:
     caption: str
     alt: str
     png: bytes
+    path: str = ""  # the PNG inside the week's folder, as brief.json names it (the site publishes it there)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Block:
     pairs: tuple[tuple[str, str], ...] = ()        # faq: (question, answer)
     columns: tuple[str, ...] = ()                  # table
     rows: tuple[tuple[str, ...], ...] = ()         # table
+    numeric: tuple[bool, ...] = ()                 # table: each column's role, from brief.json
+    tones: tuple[tuple[str, ...], ...] = ()        # table: each cell's "up", "down" or ""
+    label: int | None = None                       # table: the column naming the row (not numeric)
     chart: Chart | None = None                     # figure
 
 
@@ -62,6 +66,7 @@ class Edition:
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...]
     pdf: bytes | None
+    asset: str | None = None  # a per-asset brief (not published on the site), or None for the market brief
 
 
 def read_edition(folder: Path) -> Edition:
@@ -88,6 +93,7 @@ def read_edition(folder: Path) -> Edition:
         sections=sections,
         charts=tuple(charts.values()),
         pdf=pdf_path.read_bytes() if pdf_path.is_file() else None,
+        asset=brief.asset,
     )
 
 
@@ -102,7 +108,7 @@ def _chart(folder: Path, chart: document.Chart) -> Chart:
     path = folder / chart.png  # a path inside the folder: the model refuses any other
     if not path.is_file():
         raise InputError(path, "the chart's PNG is missing", "Rebuild the week; the email needs the PNG charts.")
-    return Chart(chart.chart, chart.title.text, chart.caption.text, chart.alt.text, path.read_bytes())
+    return Chart(chart.chart, chart.title.text, chart.caption.text, chart.alt.text, path.read_bytes(), chart.png)
 
 
 def _block(block: document.Block, charts: dict[str, Chart]) -> Block:
@@ -112,7 +118,10 @@ def _block(block: document.Block, charts: dict[str, Chart]) -> Block:
         return Block(block.kind, pairs=tuple((item.question.text, item.answer.text) for item in block.items))
     if isinstance(block, TableBlock):
         return Block(block.kind, text=block.caption.text, columns=block.columns,
-                     rows=tuple(tuple(cell.text for cell in row) for row in block.rows))
+                     rows=tuple(tuple(cell.text for cell in row) for row in block.rows),
+                     numeric=block.numeric or (False,) * len(block.columns),  # a file without roles: none guessed
+                     label=block.label_column,
+                     tones=tuple(tuple(cell.tone for cell in row) for row in block.rows))
     if isinstance(block, FigureBlock):
         return Block(block.kind, chart=charts[block.chart])  # every figure's chart is listed: the model checks
     return Block(block.kind, text=block.text)

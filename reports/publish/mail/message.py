@@ -4,9 +4,13 @@
       multipart/alternative
         text/plain                 readable on its own
         multipart/related
-          text/html                CSS inlined, 600px tables, charts as cid: references
+          text/html                CSS inlined (media queries kept), fluid to 600px, charts as cid: references
           image/png ...            the charts, one part each, with a Content-ID
       application/pdf              the brief (when `attach_pdf` is on and brief.pdf exists)
+
+With hosted images (the default once `base_url` is set) the charts are linked from the published
+site instead, the PDF is linked rather than attached (unless `attach_pdf` is set), and the HTML
+part stands alone: the message is a few tens of kilobytes instead of most of a megabyte.
 
 The brief's HTML and text are rendered and inlined once per campaign; each subscriber only
 gets their greeting and unsubscribe links substituted, and the image and PDF parts are built
@@ -36,6 +40,7 @@ from reports.core import clock
 from reports.core.formatting import Formatter
 from reports.render.templating import TEMPLATES, html_environment
 from reports.core.settings import Settings
+from reports.publish.site import urls
 from reports.publish.mail.addresses import mailbox, mailto, message_needs_smtputf8, safe_url, setting_address
 from reports.publish.mail.edition import Block, Edition
 
@@ -69,13 +74,13 @@ def _wrap(text: str, bullet: str = "", indent: int = 0) -> str:
 
 def _text_rows(block: Block) -> str:
     """A table as one wrapped line per row ("- Bitcoin (BTC): rank 1; price $65,881; ..."): a grid of
-    six columns does not fit the 72 characters a plain-text reader or a phone shows."""
-    name = 1 if len(block.columns) > 1 else 0
+    six columns does not fit the 72 characters a plain-text reader or a phone shows. The row is named
+    by the brief's label column (its role in brief.json, wherever it stands), never by a position."""
     lines = []
     for row in block.rows:
         details = "; ".join(f"{title[:1].lower()}{title[1:]} {cell}" for index, (title, cell)
-                            in enumerate(zip(block.columns, row)) if index != name)
-        lines.append(_wrap(f"{row[name]}: {details}", bullet="- "))
+                            in enumerate(zip(block.columns, row)) if index != block.label and cell)
+        lines.append(_wrap(f"{row[block.label]}: {details}" if block.label is not None else details, bullet="- "))
     return "\n".join(lines)
 
 
@@ -98,9 +103,17 @@ class Composer:
         self.unsubscribe_mailbox = (setting_address("unsubscribe_mailto", settings.unsubscribe_mailto)
                                     if settings.unsubscribe_mailto else self.sender)
         self.date = format_datetime(clock.now())
-        self.attached = settings.attach_pdf and edition.pdf is not None
+        site = "base_url" in settings.model_fields_set
+        self.page = urls.absolute(settings.base_url, urls.brief(edition.week_end)) if site and not edition.asset else None
+        wanted = settings.images or ("hosted" if site else "embedded")
+        self.hosted = wanted == "hosted" and self.page is not None  # an asset brief has no page: embedded
+        attach = settings.attach_pdf if "attach_pdf" in settings.model_fields_set or not self.hosted else False
+        self.attached = attach and edition.pdf is not None
         self.cids = {chart.id: f"{chart.id}.{self._digest(edition.key)[:12]}@{self.sender.domain}"
                      for chart in edition.charts}
+        self.links = {"online": self.page,
+                      "pdf": f"{self.page}brief.pdf" if self.page and edition.pdf is not None else None,
+                      "archive": urls.absolute(settings.base_url, urls.ARCHIVE) if site else None}
 
     @staticmethod
     def _digest(*parts: str) -> str:
@@ -111,14 +124,24 @@ class Composer:
         week = f"{formatter.day(self.edition.week_start)} to {formatter.date(self.edition.week_end)}"
         return {"edition": self.edition, "week": week,
                 "greeting": GREETING, "unsubscribe": UNSUBSCRIBE, "attached": self.attached, "width": WIDTH,
-                "cids": self.cids, "preheader_padding": PREHEADER_PADDING}
+                "images": self.image_sources, "links": self.links, "postal_address": self.settings.postal_address,
+                "preheader_padding": PREHEADER_PADDING}
+
+    @cached_property
+    def image_sources(self) -> dict[str, str]:
+        """Each chart's src: its published PNG beside the brief's page, or its part's cid: reference."""
+        if self.hosted:
+            return {chart.id: safe_url(f"{self.page}{chart.path}") for chart in self.edition.charts}
+        return {chart_id: f"cid:{cid}" for chart_id, cid in self.cids.items()}
 
     @cached_property
     def html(self) -> str:
         """The HTML with inlined CSS, still holding the greeting and unsubscribe placeholders."""
         css = (TEMPLATES / "email" / "email.css").read_text(encoding="utf-8")
+        responsive = (TEMPLATES / "email" / "email-responsive.css").read_text(encoding="utf-8")
         page = html_environment().get_template("email/brief.html.j2").render(css=css, **self._context())
-        return css_inline.inline(page)
+        inlined = css_inline.inline(page)  # removes every <style>: the one that cannot be inlined goes back after
+        return inlined.replace("</head>", f"<style>{responsive}</style>\n</head>", 1)
 
     @cached_property
     def text(self) -> str:
@@ -126,6 +149,8 @@ class Composer:
 
     @cached_property
     def _images(self) -> list[MIMEPart]:
+        if self.hosted:
+            return []
         parts = []
         for chart in self.edition.charts:
             part = MIMEPart(policy=POLICY)
@@ -174,7 +199,8 @@ class Composer:
         html = self.html.replace(GREETING, str(escape(greeting))).replace(UNSUBSCRIBE, str(escape(https)))
         seed = self._digest(self.edition.key, recipient.email)[:24]
 
-        related = _multipart("related", f"rel-{seed}", [_text_part(html, "html"), *self._images])
+        related = (_multipart("related", f"rel-{seed}", [_text_part(html, "html"), *self._images]) if self._images
+                   else _text_part(html, "html"))
         alternative = _multipart("alternative", f"alt-{seed}", [_text_part(text, "plain"), related],
                                  MIMEPart if self.attached else EmailMessage)
         message = _multipart("mixed", f"mix-{seed}", [alternative, self._pdf], EmailMessage) if self.attached \

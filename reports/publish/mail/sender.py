@@ -27,7 +27,7 @@ from reports.publish.mail.failures import unexpected
 from reports.publish.mail.lock import CampaignLock, campaign_lock
 from reports.publish.mail.message import Composer, Recipient
 from reports.publish.mail.progress import SendProgress
-from reports.publish.mail.store import connect
+from reports.publish.mail.store import mail_dir, open_store
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Campaign:
         self.settings = settings
         self.edition = read_edition(folder)
         self.composer = Composer(self.edition, settings)
-        self.db = connect(settings.data_dir)
+        self.db = open_store(settings)
         self.lock = threading.Lock()  # one SQLite connection, one writer at a time
         self.stop = threading.Event()
         self.stopped: str | None = None
@@ -99,7 +99,7 @@ class Campaign:
 
     def run(self, limit: int | None = None) -> Outcome:
         """Send what is pending, holding the campaign's lock throughout (CampaignBusy if another run has it)."""
-        with campaign_lock(self.settings.data_dir, self.key) as held:
+        with campaign_lock(mail_dir(self.settings), self.key) as held:
             return self._run(held, limit)
 
     def _run(self, held: CampaignLock, limit: int | None) -> Outcome:
@@ -218,5 +218,5 @@ class Campaign:
 def status(settings: Settings, folder: Path) -> tuple[str, ledger.Tally | None, list[tuple[str, str]]]:
     """The campaign's tally and its first failures, for `send-status`."""
     edition = read_edition(folder)
-    db: sqlite3.Connection = connect(settings.data_dir)
+    db: sqlite3.Connection = open_store(settings)
     return edition.key, ledger.tally(db, edition.key), ledger.failures(db, edition.key)
