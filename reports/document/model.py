@@ -322,6 +322,7 @@ class Source(Model):
     time_of_day: str
     attribution: str
     licence: str
+    basis: str = "as-given"  # "close-00utc", "snapshot-12utc" or "as-given" (a user's file)
 
 
 # --- the brief -------------------------------------------------------------------------------------------------
