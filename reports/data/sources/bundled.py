@@ -20,13 +20,13 @@ TOP100 = coingecko_series("coingecko-top100", "CoinGecko daily snapshots of the 
 BINANCE = SeriesInfo(
     key="binance",
     provider="Binance",
-    title="Binance spot daily candles (USDT pairs)",
+    title="Binance spot daily candles of USDT pairs",
     time_of_day="daily closes at 00:00 UTC",
     attribution="Binance market data (https://www.binance.com), spot USDT pairs.",
     licence="No licence stated; attribute Binance market data.",
     basis=CLOSE_BASIS,
 )
-BINANCE_HOURLY = replace(BINANCE, key="binance-hourly", title="Binance spot hourly candles (USDT pairs)",
+BINANCE_HOURLY = replace(BINANCE, key="binance-hourly", title="Binance spot hourly candles of USDT pairs",
                          time_of_day="hourly candles, by the hour's start in UTC")
 GLOBAL = coingecko_series("coingecko-global", "CoinGecko global market snapshots",
                           "snapshots between about 10:15 and 11:30 UTC")
