@@ -77,7 +77,8 @@ def _top(data: MarketData, count: int, exclude_kinds: tuple[str, ...]) -> list[s
     if count < 1:
         raise UsageError(f"top{count}: ask for at least one asset, for example top10.")
     close = data.prices.close
-    last = close.index[close.notna().any(axis=1)][-1]
+    observed = data.prices.observed()
+    last = observed.index[observed][-1]
     candidates = [a for a in close.columns if not pd.isna(close.at[last, a]) and data.assets[a].kind not in exclude_kinds]
     ranks = data.prices.rank
     if ranks is not None and ranks.loc[last, candidates].notna().any():

@@ -23,7 +23,7 @@ def on_closes(snapshots: PricePanel, candles: Mapping[str, pd.DataFrame], info: 
     """The panel with the candle closes, highs and lows of the coins both cover, and the spliced history."""
     covered = [asset for asset in candles["close"].columns if asset in snapshots.close.columns]
     first = min(snapshots.close.index[0], candles["close"].index[0])
-    last = candles["close"].index[-1]  # after the candles, no day has a close-based price
+    last = max(snapshots.close.index[-1], candles["close"].index[-1])
     days = pd.date_range(first, last, freq="D", name="date")
     columns = snapshots.close.columns
 
@@ -43,6 +43,7 @@ def on_closes(snapshots: PricePanel, candles: Mapping[str, pd.DataFrame], info: 
         close=close, info=info, rank=on_days(snapshots.rank), market_cap=on_days(snapshots.market_cap),
         volume=on_days(snapshots.volume), high=extremes["high"], low=extremes["low"], other=snapshots.info,
         other_assets=frozenset(asset for asset in columns if asset not in covered),
+        listed=snapshots.close.notna().any(axis=1).reindex(days, fill_value=False),
     )
     return panel, _spliced(panel, covered, history)
 
@@ -72,6 +73,12 @@ def for_week(panel: PricePanel, base: date, end: date) -> PricePanel:
              if panel.close.loc[days, asset].isna().any() and panel.snapshot.loc[days, asset].notna().all()]
     if not moved:
         return panel
+    if panel.other_assets | frozenset(moved) >= frozenset(panel.close.columns):
+        # no coin has closes for the week: the whole week is on the snapshots' basis, as one
+        close = panel.close.copy()
+        close[moved] = panel.snapshot[moved]
+        return replace(panel, close=close, info=panel.other, other=None, other_assets=frozenset(), high=None, low=None,
+                       snapshot=None)
     close = panel.close.copy()
     close[moved] = panel.snapshot[moved]
     high = low = None

@@ -75,6 +75,12 @@ class PricePanel:
     other_assets: frozenset[str] = frozenset()
     splice: Splice | None = None
     snapshot: pd.DataFrame | None = None
+    listed: pd.Series | None = None  # the days the universe (its ranks and snapshots) is known, when not every day with a close
+
+    def observed(self) -> pd.Series:
+        """The days a week can end or start on: those with a price (and, where set, a listing of the universe)."""
+        found = self.close.notna().any(axis=1)
+        return found if self.listed is None else found & self.listed.reindex(found.index, fill_value=False)
 
     def info_of(self, asset: str) -> SeriesInfo:
         """The series an asset's prices come from."""
