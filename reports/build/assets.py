@@ -79,8 +79,11 @@ def _top(data: MarketData, count: int, exclude_kinds: tuple[str, ...]) -> list[s
     close = data.prices.close
     observed = data.prices.observed()
     last = observed.index[observed][-1]
-    candidates = [a for a in close.columns if not pd.isna(close.at[last, a]) and data.assets[a].kind not in exclude_kinds]
     ranks = data.prices.rank
+    # ranked on the last listed day (a coin ranked there may have no close on it: its closes ended before)
+    listed = ranks.loc[last].notna() if ranks is not None else close.loc[last].notna()
+    candidates = [a for a in close.columns if (listed.get(a, False) or not pd.isna(close.at[last, a]))
+                  and data.assets[a].kind not in exclude_kinds]
     if ranks is not None and ranks.loc[last, candidates].notna().any():
         order = ranks.loc[last, candidates].dropna().sort_values(kind="stable")
         return list(order.index[:count])

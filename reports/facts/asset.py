@@ -299,7 +299,7 @@ def _sources(data: MarketData, asset_id: str, market_sources: tuple[SeriesInfo, 
     """The market brief's series, minus histories of other assets, plus this asset's history."""
     histories = [] if data.history is None else [data.history.info] + ([data.history.splice.info] if data.history.splice else [])
     used = [data.prices.info_of(asset_id)]
-    used += [info for info in market_sources if info not in histories and info is not data.prices.other]
+    used += [info for info in market_sources if info not in histories]
     if history is not None:
         used += [history.info] + ([history.splice.info] if history.splice is not None else [])
     return tuple({info.key: info for info in used}.values())

@@ -55,18 +55,18 @@ def relative_figure(desk: AssetDesk) -> Figure | None:
 
 
 def peers_figure(desk: AssetDesk) -> Figure | None:
-    if len(desk.facts.assets) < 3:
-        return None
+    if len(desk.facts.assets) < 3 or not desk.facts.subject.compared:
+        return None  # the bars compare moves: only coins on the brief's price basis stand among them
     return Figure(
         chart="asset-peers",
-        title=phrase("{name} among the {total} coins of the week's brief", name=desk.names.plain(subject(desk)),
-                     total=desk.f.count("standing.of")),
+        title=phrase("{name} among the {total} {coins}", name=desk.names.plain(subject(desk)),
+                     total=desk.f.count("standing.of"), coins=desk.coins),
         caption=sentence("Seven-day change from {base} to {end}; {fell} fell and {rose} rose",
                          base=desk.f.day("week.base"), end=desk.f.day("week.end"), fell=desk.f.count("breadth.fell"),
                          rose=desk.f.count("breadth.rose")),
         alt=sentence("Bar chart of the weekly change of the largest coins; {name} is at {change}",
                      name=desk.names.plain(subject(desk)), change=desk.change(subject(desk), sign=True)),
-        labels=tuple((move.id, move.symbol) for move in desk.facts.assets),
+        labels=tuple((move.id, move.symbol) for move in desk.facts.assets if move.compared),
     )
 
 
