@@ -3,9 +3,10 @@
 The asset brief tells the market brief's week from one coin's point of view, so these
 facts start from the market facts (`compute_facts`: the same universe, breadth, market
 value, dominance and sentiment, on the same series and times of day) and add what only
-the asset view needs. Weekly figures use the CoinGecko snapshot panel, like the market
-brief; levels, drawdown and volatility use the asset's longest history (Coin Metrics
-closes for bitcoin, ether and BNB), and each figure records its series. `fact_table`
+the asset view needs. Weekly figures use the price panel as the week reads it, like the
+market brief (daily closes, or the noon snapshots for a coin without them); levels, drawdown
+and volatility use the asset's longest history (for bitcoin, ether and BNB the closes extended
+back with Coin Metrics'), and each figure records its series. `fact_table`
 (from `facts`) flattens these facts into dotted keys the same way, so the story cites
 them and the JSON carries them.
 """
@@ -274,10 +275,10 @@ def _recovery(drawdown: Drawdown | None) -> Recovery | None:
 
 
 def _btc_link(data: MarketData, week: Week, asset_id: str) -> BtcLink | None:
-    """Beta and correlation of daily returns to bitcoin's, both from the snapshot panel."""
+    """Beta and correlation of daily returns to bitcoin's, both on the brief's closes."""
     close = data.prices.close
-    if asset_id == BTC or BTC not in close.columns:
-        return None
+    if asset_id == BTC or BTC not in close.columns or not data.prices.compares(asset_id):
+        return None  # a coin on another price basis than bitcoin's closes has no daily returns to set beside them
     end = pd.Timestamp(week.end)
     window = close.loc[end - pd.Timedelta(days=BETA_DAYS) : end, [asset_id, BTC]]
     returns = (window / window.shift(1) - 1).dropna()
@@ -297,9 +298,10 @@ def _subject_gaps(data: MarketData, week: Week, asset_id: str, history: hist.His
 def _sources(data: MarketData, asset_id: str, market_sources: tuple[SeriesInfo, ...],
              history: hist.History | None) -> tuple[SeriesInfo, ...]:
     """The market brief's series, minus histories of other assets, plus this asset's history."""
-    histories = [] if data.history is None else [data.history.info] + ([data.history.splice.info] if data.history.splice else [])
+    # the market brief's other histories reach back on the splice's source; this asset's own history says if it does
+    spliced = data.history.splice.info if data.history is not None and data.history.splice is not None else None
     used = [data.prices.info_of(asset_id)]
-    used += [info for info in market_sources if info not in histories]
+    used += [info for info in market_sources if info is not spliced]
     if history is not None:
         used += [history.info] + ([history.splice.info] if history.splice is not None else [])
     return tuple({info.key: info for info in used}.values())

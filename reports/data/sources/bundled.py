@@ -17,15 +17,9 @@ from reports.data.sources import coingecko_series, named_by_catalog
 
 TOP100 = coingecko_series("coingecko-top100", "CoinGecko daily snapshots of the top 100 coins",
                           "snapshots at about 12:00 UTC", SNAPSHOT_BASIS)
-BINANCE = SeriesInfo(
-    key="binance",
-    provider="Binance",
-    title="Binance spot daily candles of USDT pairs",
-    time_of_day="daily closes at 00:00 UTC",
-    attribution="Binance market data (https://www.binance.com), spot USDT pairs.",
-    licence="No licence stated; attribute Binance market data.",
-    basis=CLOSE_BASIS,
-)
+BINANCE = SeriesInfo("binance", "Binance", "Binance spot daily candles of USDT pairs", "daily closes at 00:00 UTC",
+                     "Binance market data (https://www.binance.com), spot USDT pairs.",
+                     "No licence stated; attribute Binance market data.", CLOSE_BASIS)
 BINANCE_HOURLY = replace(BINANCE, key="binance-hourly", title="Binance spot hourly candles of USDT pairs",
                          time_of_day="hourly candles, by the hour's start in UTC")
 GLOBAL = coingecko_series("coingecko-global", "CoinGecko global market snapshots",

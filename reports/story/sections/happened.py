@@ -171,8 +171,8 @@ def _market_sentence(desk: AssetDesk) -> Sentence | None:
 
 
 def median_sentence(desk: AssetDesk) -> Sentence | None:
-    if desk.facts.breadth.total < 3:
-        return None
+    if desk.facts.breadth.total < 3 or not desk.facts.subject.compared:
+        return None  # the median is of the coins on the brief's basis: a coin on another is not set against it
     return sentence("The median move among the {total} largest coins was {median}, so {name} did {word} than the typical coin by "
                     "{gap} percentage points", total=desk.f.count("breadth.total"), median=desk.f.pct("breadth.median_pct", sign=True),
                     name=desk.names.plain(subject(desk)), word=gap_words(desk.facts.relative.vs_median_pp),

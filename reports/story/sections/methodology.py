@@ -17,15 +17,16 @@ from reports.story.asset_view import section, subject
 def basis_sentences(desk: Desk[F]) -> list[Sentence]:
     """What the prices are: their source and time of day, the coins on another basis, the splice of the histories."""
     facts = desk.facts
-    prices = facts.sources[0].key
-    closes = facts.sources[0].basis == CLOSE_BASIS
+    # the brief's basis is that of the coins it compares (an asset brief's own coin may be on another)
+    prices = next((move.series for move in facts.assets if move.compared), facts.sources[0].key)
+    closes = next(source for source in facts.sources if source.key == prices).basis == CLOSE_BASIS
     found = [sentence(
         "Weekly changes compare each asset's {what} on {end} with its {what} seven days earlier, on {base}, both from the "
         "{title} ({time}){extremes}",
         what="close" if closes else "price", end=desk.f.date("week.end"), base=desk.f.date("week.base"),
         title=desk.f.cite(f"sources.{prices}.title", str), time=desk.f.cite(f"sources.{prices}.time_of_day", str),
         extremes="; the week's lows and highs are the candles' intraday extremes, and daily moves are close to close"
-        if any(move.intraday_low is not None for move in facts.assets) else "",
+        if closes and any(move.intraday_low is not None for move in facts.assets) else "",
     )]
     other = next((move for move in facts.assets if not move.compared), None)
     if other is not None:
@@ -175,7 +176,7 @@ def _asset_data_notes(desk: AssetDesk) -> list[Sentence]:
     if not desk.facts.standing.in_universe:
         notes.append(sentence("{name} is outside the {total} coins of the market brief (an excluded kind or a lower rank); it is "
                               "compared with them all the same", name=desk.names.plain(subject(desk)),
-                              total=desk.f.count("breadth.total")))
+                              total=desk.f.count("universe.shown")))
     if not desk.facts.gaps:
         notes.append(sentence("No gaps: {name} has a price on each day from {base} to {end}",
                               name=desk.names.plain(subject(desk)), base=desk.f.day("week.base"), end=desk.f.day("week.end")))
