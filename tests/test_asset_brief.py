@@ -135,7 +135,7 @@ def test_the_brief_is_told_from_the_assets_point_of_view(bundled_data):
     story = _story(bundled_data, SELL_OFF, "ethereum")
     assert story.headline.text.startswith("Ether ")
     text = " ".join(s.text for s in story.sentences())
-    assert "than bitcoin by 9.4 percentage points" in text
+    assert "than bitcoin by 7.6 percentage points" in text  # -23.79% against -16.24% on Binance closes
     assert "No. 2 by market value" in text
     figures = [figure.chart for figure in story.figures]
     assert figures == ["asset-week", "asset-relative", "asset-peers", "asset-history", "asset-drawdown"]
@@ -147,10 +147,11 @@ def test_the_brief_is_told_from_the_assets_point_of_view(bundled_data):
 # --- figures checked against the raw files -------------------------------------------------------
 
 
-def test_ethers_week_against_bitcoin_matches_the_raw_snapshots(bundled_data):
+def test_ethers_week_against_bitcoin_matches_the_raw_closes(bundled_data):
     rows = raw_rows("coingecko_top100_daily.csv")
-    eth_end, eth_base = float(_price(rows, "2026-02-06", "ETH")["price_usd"]), float(_price(rows, "2026-01-30", "ETH")["price_usd"])
-    btc_end, btc_base = float(_price(rows, "2026-02-06", "BTC")["price_usd"]), float(_price(rows, "2026-01-30", "BTC")["price_usd"])
+    candles = {(row["date"], row["symbol"]): float(row["close"]) for row in raw_rows("binance_spot_daily_ohlcv.csv")}
+    eth_end, eth_base = candles[("2026-02-06", "ETH")], candles[("2026-01-30", "ETH")]
+    btc_end, btc_base = candles[("2026-02-06", "BTC")], candles[("2026-01-30", "BTC")]
     eth_pct, btc_pct = (eth_end / eth_base - 1) * 100, (btc_end / btc_base - 1) * 100
     facts = compute_asset_facts(bundled_data, Week(SELL_OFF), "ethereum", load_settings())
     assert facts.subject.change_pct == pytest.approx(eth_pct)
@@ -159,8 +160,10 @@ def test_ethers_week_against_bitcoin_matches_the_raw_snapshots(bundled_data):
     assert facts.relative.vs_btc_ratio_pct == pytest.approx(((eth_end / btc_end) / (eth_base / btc_base) - 1) * 100)
     assert facts.standing.rank == int(_price(rows, "2026-02-06", "ETH")["rank"])
     assert facts.standing.base_rank == int(_price(rows, "2026-01-30", "ETH")["rank"])
+    # the long history: Coin Metrics' closes before Binance's first day (2025-08-01), Binance's from it
     closes = [(row["date"], float(row["close_usd"])) for row in raw_rows("coinmetrics_daily.csv")
-              if row["asset"] == "ETH" and row["date"] <= "2026-02-06" and row["close_usd"]]
+              if row["asset"] == "ETH" and row["date"] < "2025-08-01" and row["close_usd"]]
+    closes += sorted((day, close) for (day, symbol), close in candles.items() if symbol == "ETH" and day <= "2026-02-06")
     peak_day, peak = max(closes, key=lambda item: item[1])
     assert facts.drawdown.peak == pytest.approx(peak) and facts.drawdown.peak_day.isoformat() == peak_day
     assert facts.drawdown.close == pytest.approx(closes[-1][1])
@@ -168,10 +171,10 @@ def test_ethers_week_against_bitcoin_matches_the_raw_snapshots(bundled_data):
 
 
 def test_correlation_to_bitcoin_matches_a_direct_computation(bundled_data):
-    rows = raw_rows("coingecko_top100_daily.csv")
+    rows = raw_rows("binance_spot_daily_ohlcv.csv")
     end = date(2026, 2, 6)
     days = [(end - timedelta(days=n)).isoformat() for n in range(90, -1, -1)]
-    prices = {(row["date"], row["symbol"]): float(row["price_usd"]) for row in rows if row["date"] in days}
+    prices = {(row["date"], row["symbol"]): float(row["close"]) for row in rows if row["date"] in days}
     pairs = [(prices[(b, "BTC")] / prices[(a, "BTC")] - 1, prices[(b, "ETH")] / prices[(a, "ETH")] - 1)
              for a, b in zip(days, days[1:]) if all(key in prices for key in ((a, "BTC"), (b, "BTC"), (a, "ETH"), (b, "ETH")))]
     n = len(pairs)
@@ -192,7 +195,7 @@ def test_cli_builds_ethers_brief_in_all_four_formats(tmp_path):
     result = run_cli("brief", "--asset", "ethereum", "--week-ending", "2026-02-06", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     folder = tmp_path / "assets" / "ethereum" / "2026-02-06"
-    assert result.output.strip() == f"{folder}: Ether plunges 29.3% in a week, closing at its lowest since May 2025"
+    assert result.output.strip() == f"{folder}: Ether plunges 23.8% in a week, with its lowest close since May 2025"
     for name in ("brief.html", "brief.pdf", "brief.md", "brief.json"):
         assert (folder / name).stat().st_size > 1000, name
     assert (folder / "brief.pdf").read_bytes().startswith(b"%PDF")

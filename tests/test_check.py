@@ -84,12 +84,12 @@ def test_the_checker_reads_every_sentence_the_brief_prints(sell_off):
 
 
 def test_a_number_no_fact_backs_is_named(doc):
-    text = _edit(doc, "Bitcoin (BTC)", "19.9%", "18.9%")
-    _only_failure_is_in(doc, text, "number 18.9 has no source")
+    text = _edit(doc, "Bitcoin (BTC)", "16.2%", "15.2%")
+    _only_failure_is_in(doc, text, "number 15.2 has no source")
 
 
 def test_a_direction_word_against_the_sign_is_named(doc):
-    text = _edit(doc, "Bitcoin (BTC)", "plunged 19.9%", "rallied 19.9%")
+    text = _edit(doc, "Bitcoin (BTC)", "plunged 16.2%", "rallied 16.2%")
     _only_failure_is_in(doc, text, "assets.bitcoin.change_pct is a fall")
 
 
@@ -100,7 +100,7 @@ def test_a_sign_against_the_change_is_named(doc):
 
 def test_a_change_that_rounds_to_zero_called_a_fall_is_named(doc):
     doc["facts"]["assets.ethereum.change_pct"] = -0.04
-    text = _edit(doc, "Line chart of bitcoin, ether", "ether 29.3% lower", "ether 0.0% lower")
+    text = _edit(doc, "Line chart of bitcoin, ether", "ether 23.8% lower", "ether 0.0% lower")
     failures = [(t, why) for t, why in _failures(doc) if t == text]
     assert any("assets.ethereum.change_pct rounds to zero" in why for _, why in failures), failures
 
@@ -115,19 +115,19 @@ def test_a_flat_week_called_flat_passes_and_a_real_move_called_flat_fails(doc):
 
 
 def test_a_comparison_the_two_changes_do_not_support_is_named(doc):
-    text = _edit(doc, "Ether plunged 29.3% to $1,923", "falling further than bitcoin", "holding up better than bitcoin")
+    text = _edit(doc, "Ether plunged 23.8% to $2,063", "falling further than bitcoin", "holding up better than bitcoin")
     _only_failure_is_in(doc, text, "'holding up better than' does not follow")
 
 
 def test_a_superlative_of_the_wrong_side_is_named(doc):
-    text = _edit(doc, "on daily closes it touched its", "lowest level since", "highest level since")
+    text = _edit(doc, "close was its lowest close since", "lowest close since", "highest close since")
     _only_failure_is_in(doc, text, "not backed by a cited high-side 'since' fact")
 
 
 def test_a_since_month_the_facts_do_not_hold_is_named(doc):
-    text = _edit(doc, "on daily closes it touched its", "mid-October 2024", "early October 2024")
-    # The raw Coin Metrics file: the last close at or below $63,495 before the week is 2024-10-13.
-    _only_failure_is_in(doc, text, "misplaces 2024-10-13")
+    text = _edit(doc, "close was its lowest close since", "mid-October 2024", "early October 2024")
+    # The raw Coin Metrics file (before the splice): the last close at or below Binance's $62,910 is in mid-October.
+    _only_failure_is_in(doc, text, "misplaces 2024-10-1")
 
 
 def test_worst_in_the_data_needs_the_history_to_back_it(doc):
@@ -158,7 +158,7 @@ def test_a_named_stress_period_needs_a_date_inside_it(doc):
 
 @pytest.mark.parametrize("artifact", ["None", "nan", "[", "]", "{x}"])
 def test_templating_artifacts_are_named(doc, artifact):
-    text = _edit(doc, "Bitcoin (BTC)", " to $65,881", f" to {artifact} $65,881")
+    text = _edit(doc, "Bitcoin (BTC)", " to $70,580", f" to {artifact} $70,580")
     _only_failure_is_in(doc, text, "templating artifact")
 
 
@@ -182,7 +182,7 @@ def test_check_command_passes_a_clean_brief_and_fails_a_corrupted_one(tmp_path, 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"OK {clean}:") and result.output.count("\n") == 1
 
-    text = _edit(doc, "Bitcoin (BTC)", "plunged 19.9%", "rose 19.9%")
+    text = _edit(doc, "Bitcoin (BTC)", "plunged 16.2%", "rose 16.2%")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc), encoding="utf-8")
     result = run_cli("check", str(bad))

@@ -120,12 +120,12 @@ def test_markdown_front_matter_is_what_a_cms_ingests(week):
     _, matter, body = text.split("---\n", 2)
     meta = yaml.safe_load(matter)
     assert {"title", "description", "publishedAt", "updatedAt", "lang", "category", "tags", "sentiment", "source"} <= meta.keys()
-    assert meta["title"] == "Bitcoin crashes 19.9% in a week, closing at its lowest since October 2024"  # top verb tier: ~4 typical weeks
+    assert meta["title"] == "Bitcoin crashes 16.2% in a week, with its lowest close since October 2024"  # top verb tier
     assert meta["sentiment"] == "NEGATIVE" and meta["publishedAt"] == "2026-02-09T00:00:00Z"
     assert [line[3:] for line in body.splitlines() if line.startswith("## ")] == HEADINGS
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", body):
         assert (week / image).is_file()
-    assert "| Bitcoin (BTC) | $65,881 | -19.9% |" in body
+    assert "| Bitcoin (BTC) | $70,580 | -16.2% | $60,000 – $84,270 |" in body  # Binance closes; intraday range
 
 
 def test_json_has_the_documented_keys_in_percent_units(week):
@@ -133,8 +133,8 @@ def test_json_has_the_documented_keys_in_percent_units(week):
     assert data["week"] == {"start": "2026-01-31", "end": "2026-02-06", "base": "2026-01-30"}
     assert data["sentiment"] == "NEGATIVE"
     btc = next(a for a in data["assets"] if a["symbol"] == "BTC")
-    assert btc["name"] == "Bitcoin" and btc["close"] == 65881.0
-    assert btc["change_pct"] == pytest.approx((65881 / 82244 - 1) * 100)
+    assert btc["name"] == "Bitcoin" and btc["close"] == 70580.26  # Binance's Feb 6 close
+    assert btc["change_pct"] == pytest.approx((70580.26 / 84260.49 - 1) * 100)
     assert data["market"]["total_market_cap_usd"] == pytest.approx(2337193449735.346)
     assert data["market"]["total_market_cap_change_usd"] == pytest.approx(2337193449735.346 - 2886895278384.883)
     assert [s["id"] for s in data["sections"]] == ["overview", "key-takeaways", "what-happened", "impact", "comparison",

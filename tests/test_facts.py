@@ -31,6 +31,7 @@ UNIVERSE_SIZE = 20
 UNCHANGED_PCT = 0.05  # the spec's "rounds to 0.0%" band: neither rose nor fell
 DAYS_PER_YEAR = 365
 COINMETRICS_TICKER = {"bitcoin": "BTC", "ethereum": "ETH", "bnb": "BNB"}
+COINMETRICS_TICKER_IDS = {ticker: asset for asset, ticker in COINMETRICS_TICKER.items()}
 
 
 def approx(value):
@@ -82,9 +83,40 @@ def coinmetrics_closes(ticker: str) -> dict[date, float]:
     }
 
 
+# Binance symbols and the catalog's ids (the test's own copy of the mapping).
+BINANCE_IDS = {"BTC": "bitcoin", "ETH": "ethereum", "BNB": "bnb", "SOL": "solana", "XRP": "xrp", "ADA": "cardano",
+               "DOGE": "dogecoin", "TRX": "tron", "LINK": "chainlink", "LTC": "litecoin", "DOT": "polkadot",
+               "AVAX": "avalanche", "AAVE": "aave", "NEAR": "near-protocol", "PEPE": "pepe", "SUI": "sui",
+               "UNI": "uniswap", "ZEC": "zcash"}
+SPLICE = date(2025, 8, 1)  # Binance's first day; Coin Metrics' closes before it
+
+
+@cache
+def candles() -> dict[date, dict[str, dict[str, float]]]:
+    """binance_spot_daily_ohlcv.csv: day -> asset id -> {open, high, low, close}."""
+    days: dict[date, dict[str, dict[str, float]]] = {}
+    for row in raw_rows("binance_spot_daily_ohlcv.csv"):
+        days.setdefault(date.fromisoformat(row["date"]), {})[BINANCE_IDS[row["symbol"]]] = {
+            name: float(row[name]) for name in ("open", "high", "low", "close")}
+    return days
+
+
+def on_closes(asset: str, end: date) -> bool:
+    """The week's basis for an asset: Binance's closes when it has candles on the base and last day."""
+    return all(asset in candles().get(day, {}) for day in (end - timedelta(days=7), end))
+
+
+def price(day: date, asset: str, end: date) -> float:
+    return candles()[day][asset]["close"] if on_closes(asset, end) else snapshots()[day][asset]["price"]
+
+
 def closes_to(ticker: str, end: date) -> list[tuple[date, float]]:
-    """Coin Metrics closes of one asset up to `end`, in order; the file has no missing days."""
-    closes = sorted((day, close) for day, close in coinmetrics_closes(ticker).items() if day <= end)
+    """The long close history of one asset up to `end`, in order: Coin Metrics before Binance's first day,
+    Binance's closes from it; neither has missing days."""
+    asset = COINMETRICS_TICKER_IDS[ticker]
+    merged = {day: close for day, close in coinmetrics_closes(ticker).items() if day < SPLICE}
+    merged |= {day: row[asset]["close"] for day, row in candles().items() if asset in row}
+    closes = sorted((day, close) for day, close in merged.items() if day <= end)
     for (earlier, _), (later, _) in zip(closes, closes[1:]):
         assert later - earlier == timedelta(days=1), (ticker, earlier, later)
     return closes
@@ -117,9 +149,15 @@ def expected_moves(end: date) -> dict[str, dict[str, float]]:
     base = end - timedelta(days=7)
     moves = {}
     for asset in expected_universe(end):
-        close, base_close = snapshots()[end][asset]["price"], snapshots()[base][asset]["price"]
-        moves[asset] = {"close": close, "base_close": base_close, "change_pct": (close / base_close - 1) * 100}
+        close, base_close = price(end, asset, end), price(base, asset, end)
+        moves[asset] = {"close": close, "base_close": base_close, "change_pct": (close / base_close - 1) * 100,
+                        "compared": on_closes(asset, end)}
     return moves
+
+
+def compared_moves(end: date) -> dict[str, dict[str, float]]:
+    """The moves on the brief's basis (Binance's closes): the only ones compared with each other."""
+    return {asset: move for asset, move in expected_moves(end).items() if move["compared"]}
 
 
 def week_volatilities(closes: list[tuple[date, float]]) -> dict[date, float]:
@@ -181,29 +219,32 @@ def test_every_universe_asset_change_close_and_base_close(facts_for, end):
         assert move.close == approx(want["close"]), asset
         assert move.base_close == approx(want["base_close"]), asset
         assert move.change_pct == approx(want["change_pct"]), asset
+        assert move.compared == want["compared"], asset
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
 def test_breadth_counts_and_median(facts_for, end):
-    changes = [move["change_pct"] for move in expected_moves(end).values()]
+    changes = [move["change_pct"] for move in compared_moves(end).values()]
     breadth = facts_for(end).breadth
     rose = sum(change >= UNCHANGED_PCT for change in changes)
     fell = sum(change <= -UNCHANGED_PCT for change in changes)
-    assert (breadth.rose, breadth.fell, breadth.unchanged, breadth.total) == (rose, fell, len(changes) - rose - fell, 20)
+    assert (breadth.rose, breadth.fell, breadth.unchanged, breadth.total) == (rose, fell, len(changes) - rose - fell, len(changes))
+    assert breadth.left_out == 20 - len(changes)
     assert breadth.median_pct == approx(statistics.median(changes))
 
 
 def test_breadth_literals():
-    """Sell-off: only Hyperliquid rose (+12.7%); rally: only Canton fell (-0.06%, beyond the 0.05 band)."""
-    sell_off = [move["change_pct"] for move in expected_moves(SELL_OFF).values()]
-    rally = [move["change_pct"] for move in expected_moves(RALLY).values()]
-    assert (sum(c >= UNCHANGED_PCT for c in sell_off), sum(c <= -UNCHANGED_PCT for c in sell_off)) == (1, 19)
-    assert (sum(c >= UNCHANGED_PCT for c in rally), sum(c <= -UNCHANGED_PCT for c in rally)) == (19, 1)
+    """Sell-off: all 12 coins with Binance closes fell (Hyperliquid's +12.7% is a noon snapshot, left out);
+    rally: all 11 with closes rose."""
+    sell_off = [move["change_pct"] for move in compared_moves(SELL_OFF).values()]
+    rally = [move["change_pct"] for move in compared_moves(RALLY).values()]
+    assert (sum(c >= UNCHANGED_PCT for c in sell_off), sum(c <= -UNCHANGED_PCT for c in sell_off)) == (0, 12)
+    assert (sum(c >= UNCHANGED_PCT for c in rally), sum(c <= -UNCHANGED_PCT for c in rally)) == (11, 0)
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
 def test_leaders_and_laggards(facts_for, end):
-    moves = expected_moves(end)
+    moves = compared_moves(end)
     ordered = sorted(moves, key=lambda asset: moves[asset]["change_pct"])
     facts = facts_for(end)
     assert facts.leaders == tuple(reversed(ordered[-3:]))
@@ -212,26 +253,33 @@ def test_leaders_and_laggards(facts_for, end):
 
 def test_leaders_and_laggards_of_the_sell_off_by_name(facts_for):
     facts = facts_for(SELL_OFF)
-    assert facts.leaders == ("hyperliquid", "whitebit-coin", "canton")
-    assert facts.laggards == ("zcash", "solana", "monero")
+    assert facts.leaders == ("tron", "cardano", "avalanche")
+    assert facts.laggards == ("zcash", "solana", "ethereum")
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
-def test_bitcoin_week_high_and_low_from_the_snapshots(facts_for, end):
-    prices = [(day, snapshots()[day]["bitcoin"]["price"]) for day in week_days(end)]
+def test_bitcoin_week_high_and_low_of_the_closes_and_of_the_trades(facts_for, end):
+    prices = [(day, candles()[day]["bitcoin"]["close"]) for day in week_days(end)]
     high_day, high = max(prices, key=lambda item: item[1])
     low_day, low = min(prices, key=lambda item: item[1])
     assert [price for _, price in prices].count(high) == 1 and [price for _, price in prices].count(low) == 1
     bitcoin = facts_for(end).asset("bitcoin")
     assert (bitcoin.high, bitcoin.high_day) == (approx(high), high_day)
     assert (bitcoin.low, bitcoin.low_day) == (approx(low), low_day)
+    lows = [(day, candles()[day]["bitcoin"]["low"]) for day in week_days(end)]
+    highs = [(day, candles()[day]["bitcoin"]["high"]) for day in week_days(end)]
+    assert (bitcoin.intraday_low_day, bitcoin.intraday_low) == min(lows, key=lambda item: item[1])
+    assert (bitcoin.intraday_high_day, bitcoin.intraday_high) == max(highs, key=lambda item: item[1])
 
 
 def test_bitcoin_week_range_of_the_sell_off_literals(facts_for):
-    # Raw snapshots 2026-01-31..2026-02-06: 83066, 78732, 77631, 78236, 76091, 71486, 65881.
+    # Binance closes 2026-01-31..2026-02-06: 78741.09, 76968.21, 78738.61, 75770.21, 73165.83, 62909.86, 70580.26;
+    # lows down to 60000.00 (Feb 6), highs up to 84270.02 (Jan 31).
     bitcoin = facts_for(SELL_OFF).asset("bitcoin")
-    assert (bitcoin.high, bitcoin.high_day) == (83066.0, date(2026, 1, 31))
-    assert (bitcoin.low, bitcoin.low_day) == (65881.0, date(2026, 2, 6))
+    assert (bitcoin.high, bitcoin.high_day) == (78741.09, date(2026, 1, 31))
+    assert (bitcoin.low, bitcoin.low_day) == (62909.86, date(2026, 2, 5))
+    assert (bitcoin.intraday_low, bitcoin.intraday_low_day) == (60000.0, date(2026, 2, 6))
+    assert (bitcoin.intraday_high, bitcoin.intraday_high_day) == (84270.02, date(2026, 1, 31))
 
 
 # --- the whole market ------------------------------------------------------------------------------
@@ -262,11 +310,11 @@ def test_dominance_of_bitcoin_and_ether(facts_for, end):
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
 def test_altcoins_against_bitcoin(facts_for, end):
-    moves = expected_moves(end)
+    moves = compared_moves(end)
     btc = moves["bitcoin"]["change_pct"]
     alts = [move["change_pct"] for asset, move in moves.items() if asset != "bitcoin"]
     altcoins = facts_for(end).altcoins
-    assert altcoins.count == len(alts) == 19
+    assert altcoins.count == len(alts)
     assert altcoins.average_pct == approx(sum(alts) / len(alts))
     assert altcoins.median_pct == approx(statistics.median(alts))
     assert altcoins.btc_pct == approx(btc)
@@ -308,7 +356,7 @@ def test_lowest_and_highest_close_since(facts_for, end, asset):
         assert (level.day, level.value) == (day, approx(value)), side
         assert level.since == (earlier[-1] if earlier else None), side
         assert level.history_start == closes[0][0]
-        assert level.series == "coinmetrics"
+        assert level.series == "binance"
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
@@ -322,11 +370,11 @@ def test_drawdown_from_the_highest_close_in_the_data(facts_for, end, asset):
     assert found.close == approx(last)
     assert (found.peak, found.peak_day) == (approx(peak), peak_day)
     assert found.drawdown_pct == approx((last / peak - 1) * 100)
-    assert found.series == "coinmetrics"
+    assert found.series == "binance"
 
 
 def test_drawdown_peaks_literals(facts_for):
-    # Highest Coin Metrics closes in the file: BTC 124824.45 on 2025-10-06, ETH 4831.10 on 2025-08-22.
+    # Highest closes: BTC 124658.54 on 2025-10-06, ETH 4831.78 on 2025-08-22 (Binance).
     peaks = {item.asset: item.peak_day for item in facts_for(SELL_OFF).drawdowns}
     assert peaks == {"bitcoin": date(2025, 10, 6), "ethereum": date(2025, 8, 22)}
 
@@ -352,7 +400,7 @@ def test_volatility_against_every_seven_day_window(facts_for, end, asset):
     assert found.percentile == approx(sum(value <= current for value in windows.values()) / len(windows) * 100)
     assert found.median_pct == approx(statistics.median(windows.values()))
     assert found.highest_since == (as_high[-1] if as_high else None)
-    assert found.series == "coinmetrics"
+    assert found.series == "binance"
 
 
 def test_volatility_literals(facts_for):
@@ -360,7 +408,7 @@ def test_volatility_literals(facts_for):
     # 505 windows end 2024-09-20..2026-02-06, none as high.
     bitcoin = next(item for item in facts_for(SELL_OFF).volatility if item.asset == "bitcoin")
     assert (bitcoin.percentile, bitcoin.windows, bitcoin.highest_since) == (100.0, 505, None)
-    assert round(bitcoin.annualised_pct) == 146
+    assert round(bitcoin.annualised_pct) == 156
 
 
 # --- anchors for the sell-off week, from the raw files ------------------------------------------
@@ -368,16 +416,16 @@ def test_volatility_literals(facts_for):
 
 def test_sell_off_anchor_figures(facts_for):
     facts = facts_for(SELL_OFF)
-    # coingecko_top100_daily.csv, Bitcoin: 65881 (2026-02-06) / 82244 (2026-01-30) - 1 = -19.896%
-    assert round(facts.asset("bitcoin").change_pct, 1) == -19.9
-    # Ethereum: 1923.06 / 2720 - 1 = -29.299%
-    assert round(facts.asset("ethereum").change_pct, 1) == -29.3
+    # binance_spot_daily_ohlcv.csv, BTC: 70580.26 (2026-02-06) / 84260.49 (2026-01-30) - 1 = -16.236%
+    assert round(facts.asset("bitcoin").change_pct, 1) == -16.2
+    # ETH: 2063.38 / 2707.38 - 1 = -23.8%
+    assert round(facts.asset("ethereum").change_pct, 1) == -23.8
     # coingecko_global_daily.csv total_market_cap_usd: 2337193449735.346 - 2886895278384.883 = -549.70 billion
     assert round(facts.market_cap.change_usd / 1e9, 1) == -549.7
     # fear_greed_daily.csv 2026-02-06: value 9.0 (Extreme Fear)
     assert facts.fear_greed.value == 9
-    # coinmetrics_daily.csv BTC: lowest close of 2026-01-31..02-06 is 63494.69 on 2026-02-05;
-    # the last earlier close at or below it is 2024-10-13 (October 2024).
+    # BTC: lowest Binance close of 2026-01-31..02-06 is 62909.86 on 2026-02-05; the last earlier close at or
+    # below it is in October 2024 (Coin Metrics, before the splice).
     low = next(item for item in facts.levels if item.asset == "bitcoin" and item.side == "low")
     assert low.day == date(2026, 2, 5)
     assert (low.since.year, low.since.month) == (2024, 10)
@@ -385,20 +433,20 @@ def test_sell_off_anchor_figures(facts_for):
 
 def test_sell_off_anchor_figures_hold_in_the_raw_files():
     """The literals above, recomputed here straight from the raw rows."""
-    top = {(row["date"], row["name"]): float(row["price_usd"]) for row in raw_rows("coingecko_top100_daily.csv")}
-    assert top[("2026-02-06", "Bitcoin")] == 65881 and top[("2026-01-30", "Bitcoin")] == 82244
-    assert round((65881 / 82244 - 1) * 100, 1) == -19.9
-    assert top[("2026-02-06", "Ethereum")] == 1923.06 and top[("2026-01-30", "Ethereum")] == 2720
-    assert round((1923.06 / 2720 - 1) * 100, 1) == -29.3
+    top = {(row["date"], row["symbol"]): float(row["close"]) for row in raw_rows("binance_spot_daily_ohlcv.csv")}
+    assert top[("2026-02-06", "BTC")] == 70580.26 and top[("2026-01-30", "BTC")] == 84260.49
+    assert round((70580.26 / 84260.49 - 1) * 100, 1) == -16.2
+    assert top[("2026-02-06", "ETH")] == 2063.38 and top[("2026-01-30", "ETH")] == 2707.38
+    assert round((2063.38 / 2707.38 - 1) * 100, 1) == -23.8
     cap = {row["date"]: float(row["total_market_cap_usd"]) for row in raw_rows("coingecko_global_daily.csv")}
     assert round((cap["2026-02-06"] - cap["2026-01-30"]) / 1e9, 1) == -549.7
     assert float(fear_greed_rows()[SELL_OFF]["value"]) == 9
-    btc = coinmetrics_closes("BTC")
+    btc = dict(closes_to("BTC", SELL_OFF))
     week = {day: btc[day] for day in week_days(SELL_OFF)}
     low_day = min(week, key=week.get)
     assert low_day == date(2026, 2, 5)
     lower = [day for day in sorted(btc) if day < SELL_OFF - timedelta(days=6) and btc[day] <= week[low_day]]
-    assert lower[-1] == date(2024, 10, 13)
+    assert (lower[-1].year, lower[-1].month) == (2024, 10)
 
 
 def test_coinmetrics_close_to_close_matches_published_reporting():
@@ -473,8 +521,8 @@ def test_fact_table_keys_are_unique_dotted_and_values_plain(facts_for, end):
     assert len(table) == expected  # no two facts flattened onto one key
     for key, value in table.items():
         assert KEY.match(key), key
-        if "." not in key:  # only a top-level fact that is itself a plain value has a one-part key
-            assert key in {"leaders", "laggards"}, key
+        if "." not in key:  # only a top-level plain value, or an optional record that is absent, has a one-part key
+            assert key in {"leaders", "laggards"} or value is None, key
         assert not dataclasses.is_dataclass(value), key
         if isinstance(value, tuple):
             assert all(not dataclasses.is_dataclass(item) for item in value), key

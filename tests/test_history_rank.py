@@ -12,24 +12,30 @@ from reports.facts.history import STRESS_PERIODS, stress_period
 from reports.story.prose import Variation
 from reports.story.lexicon import TIERS, VOLATILITY_TIERS
 from reports.story.wording import tier_for, verb
-from test_facts import closes_to, global_rows, snapshots
+from test_facts import candles, closes_to, global_rows
 
 WEEKS = [SELL_OFF, RALLY]
 
 
 def _ranked(changes: dict[date, float], end: date):
-    """(change, rank, windows, since) of the seven-day change ending `end` against every earlier one
-    that ends on or before the day before the week starts."""
+    """(change, rank, windows, since, within) of the seven-day change ending `end`: ranked against every other
+    seven-day change up to `end`, those ending inside the week included; `since` the last window ending
+    before the week starts as extreme; `within` the most extreme window ending earlier in the week, if it
+    went further."""
     current = changes[end]
-    before = {day: value for day, value in changes.items() if day <= end - timedelta(days=7)}
+    others = {day: value for day, value in changes.items() if day < end}
+    before = {day: value for day, value in others.items() if day <= end - timedelta(days=7)}
     falling = current < 0
     beyond = [day for day, value in before.items() if (value <= current if falling else value >= current)]
-    worse = sum(1 for value in before.values() if (value < current if falling else value > current))
-    return current, 1 + worse, len(before) + 1, max(beyond, default=None)
+    worse = sum(1 for value in others.values() if (value < current if falling else value > current))
+    inside = {day: value for day, value in others.items() if day > end - timedelta(days=7)
+              and (value < current if falling else value > current)}
+    within = (min if falling else max)(inside, key=inside.__getitem__) if inside else None
+    return current, 1 + worse, len(others) + 1, max(beyond, default=None), within
 
 
-def _weekly(values: dict[date, float]) -> dict[date, float]:
-    return {day: (value / values[day - timedelta(days=7)] - 1) * 100
+def _weekly(values: dict[date, float], dollars: bool = False) -> dict[date, float]:
+    return {day: (value - values[day - timedelta(days=7)]) if dollars else (value / values[day - timedelta(days=7)] - 1) * 100
             for day, value in values.items() if day - timedelta(days=7) in values}
 
 
@@ -39,37 +45,46 @@ def stories(bundled_data):
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
-def test_bitcoin_week_ranked_against_every_seven_day_change_on_coin_metrics(stories, end):
+def test_bitcoin_week_ranked_against_every_seven_day_change_on_its_closes(stories, end):
     closes = dict(closes_to("BTC", end))
-    change, rank, windows, since = _ranked(_weekly(closes), end)
+    change, rank, windows, since, within = _ranked(_weekly(closes), end)
     found = next(r for r in stories[end].facts.ranks if r.asset == "bitcoin")
     assert (found.change_pct, found.rank, found.windows, found.since) == (pytest.approx(change), rank, windows, since)
+    assert (found.unit, found.within) == ("pct", within)
     assert found.history_start == min(closes) == date(2024, 9, 13)
 
 
-def test_the_sell_off_was_bitcoins_worst_week_and_the_markets_largest_loss_in_the_data(stories):
+def test_the_sell_off_ranks_say_which_windows_they_compare(stories):
+    """Bitcoin's week to Feb 6 was its worst among windows ending before the week, but the seven days to Feb 5
+    (inside it) went further; total market value's $549.7 billion loss is ranked in dollars, and Oct 10 -> 17,
+    2025 lost more ($604.2 billion)."""
     facts = stories[SELL_OFF].facts
     btc, market = (next(r for r in facts.ranks if r.asset == name) for name in ("bitcoin", "market"))
-    assert (btc.rank, btc.since, btc.direction) == (1, None, "fall")
-    assert (market.rank, market.since, market.direction) == (1, None, "fall")
+    assert (btc.since, btc.within, btc.direction) == (None, date(2026, 2, 5), "fall") and btc.rank > 1
+    assert (market.unit, market.since, market.direction) == ("usd", date(2025, 10, 17), "fall")
+    assert round(market.since_change_usd / 1e9, 1) == -604.2
     text = " ".join(s.text for s in stories[SELL_OFF].sentences())
-    assert "it was its worst week in data going back to September 2024" in text
-    assert "largest one-week loss of total market value in data going back to September 2025" in text
+    assert ("Bitcoin's 16.2% fall was its worst week in data going back to September 2024, leaving aside the seven-day "
+            "windows ending earlier this week (the seven days to Feb 5 fell 25.7%)") in text
+    assert ("The $549.7 billion drop was the largest one-week loss of total market value in CoinGecko's global data since "
+            "mid-October 2025 (the data begin in September 2025)") in text
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
 def test_market_value_week_ranked_against_the_global_series(stories, end):
     totals = {day: float(row["total_market_cap_usd"]) for day, row in global_rows().items()
               if day <= end and row["total_market_cap_usd"]}
-    change, rank, windows, since = _ranked(_weekly(totals), end)
+    change, rank, windows, since, within = _ranked(_weekly(totals, dollars=True), end)
     found = next(r for r in stories[end].facts.ranks if r.asset == "market")
-    assert (found.change_pct, found.rank, found.windows, found.since) == (pytest.approx(change), rank, windows, since)
+    assert (found.change_usd, found.rank, found.windows, found.since) == (pytest.approx(change), rank, windows, since)
+    assert (found.unit, found.within) == ("usd", within)
+    assert found.change_pct == pytest.approx(_weekly(totals)[end])
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)
 @pytest.mark.parametrize("asset", ["bitcoin", "ethereum"])
-def test_streak_of_weekly_moves_from_the_snapshots(stories, end, asset):
-    prices = {day: row[asset]["price"] for day, row in snapshots().items() if asset in row}
+def test_streak_of_weekly_moves_on_the_closes(stories, end, asset):
+    prices = {day: row[asset]["close"] for day, row in candles().items() if asset in row}
     weeks, day = 0, end
     first = _weekly(prices)[end]
     while day in _weekly(prices) and abs(_weekly(prices)[day]) >= 0.05 and (_weekly(prices)[day] > 0) == (first > 0):
@@ -79,7 +94,7 @@ def test_streak_of_weekly_moves_from_the_snapshots(stories, end, asset):
 
 
 def test_the_sell_off_was_the_third_straight_weekly_decline_for_both(stories):
-    # Snapshot prices: bitcoin fell in the weeks to Jan 23, Jan 30 and Feb 6, and rose in the week to Jan 16.
+    # Binance closes: bitcoin fell in the weeks to Jan 23, Jan 30 and Feb 6, and rose in the week to Jan 16.
     text = " ".join(s.text for s in stories[SELL_OFF].sentences())
     assert "It was the third straight weekly decline for both bitcoin and ether." in text
 
@@ -87,7 +102,7 @@ def test_the_sell_off_was_the_third_straight_weekly_decline_for_both(stories):
 @pytest.mark.parametrize("end", WEEKS, ids=str)
 def test_dispersion_and_spread_of_the_weeks_changes(stories, end):
     facts = stories[end].facts
-    changes = [move.change_pct for move in facts.assets]
+    changes = [move.change_pct for move in facts.assets if move.compared]
     assert facts.regime.dispersion_pp == pytest.approx(float(np.std(changes, ddof=1)))
     assert facts.regime.spread_pp == pytest.approx(max(changes) - min(changes))
     assert -1 <= facts.regime.correlation_week <= 1 and -1 <= facts.regime.correlation_past <= 1

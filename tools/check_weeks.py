@@ -24,7 +24,7 @@ from reports.story.write import write_story  # noqa: E402
 
 def buildable_weeks(data) -> list[date]:
     """Every day with prices whose day seven days earlier also has prices."""
-    observed = data.prices.close.notna().any(axis=1)
+    observed = data.prices.observed()
     days = {day.date() for day in observed.index[observed]}
     return sorted(day for day in days if day - timedelta(days=7) in days)
 

@@ -77,9 +77,13 @@ def _top(data: MarketData, count: int, exclude_kinds: tuple[str, ...]) -> list[s
     if count < 1:
         raise UsageError(f"top{count}: ask for at least one asset, for example top10.")
     close = data.prices.close
-    last = close.index[close.notna().any(axis=1)][-1]
-    candidates = [a for a in close.columns if not pd.isna(close.at[last, a]) and data.assets[a].kind not in exclude_kinds]
+    observed = data.prices.observed()
+    last = observed.index[observed][-1]
     ranks = data.prices.rank
+    # ranked on the last listed day (a coin ranked there may have no close on it: its closes ended before)
+    listed = ranks.loc[last].notna() if ranks is not None else close.loc[last].notna()
+    candidates = [a for a in close.columns if (listed.get(a, False) or not pd.isna(close.at[last, a]))
+                  and data.assets[a].kind not in exclude_kinds]
     if ranks is not None and ranks.loc[last, candidates].notna().any():
         order = ranks.loc[last, candidates].dropna().sort_values(kind="stable")
         return list(order.index[:count])

@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 from reports.charts.canvas import ACCENT, MUTED, SERIES, EndLabel, asset_change, date_axis, end_label, spread_labels, ticks, week_band, xy
-from reports.charts.market import weekly_change
+from reports.charts.market import compared, weekly_change
 from reports.core.formatting import Formatter
 from reports.facts.asset import AssetWeekFacts
 from reports.story.model import Figure, Story
@@ -82,7 +82,7 @@ def asset_peers(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     """The market brief's weekly-change bars, with the asset's own bar and name picked out."""
     weekly_change(ax, figure, story, fmt)
     facts = asset_facts(story)
-    order = [move.id for move in sorted(facts.assets, key=lambda move: move.change_pct)]
+    order = [move.id for move in sorted(compared(story), key=lambda move: move.change_pct)]
     at = order.index(facts.asset_id)
     for index, bar in enumerate(ax.containers[0]):
         if index != at:

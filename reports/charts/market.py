@@ -12,6 +12,7 @@ from matplotlib.ticker import MaxNLocator
 from reports.charts.canvas import (ACCENT, DOWN, GRID, INK, MUTED, SERIES, UP, EndLabel, asset_change, date_axis, end_label,
                                    market_facts, spread_labels, ticks, week_band, xy)
 from reports.core.formatting import Formatter
+from reports.facts.model import AssetMove
 from reports.story.model import Figure, Story
 
 
@@ -39,7 +40,7 @@ def price_path(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
 
 
 def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    moves = sorted(story.facts.assets, key=lambda move: move.change_pct)
+    moves = sorted(compared(story), key=lambda move: move.change_pct)
     names = [figure.label(move.id) for move in moves]
     values = [move.change_pct for move in moves]
     colors = [UP if value > 0 else DOWN for value in values]
@@ -116,5 +117,10 @@ def fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     date_axis(ax, fmt, story.facts.method.context_days)
 
 
+def compared(story: Story) -> list[AssetMove]:
+    """The coins on the brief's price basis: only their moves are set side by side."""
+    return [move for move in story.facts.assets if move.compared]
+
+
 def rows_height(story: Story) -> float:
-    return 0.9 + 0.19 * len(story.facts.assets)
+    return 0.9 + 0.19 * len(compared(story))

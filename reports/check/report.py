@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reports.check import basis
 from reports.check.document import Failure, _values, load, sentences, story_document
 from reports.check.rules import NUMBER, _cell_artifacts, _empty_sections, check_sentence
 from reports.core.formatting import Formatter
@@ -33,12 +34,13 @@ class Report:
 def check(doc: Brief) -> Report:
     """Every failure in a brief's prose (an empty tuple when it is clean)."""
     table, fmt = _values(doc), Formatter(doc.locale or "en_US")
-    failures: list[Failure] = list(_empty_sections(doc)) + list(_cell_artifacts(doc))
+    failures: list[Failure] = list(_empty_sections(doc)) + list(_cell_artifacts(doc)) + list(basis.end_prices(doc, table, fmt))
     count = numbers = 0
     for cited in sentences(doc):
         count += 1
         numbers += len(NUMBER.findall(cited.text))
-        failures += [Failure(cited.where, cited.text, reason) for reason in check_sentence(cited, table, fmt)]
+        reasons = check_sentence(cited, table, fmt) + basis.check_sentence(cited, table, fmt)
+        failures += [Failure(cited.where, cited.text, reason) for reason in reasons]
     return Report(count, numbers, tuple(failures))
 
 

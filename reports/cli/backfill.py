@@ -20,7 +20,7 @@ def buildable_weeks(data: MarketData, settings: Settings) -> list[date]:
     """Every week ending on the configured weekday that the data covers completely enough to build."""
     from reports.build.batch import week_ends
 
-    observed = data.prices.close.notna().any(axis=1)
+    observed = data.prices.observed()
     days = observed.index[observed]
     weeks = []
     for end in week_ends(days[0].date(), days[-1].date(), settings.week_ends_on):

@@ -14,9 +14,15 @@ from datetime import date, datetime
 
 import pandas as pd
 
+CLOSE_BASIS = "close-00utc"  # the last price before 00:00 UTC of the next day
+SNAPSHOT_BASIS = "snapshot-12utc"  # one price taken at about noon UTC
+GIVEN_BASIS = "as-given"  # a user's file: one value per day, as the file gives it
+
+
 @dataclass(frozen=True)
 class SeriesInfo:
-    """Provenance of one series: who made it, at what time of day, under which licence."""
+    """Provenance of one series: who made it, at what time of day, under which licence, and its
+    price basis (CLOSE_BASIS, SNAPSHOT_BASIS or GIVEN_BASIS), which decides what it compares with."""
 
     key: str
     provider: str
@@ -24,6 +30,16 @@ class SeriesInfo:
     time_of_day: str
     attribution: str
     licence: str
+    basis: str = GIVEN_BASIS
+
+
+@dataclass(frozen=True)
+class Splice:
+    """A close series extended back with another source's closes: days before `day` come from `info`."""
+
+    info: SeriesInfo
+    day: date
+    assets: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -38,13 +54,50 @@ class Asset:
 
 @dataclass(frozen=True)
 class PricePanel:
-    """Daily prices of many assets on one time-of-day convention (index: day, columns: asset id)."""
+    """Daily prices of many assets (index: day, columns: asset id), each on one basis.
+
+    Every asset is on `info`'s basis except those in `other_assets`, which are on `other`'s
+    (the bundled data: Binance's daily closes where Binance has the coin, CoinGecko's noon
+    snapshots for the rest). `high` and `low` are the day's intraday extremes where the source
+    has candles (NaN elsewhere); `splice` says where a close series was extended back.
+    `snapshot` keeps the `other` series' prices of the close-based coins, for a week their closes
+    do not cover (`reports.data.basis.for_week` puts such a coin on `other`'s basis for that week).
+    """
 
     close: pd.DataFrame
     info: SeriesInfo
     rank: pd.DataFrame | None = None
     market_cap: pd.DataFrame | None = None
     volume: pd.DataFrame | None = None
+    high: pd.DataFrame | None = None
+    low: pd.DataFrame | None = None
+    other: SeriesInfo | None = None
+    other_assets: frozenset[str] = frozenset()
+    splice: Splice | None = None
+    snapshot: pd.DataFrame | None = None
+    listed: pd.Series | None = None  # the days the universe (its ranks and snapshots) is known, when not every day with a close
+
+    def observed(self) -> pd.Series:
+        """The days a week can end or start on: those with a price (and, where set, a listing of the universe)."""
+        found = self.close.notna().any(axis=1)
+        return found if self.listed is None else found & self.listed.reindex(found.index, fill_value=False)
+
+    def info_of(self, asset: str) -> SeriesInfo:
+        """The series an asset's prices come from."""
+        return self.other if self.other is not None and asset in self.other_assets else self.info
+
+    def compares(self, asset: str) -> bool:
+        """Whether the asset's moves are on the panel's own basis, so that they compare with the others'."""
+        return self.info_of(asset) is self.info
+
+
+@dataclass(frozen=True)
+class HourlyCandles:
+    """Hourly lows and highs (index: hour start, UTC; columns: asset id), where a source has them."""
+
+    low: pd.DataFrame
+    high: pd.DataFrame
+    info: SeriesInfo
 
 
 @dataclass(frozen=True)
@@ -84,3 +137,4 @@ class MarketData:
     sentiment: SentimentSeries | None = None
     ignored_columns: tuple[str, ...] = field(default=())
     freshness: Freshness | None = None
+    hourly: HourlyCandles | None = None

@@ -18,10 +18,11 @@ import pandas as pd
 
 from reports.data.catalog import AssetCatalog, id_problem, name_problem, symbol_problem
 from reports.core.errors import InputError
-from reports.data.model import Asset, Freshness, MarketData, MarketSeries, PricePanel, SentimentSeries
+from reports.data.basis import on_closes
+from reports.data.model import Asset, Freshness, HourlyCandles, MarketData, MarketSeries, PricePanel, SentimentSeries
 from reports.data.raw import LINE, RawSeries, RawTable
 
-Check = Literal["day", "id", "symbol", "name", "price", "amount", "rank", "percent"]
+Check = Literal["day", "hour", "id", "symbol", "name", "price", "amount", "rank", "percent"]
 # Text checks: what the cell is called in a message (else its column), the rule, and what to do. Ids and symbols
 # become folders, URLs and tags, so they are checked here, where data enters, for every source.
 TEXT_CHECKS = {
@@ -38,6 +39,7 @@ SHOWN = 80  # characters of a bad cell quoted in a message
 # weekly change, a chart's axis) overflows.
 LIMITS = {"price": (1e-18, 1e15), "amount": (0.0, 1e18), "rank": (1.0, 1e6), "percent": (0.0, 100.0)}
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+HOUR = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:00:00$")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ PRICE_RULES = (
     Rule("date", "day"),
     Rule("asset", "id"),
     Rule("close", "price"),
+    Rule("open", "price", required=False, optional=True),
+    Rule("high", "price", required=False, optional=True),
+    Rule("low", "price", required=False, optional=True),
     Rule("symbol", "symbol", required=False, optional=True),
     Rule("name", "name", required=False, optional=True),
     Rule("rank", "rank", required=False, optional=True),
@@ -61,6 +66,10 @@ PRICE_RULES = (
     Rule("volume", "amount", required=False, optional=True),
 )
 HISTORY_RULES = (Rule("date", "day"), Rule("asset", "id"), Rule("close", "price"))
+CANDLE_RULES = (Rule("date", "day"), Rule("asset", "id"), Rule("open", "price"), Rule("high", "price"),
+                Rule("low", "price"), Rule("close", "price"))
+HOURLY_RULES = (Rule("hour", "hour"), Rule("asset", "id"), Rule("open", "price"), Rule("high", "price"),
+                Rule("low", "price"), Rule("close", "price"))
 MARKET_RULES = (
     Rule("date", "day"),
     Rule("total_market_cap_usd", "amount", optional=True),
@@ -86,10 +95,13 @@ class RawMarketData:
     sentiment: RawSeries | None = None
     asset_caps: Mapping[str, str] = field(default_factory=dict)
     freshness: Freshness | None = None  # for a stored source: how recent it is
+    candles: RawSeries | None = None  # daily candles whose closes replace `prices` for the coins they cover
+    hourly: RawSeries | None = None  # hourly candles, for the hour of a week's extreme
 
 
 def validate(raw: RawMarketData) -> MarketData:
     prices = check_table(raw.prices.table, PRICE_RULES, key=("date", "asset"))
+    check_candles(raw.prices.table, prices)
     market = sentiment = history = None
     caps: pd.DataFrame | None = None
     if raw.market is not None:
@@ -103,11 +115,24 @@ def validate(raw: RawMarketData) -> MarketData:
     if raw.history is not None:
         frame = check_table(raw.history.table, HISTORY_RULES, key=("date", "asset"))
         history = PricePanel(close=_wide(frame, "close"), info=raw.history.info)
+    panel = _panel(prices, raw.prices.info, caps)
+    hourly = None
+    if raw.candles is not None:
+        candles = check_table(raw.candles.table, CANDLE_RULES, key=("date", "asset"))
+        check_candles(raw.candles.table, candles)
+        wide = {column: _wide(candles, column) for column in ("close", "high", "low")}
+        panel, history = on_closes(panel, wide, raw.candles.info, history)
+    if raw.hourly is not None:
+        hours = check_table(raw.hourly.table, HOURLY_RULES, key=("hour", "asset"))
+        check_candles(raw.hourly.table, hours)
+        low, high = (hours.pivot(index="hour", columns="asset", values=column).sort_index() for column in ("low", "high"))
+        hourly = HourlyCandles(low=low, high=high, info=raw.hourly.info)
     ignored = tuple(name for name in raw.prices.table.header if name not in PRICE_COLUMNS and name not in raw.prices.table.origin.values())
     return MarketData(
         assets=_assets(prices, raw.catalog),
-        prices=_panel(prices, raw.prices.info, caps),
+        prices=panel,
         history=history,
+        hourly=hourly,
         market=market,
         sentiment=sentiment,
         ignored_columns=ignored,
@@ -139,6 +164,11 @@ def _check_column(raw: RawTable, rule: Rule) -> pd.Series:
     empty = cells.eq("")
     if rule.check in TEXT_CHECKS:
         return _check_text(raw, rule, cells, empty)
+    if rule.check == "hour":
+        parsed = pd.to_datetime(cells.where(cells.str.match(HOUR)), format="%Y-%m-%d %H:%M:%S", errors="coerce")
+        _fail_first(raw, rule, parsed.isna(), lambda cell: f"{cell!r} is not an hour in YYYY-MM-DD HH:00:00 form",
+                    "Write the hour's start in UTC, for example 2026-02-06 00:00:00.")
+        return parsed
     if rule.check == "day":
         parsed = pd.to_datetime(cells.where(cells.str.match(DAY)), format="%Y-%m-%d", errors="coerce")
         _fail_first(
@@ -181,6 +211,28 @@ def _check_number(raw: RawTable, rule: Rule, cells: pd.Series, empty: pd.Series)
                 lambda cell: f"{cell} is beyond what a {rule.column} can be (from {low:g} to {high:g})",
                 "Check the value and its unit (US dollars), or remove the row.")
     return numbers
+
+
+CANDLE_ORDER = (("high", "open"), ("high", "close"), ("high", "low"), ("low", "open"), ("low", "close"))
+
+
+def check_candles(raw: RawTable, typed: pd.DataFrame) -> None:
+    """A day's (or hour's) high is at least its open, low and close, and its low at most its open and close;
+    cells left empty are not compared."""
+    for side, other in CANDLE_ORDER:
+        if side not in typed.columns or other not in typed.columns:
+            continue
+        bad = ((typed[side] < typed[other]) if side == "high" else (typed[side] > typed[other])).fillna(False)
+        if not bad.any():
+            continue
+        position = int(np.argmax(bad.to_numpy()))
+        row = raw.frame.iloc[position]
+        raise InputError(
+            raw.location(int(row[LINE]), side),
+            f"the {side} {row[side]} is {'below' if side == 'high' else 'above'} the {other} {row[other]} on this row",
+            "A day's high is at least its open, low and close, and its low at most its open and close; "
+            "fix the values, or leave open, high and low empty.",
+        )
 
 
 def _check_text(raw: RawTable, rule: Rule, cells: pd.Series, empty: pd.Series) -> pd.Series:
@@ -233,7 +285,7 @@ def _wide(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 def _panel(prices: pd.DataFrame, info, caps: pd.DataFrame | None) -> PricePanel:
     close = _wide(prices, "close")
     optional = {}
-    for column in ("rank", "market_cap", "volume"):
+    for column in ("rank", "market_cap", "volume", "high", "low"):
         if column in prices.columns and prices[column].notna().any():
             optional[column] = _wide(prices, column).reindex(index=close.index, columns=close.columns)
     if caps is not None:

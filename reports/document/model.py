@@ -230,6 +230,7 @@ class Universe(Model):
     ranked_by: str
     excluded_kinds: tuple[str, ...]
     excluded: tuple[str, ...]
+    shown: int = 0
 
 
 class AssetWeek(Model):
@@ -251,14 +252,25 @@ class AssetWeek(Model):
     down_days: int
     daily_changes: int
     typical_week_pct: float | None
+    series: str = ""  # the series its prices come from: its price basis
+    compared: bool = True  # on the brief's basis, so in the claims that compare moves
+    intraday_low: float | None = None
+    intraday_low_day: date | None = None
+    intraday_low_hour: int | None = None
+    intraday_high: float | None = None
+    intraday_high_day: date | None = None
+    intraday_high_hour: int | None = None
 
 
 class Breadth(Model):
+    """Counts over the coins on the brief's price basis (`left_out`: the others)."""
+
     rose: int
     fell: int
     unchanged: int
     total: int
     median_pct: float
+    left_out: int = 0
 
 
 DOMINANCE = ("btc_dominance_pct", "btc_dominance_change_pp", "eth_dominance_pct", "eth_dominance_change_pp")
@@ -340,6 +352,7 @@ class Source(Model):
     time_of_day: str
     attribution: str
     licence: str
+    basis: str = "as-given"  # "close-00utc", "snapshot-12utc" or "as-given" (a user's file)
 
 
 # --- the brief -------------------------------------------------------------------------------------------------

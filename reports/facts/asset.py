@@ -3,9 +3,10 @@
 The asset brief tells the market brief's week from one coin's point of view, so these
 facts start from the market facts (`compute_facts`: the same universe, breadth, market
 value, dominance and sentiment, on the same series and times of day) and add what only
-the asset view needs. Weekly figures use the CoinGecko snapshot panel, like the market
-brief; levels, drawdown and volatility use the asset's longest history (Coin Metrics
-closes for bitcoin, ether and BNB), and each figure records its series. `fact_table`
+the asset view needs. Weekly figures use the price panel as the week reads it, like the
+market brief (daily closes, or the noon snapshots for a coin without them); levels, drawdown
+and volatility use the asset's longest history (for bitcoin, ether and BNB the closes extended
+back with Coin Metrics'), and each figure records its series. `fact_table`
 (from `facts`) flattens these facts into dotted keys the same way, so the story cites
 them and the JSON carries them.
 """
@@ -20,7 +21,8 @@ import pandas as pd
 
 from reports.facts import history as hist
 from reports.core.errors import NoDataError
-from reports.facts.market import _gaps, _move, _points, _range, compute_facts, daily_move
+from reports.facts.days import daily_extreme, daily_move, week_data
+from reports.facts.market import _gaps, _move, _points, _range, compute_facts
 from reports.facts.model import BETA_DAYS, BTC, INDEX_BASE, AssetMove, Breadth, DailyMove, DataQuality, Dominance, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts
 from reports.facts.history import Drawdown, LevelSince, Volatility
 from reports.data.model import MarketData, SeriesInfo
@@ -139,6 +141,9 @@ class AssetWeekFacts:
     quality: DataQuality
     sources: tuple[SeriesInfo, ...]
     series: AssetChartData
+    daily_fall: DailyMove | None = None  # the asset's largest one-day fall and rise of the week, on closes
+    daily_rise: DailyMove | None = None
+    extension: hist.Extension | None = None
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)
@@ -167,6 +172,7 @@ def compute_asset_facts(
 ) -> AssetWeekFacts:
     """`market`: the week's market facts when the caller has them already (many assets, one week)."""
     market = market or compute_facts(data, week, settings)
+    data = week_data(data, week)
     subject = market.asset(asset_id) or _subject_move(data, week, asset_id)
     assets = market.assets if market.asset(asset_id) else (*market.assets, subject)
     history = hist.longest_history(data, asset_id, week)
@@ -185,6 +191,9 @@ def compute_asset_facts(
         standing=_standing(data, week, subject, market.assets),
         relative=_relative(subject, market),
         biggest_day=daily_move(data, week, asset_id),
+        daily_fall=daily_extreme(data, week, asset_id, "fall"),
+        daily_rise=daily_extreme(data, week, asset_id, "rise"),
+        extension=hist.extension([history] if history else []),
         levels=tuple(hist.level_since(history, week, side) for side in ("low", "high")) if history else (),
         range=_range(data.prices.close[asset_id], asset_id, week),
         market_range=market_range,
@@ -195,7 +204,7 @@ def compute_asset_facts(
         history_window=_history_window(history, week),
         gaps=_subject_gaps(data, week, asset_id, history),
         quality=market.quality,
-        sources=_sources(data, market.sources, history),
+        sources=_sources(data, asset_id, market.sources, history),
         series=_chart_data(data, week, subject, history, market.market_cap, market.asset(BTC) is not None),
     )
 
@@ -221,7 +230,8 @@ def _rank_on(data: MarketData, day: date, asset_id: str) -> int | None:
 
 
 def _standing(data: MarketData, week: Week, subject: AssetMove, universe: tuple[AssetMove, ...]) -> Standing:
-    others = [move for move in universe if move.id != subject.id]
+    # only coins on the subject's price basis are ranked against it
+    others = [move for move in universe if move.id != subject.id and move.compared == subject.compared]
     beat = sum(move.change_pct < subject.change_pct for move in others)
     base_rank = _rank_on(data, week.base, subject.id)
     change = None if subject.rank is None or base_rank is None else base_rank - subject.rank
@@ -231,7 +241,7 @@ def _standing(data: MarketData, week: Week, subject: AssetMove, universe: tuple[
         rank=subject.rank,
         base_rank=base_rank,
         rank_change=change,
-        in_universe=len(others) < len(universe),
+        in_universe=any(move.id == subject.id for move in universe),
         place=len(others) - beat + 1,
         of=len(others) + 1,
         others=len(others),
@@ -242,7 +252,7 @@ def _standing(data: MarketData, week: Week, subject: AssetMove, universe: tuple[
 def _relative(subject: AssetMove, market) -> Relative:
     btc = market.asset(BTC)
     # a fall that rounds to -100% in floating point (closes 30 orders of magnitude apart) gives no comparison
-    has_btc = btc is not None and subject.id != BTC and btc.change_pct > -100
+    has_btc = btc is not None and subject.id != BTC and btc.change_pct > -100 and subject.compared
     median = market.breadth.median_pct
     market_pct = market.market_cap.change_pct if market.market_cap else median
     return Relative(
@@ -265,10 +275,10 @@ def _recovery(drawdown: Drawdown | None) -> Recovery | None:
 
 
 def _btc_link(data: MarketData, week: Week, asset_id: str) -> BtcLink | None:
-    """Beta and correlation of daily returns to bitcoin's, both from the snapshot panel."""
+    """Beta and correlation of daily returns to bitcoin's, both on the brief's closes."""
     close = data.prices.close
-    if asset_id == BTC or BTC not in close.columns:
-        return None
+    if asset_id == BTC or BTC not in close.columns or not data.prices.compares(asset_id):
+        return None  # a coin on another price basis than bitcoin's closes has no daily returns to set beside them
     end = pd.Timestamp(week.end)
     window = close.loc[end - pd.Timedelta(days=BETA_DAYS) : end, [asset_id, BTC]]
     returns = (window / window.shift(1) - 1).dropna()
@@ -285,11 +295,15 @@ def _subject_gaps(data: MarketData, week: Week, asset_id: str, history: hist.His
     return tuple(gap for key, series in candidates if (gap := _gaps(key, series, week)) is not None)
 
 
-def _sources(data: MarketData, market_sources: tuple[SeriesInfo, ...], history: hist.History | None) -> tuple[SeriesInfo, ...]:
+def _sources(data: MarketData, asset_id: str, market_sources: tuple[SeriesInfo, ...],
+             history: hist.History | None) -> tuple[SeriesInfo, ...]:
     """The market brief's series, minus histories of other assets, plus this asset's history."""
-    used = [info for info in market_sources if data.history is None or info is not data.history.info]
+    # the market brief's other histories reach back on the splice's source; this asset's own history says if it does
+    spliced = data.history.splice.info if data.history is not None and data.history.splice is not None else None
+    used = [data.prices.info_of(asset_id)]
+    used += [info for info in market_sources if info is not spliced]
     if history is not None:
-        used.append(history.info)
+        used += [history.info] + ([history.splice.info] if history.splice is not None else [])
     return tuple({info.key: info for info in used}.values())
 
 

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from reports.data.model import MarketData, SeriesInfo
+from reports.data.model import MarketData, SeriesInfo, Splice
 from reports.document.stress import STRESS_PERIODS
 from reports.facts.week import Week
 
@@ -27,6 +27,7 @@ class History:
     asset: str
     closes: pd.Series
     info: SeriesInfo
+    splice: Splice | None = None  # where the series was extended back with another source's closes, if it reaches there
 
     @property
     def start(self) -> date:
@@ -90,8 +91,28 @@ def longest_history(data: MarketData, asset: str, week: Week) -> History | None:
             continue
         closes = closes.loc[closes.first_valid_index() :]
         if best is None or closes.index[0] < best.closes.index[0]:
-            best = History(asset, closes, panel.info)
+            splice = panel.splice if panel.splice and asset in panel.splice.assets else None
+            best = History(asset, closes, panel.info_of(asset), splice)
     return best
+
+
+@dataclass(frozen=True)
+class Extension:
+    """Where the brief's long histories continue on another source's closes (same basis): before `day`,
+    the closes of `assets` are `series`'s."""
+
+    series: str
+    day: date
+    assets: tuple[str, ...]
+
+
+def extension(histories: list[History]) -> Extension | None:
+    """The splice the brief's histories reach back across, if any."""
+    spliced = [h for h in histories if h.splice is not None and h.closes.index[0].date() < h.splice.day]
+    if not spliced or spliced[0].splice is None:
+        return None
+    splice = spliced[0].splice
+    return Extension(splice.info.key, splice.day, tuple(h.asset for h in spliced))
 
 
 def _missing(closes: pd.Series, day: date) -> bool:
@@ -166,13 +187,16 @@ MIN_WINDOWS = 8  # fewer earlier weeks than this and a ranking says nothing
 
 @dataclass(frozen=True)
 class WeekRank:
-    """The week's seven-day change on one series, ranked against every seven-day change before it.
+    """The week's seven-day change on one series, ranked against every other seven-day change in it.
 
-    `rank` 1 is the most extreme in the week's direction (largest fall for a falling week,
-    largest rise for a rising one) among `windows` seven-day changes (each day's change on the
-    day seven days earlier, this week included). `since` is the end of the last earlier
-    seven-day window, not overlapping this week, with a change at least as extreme; None
-    when there was none in the history, which starts on `history_start`.
+    `unit` is what is ranked: "pct" (the percent change) or "usd" (the change in dollars, for a series
+    the brief prints in dollars). `rank` 1 is the most extreme in the week's direction (largest fall
+    for a falling week, largest rise for a rising one) among `windows` seven-day changes: one ending on
+    each day of the history up to the week's end, those ending inside this week included. `within`
+    is the end of the most extreme window ending inside the week (before its last day) when it went
+    further than the week itself, with its change in `within_change`. `since` is the end of the last
+    earlier window, ending before the week starts, with a change at least as extreme (in `unit`);
+    None when there was none in the history, which starts on `history_start`.
     """
 
     asset: str
@@ -185,37 +209,59 @@ class WeekRank:
     since_period: str | None
     history_start: date
     series: str
+    unit: str = "pct"
+    change_usd: float | None = None  # the week's change in dollars, for a "usd" ranking
+    since_change_usd: float | None = None
+    within: date | None = None
+    within_change_pct: float | None = None
+    within_change_usd: float | None = None
 
 
-def weekly_changes(closes: pd.Series) -> pd.Series:
-    """Each day's change (percent) on the value seven days earlier; days without both are dropped."""
+def weekly_changes(closes: pd.Series, unit: str = "pct") -> pd.Series:
+    """Each day's change on the value seven days earlier (percent, or for `unit` "usd" the difference);
+    days without both are dropped."""
     daily = closes.asfreq("D") if isinstance(closes.index, pd.DatetimeIndex) and len(closes) else closes
+    if unit == "usd":
+        return (daily - daily.shift(7)).dropna()
     return ((daily / daily.shift(7) - 1) * 100).dropna()
 
 
-def week_rank(closes: pd.Series, asset: str, week: Week, series: str) -> WeekRank | None:
-    changes = weekly_changes(closes.loc[: pd.Timestamp(week.end)])
+def week_rank(closes: pd.Series, asset: str, week: Week, series: str, unit: str = "pct") -> WeekRank | None:
+    history = closes.loc[: pd.Timestamp(week.end)]
+    changes = weekly_changes(history, unit)
+    percents = weekly_changes(history)
     end = pd.Timestamp(week.end)
     if end not in changes.index:
         return None
     current = float(changes.loc[end])
-    before = changes.loc[: pd.Timestamp(week.base)]
+    before = changes.loc[: pd.Timestamp(week.start) - pd.Timedelta(days=1)]
+    others = changes.drop(end)
     if len(before) < MIN_WINDOWS:
         return None
     falling = current < 0
     beyond = before[before <= current] if falling else before[before >= current]
-    since = beyond.index[-1].date() if len(beyond) else None
+    inside = others.loc[pd.Timestamp(week.start) :]
+    worse = inside[inside < current] if falling else inside[inside > current]
+    within = (worse.idxmin() if falling else worse.idxmax()) if len(worse) else None
+    since = beyond.index[-1] if len(beyond) else None
+    usd = unit == "usd"
     return WeekRank(
         asset=asset,
         direction="fall" if falling else "rise",
-        change_pct=current,
-        rank=1 + int(((before < current) if falling else (before > current)).sum()),
-        windows=len(before) + 1,
-        since=since,
-        since_change_pct=float(beyond.iloc[-1]) if len(beyond) else None,
-        since_period=stress_period(since),
+        change_pct=float(percents.loc[end]),
+        rank=1 + int(((others < current) if falling else (others > current)).sum()),
+        windows=len(others) + 1,
+        since=since.date() if since is not None else None,
+        since_change_pct=float(percents.loc[since]) if since is not None else None,
+        since_period=stress_period(since.date() if since is not None else None),
         history_start=closes.dropna().index[0].date(),
         series=series,
+        unit=unit,
+        change_usd=current if usd else None,
+        since_change_usd=float(changes.loc[since]) if usd and since is not None else None,
+        within=within.date() if within is not None else None,
+        within_change_pct=float(percents.loc[within]) if within is not None else None,
+        within_change_usd=float(changes.loc[within]) if usd and within is not None else None,
     )
 
 

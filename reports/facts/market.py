@@ -22,14 +22,17 @@ from reports.facts.model import (
     PATH_ASSETS, TYPICAL_WEEK_DAYS, UNCHANGED_PCT, Altcoins, AssetMove, Breadth, ChartData, DailyMove, DataQuality,
     Dominance, Dropped, FearGreed, Gap, MarketCap, Method, Points, Range, Regime, Universe, WeekFacts, _lead,
 )
+from reports.facts.days import daily_extreme, daily_move, intraday, week_data
 from reports.facts.week import Week
 
 
 def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts:
+    data = week_data(data, week)
     universe, ranked_ids, dropped = _universe(data, week, settings)
     moves = tuple(_move(data, data.assets[asset], week) for asset in ranked_ids)
-    by_change = sorted(moves, key=lambda move: move.change_pct)
-    side = min(MOVERS_EACH_SIDE, len(moves) // 2) or 1
+    compared = _compared(moves)
+    by_change = sorted(compared, key=lambda move: move.change_pct)
+    side = min(MOVERS_EACH_SIDE, len(compared) // 2) or 1
     histories = {asset: h for asset in _focus(moves) if (h := hist.longest_history(data, asset, week)) is not None}
     market_cap = _market_cap(data, week)
     fear_greed = _fear_greed(data, week)
@@ -40,23 +43,26 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         assets=moves,
         leaders=tuple(move.id for move in reversed(by_change[-side:])),
         laggards=tuple(move.id for move in by_change[:side]),
-        breadth=_breadth(moves),
+        breadth=_breadth(compared, len(moves) - len(compared)),
         market_cap=market_cap,
         dominance=_dominance(data, week),
-        biggest_day=_biggest_day(data, week, moves),
+        biggest_day=daily_move(data, week, _lead(moves)),
+        daily_fall=daily_extreme(data, week, _lead(moves), "fall"),
+        daily_rise=daily_extreme(data, week, _lead(moves), "rise"),
         levels=tuple(hist.level_since(h, week, side) for h in histories.values() for side in ("low", "high")),
         ranges=tuple(_range(data.prices.close[asset], asset, week) for asset in histories),
         market_range=_range(data.market.frame["total_market_cap_usd"], "market", week) if market_cap and data.market else None,
         drawdowns=tuple(hist.drawdown(h) for h in histories.values()),
         volatility=tuple(v for h in histories.values() if (v := hist.volatility(h, week)) is not None),
-        altcoins=_altcoins(data, week, moves),
+        altcoins=_altcoins(data, week, compared),
         fear_greed=fear_greed,
         quality=_quality(data, week, dropped, histories, market_cap, fear_greed),
-        sources=_sources_used(data, histories, market_cap, fear_greed),
+        sources=_sources_used(data, moves, histories, market_cap, fear_greed),
         series=_chart_data(data, week, moves, histories),
         ranks=_ranks(data, week, histories, market_cap),
         streaks=_streaks(data, week, moves),
-        regime=_regime(data, week, moves),
+        regime=_regime(data, week, compared),
+        extension=hist.extension(list(histories.values())),
     )
 
 
@@ -97,7 +103,7 @@ def _universe(data: MarketData, week: Week, settings: Settings) -> tuple[Univers
             f"{week.base} is of an excluded kind ({', '.join(settings.exclude_kinds) or 'none'}) or in the exclude list. "
             "Add other assets to the data, or change exclude / exclude_kinds in the settings."
         )
-    universe = Universe(settings.universe_size, ranked_by, tuple(settings.exclude_kinds), tuple(settings.exclude))
+    universe = Universe(settings.universe_size, ranked_by, tuple(settings.exclude_kinds), tuple(settings.exclude), len(chosen))
     return universe, chosen, dropped
 
 
@@ -110,6 +116,7 @@ def _move(data: MarketData, asset: Asset, week: Week) -> AssetMove:
     rank = _value(panel.rank, end, asset.id)
     daily = (closes / closes.shift(1) - 1).loc[pd.Timestamp(week.start) : end].dropna() * 100
     typical = hist.weekly_sd(closes, week, TYPICAL_WEEK_DAYS)
+    low, high = intraday(data, week, asset.id)
     return AssetMove(
         id=asset.id,
         symbol=asset.symbol,
@@ -127,7 +134,20 @@ def _move(data: MarketData, asset: Asset, week: Week) -> AssetMove:
         down_days=int((daily <= -UNCHANGED_PCT).sum()),
         daily_changes=len(daily),
         typical_week_pct=typical,
+        series=panel.info_of(asset.id).key,
+        compared=panel.compares(asset.id),
+        intraday_low=low[0] if low else None,
+        intraday_low_day=low[1] if low else None,
+        intraday_low_hour=low[2] if low else None,
+        intraday_high=high[0] if high else None,
+        intraday_high_day=high[1] if high else None,
+        intraday_high_hour=high[2] if high else None,
     )
+
+
+def _compared(moves: tuple[AssetMove, ...]) -> tuple[AssetMove, ...]:
+    """The moves on the brief's price basis: only they are compared with each other."""
+    return tuple(move for move in moves if move.compared)
 
 
 def _range(series: pd.Series, asset: str, week: Week) -> Range:
@@ -145,11 +165,12 @@ def _value(frame: pd.DataFrame | None, day: pd.Timestamp, column: str) -> float 
     return None if pd.isna(value) else float(value)
 
 
-def _breadth(moves: tuple[AssetMove, ...]) -> Breadth:
+def _breadth(moves: tuple[AssetMove, ...], left_out: int) -> Breadth:
     rose = sum(move.change_pct >= UNCHANGED_PCT for move in moves)
     fell = sum(move.change_pct <= -UNCHANGED_PCT for move in moves)
     median = float(np.median([move.change_pct for move in moves]))
-    return Breadth(rose=rose, fell=fell, unchanged=len(moves) - rose - fell, total=len(moves), median_pct=median)
+    return Breadth(rose=rose, fell=fell, unchanged=len(moves) - rose - fell, total=len(moves), median_pct=median,
+                   left_out=left_out)
 
 
 
@@ -187,22 +208,6 @@ def _dominance(data: MarketData, week: Week) -> tuple[Dominance, ...]:
         if start is not None and end is not None:
             found.append(Dominance(asset, start, end, end - start))
     return tuple(found)
-
-
-def _biggest_day(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> DailyMove | None:
-    """Bitcoin's (else the largest asset's) biggest move between consecutive days of the week."""
-    return daily_move(data, week, _lead(moves))
-
-
-def daily_move(data: MarketData, week: Week, asset: str) -> DailyMove | None:
-    """The asset's largest move between consecutive daily prices of the week (by size)."""
-    closes = data.prices.close[asset].loc[pd.Timestamp(week.base) : pd.Timestamp(week.end)]
-    changes = (closes / closes.shift(1) - 1).dropna() * 100
-    if changes.empty:
-        return None
-    day = changes.abs().idxmax()
-    previous = day - pd.Timedelta(days=1)
-    return DailyMove(asset, day.date(), float(changes.loc[day]), float(closes.loc[previous]), float(closes.loc[day]))
 
 
 def _altcoins(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Altcoins | None:
@@ -277,7 +282,8 @@ def _ranks(data: MarketData, week: Week, histories, market_cap: MarketCap | None
     if lead is not None:
         found.append(hist.week_rank(lead.closes, lead.asset, week, lead.info.key))
     if market_cap is not None and data.market is not None:
-        found.append(hist.week_rank(data.market.frame["total_market_cap_usd"], "market", week, data.market.info.key))
+        # the brief prints the market's week in dollars, so it is ranked in dollars
+        found.append(hist.week_rank(data.market.frame["total_market_cap_usd"], "market", week, data.market.info.key, unit="usd"))
     return tuple(rank for rank in found if rank is not None)
 
 
@@ -352,8 +358,10 @@ def _quality(data, week, dropped, histories, market_cap, fear_greed) -> DataQual
     return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, data.prices.close.index[-1].date(), data.freshness)
 
 
-def _sources_used(data: MarketData, histories, market_cap, fear_greed) -> tuple[SeriesInfo, ...]:
-    used = [data.prices.info, *(h.info for h in histories.values())]
+def _sources_used(data: MarketData, moves, histories, market_cap, fear_greed) -> tuple[SeriesInfo, ...]:
+    used = [data.prices.info, *(data.prices.info_of(move.id) for move in moves)]
+    for h in histories.values():
+        used += [h.info] + ([h.splice.info] if h.splice is not None else [])
     if market_cap is not None and data.market is not None:
         used.append(data.market.info)
     if fear_greed is not None and data.sentiment is not None:

@@ -54,6 +54,14 @@ class AssetMove:
     down_days: int
     daily_changes: int
     typical_week_pct: float | None = None  # std of its seven-day changes over TYPICAL_WEEK_DAYS before the week
+    series: str = ""  # the key of the series its prices come from (its basis)
+    compared: bool = True  # on the brief's price basis, so in the claims that compare moves
+    intraday_low: float | None = None  # the week's lowest trade (candles' lows), where the source has candles
+    intraday_low_day: date | None = None
+    intraday_low_hour: int | None = None  # the UTC hour it came in, where hourly candles cover the day
+    intraday_high: float | None = None
+    intraday_high_day: date | None = None
+    intraday_high_hour: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,15 +72,20 @@ class Universe:
     ranked_by: str  # "rank", "market_cap" or "all"
     excluded_kinds: tuple[str, ...]
     excluded: tuple[str, ...]
+    shown: int = 0  # how many assets the brief covers (its table's rows)
 
 
 @dataclass(frozen=True)
 class Breadth:
+    """How many of the coins on the brief's price basis rose and fell (`total` of them; `left_out`
+    coins of the universe are on another basis and not counted)."""
+
     rose: int
     fell: int
     unchanged: int
     total: int
     median_pct: float
+    left_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,13 +139,16 @@ class Dominance:
 
 @dataclass(frozen=True)
 class DailyMove:
-    """The asset's largest one-day move within the week (by size), between consecutive daily prices."""
+    """One of the asset's one-day moves within the week, between consecutive daily closes: the largest
+    by size (`biggest_day`), or the largest fall or rise. `typical_pct`: the standard deviation of its
+    daily changes over the TYPICAL_WEEK_DAYS before the week, which says whether a move matters."""
 
     asset: str
     day: date
     change_pct: float
     from_price: float
     to_price: float
+    typical_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +267,9 @@ class WeekFacts:
     ranks: tuple[WeekRank, ...] = ()
     streaks: tuple[Streak, ...] = ()
     regime: Regime | None = None
+    daily_fall: DailyMove | None = None  # the lead asset's largest one-day fall of the week, if it fell on a day
+    daily_rise: DailyMove | None = None  # and its largest one-day rise
+    extension: hist.Extension | None = None  # where the long histories continue on another source's closes
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)

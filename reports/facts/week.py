@@ -35,7 +35,7 @@ CLOSES = 8  # a week's seven days and the day before, which the weekly change is
 
 def resolve_week(data: MarketData, requested: date | None, ends_on: str) -> Week:
     """The requested week, checked against the data, or the latest complete week ending on `ends_on`."""
-    observed = data.prices.close.notna().any(axis=1)
+    observed = data.prices.observed()
     days = observed.index[observed]
     first, last = days[0].date(), days[-1].date()
     if (last - first).days + 1 < CLOSES:

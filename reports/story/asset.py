@@ -55,7 +55,7 @@ def _headline(desk: AssetDesk) -> Sentence:
     name, moved = desk.names.plain(a), desk.moved(a, present=True)
     level = notable_level(desk, a, "low" if change < 0 else "high")
     if level and not is_flat(change):
-        return phrase("{name} {moved} in a week, closing at its {extreme} {since}", name=name, moved=moved,
+        return phrase("{name} {moved} in a week, with its {extreme} close {since}", name=name, moved=moved,
                       extreme="lowest" if change < 0 else "highest", since=since_phrase(desk, level))
     btc = btc_comparison(desk)
     if btc is not None and abs(btc.vs_btc_pp) >= 1:

@@ -8,6 +8,7 @@ from reports.facts.model import BTC
 from reports.story.prose import Fragment, join, phrase, sentence
 from reports.story.model import Figure
 from reports.story.asset_view import subject
+from reports.story.figures import history_caption
 
 
 def week_figure(desk: AssetDesk) -> Figure:
@@ -54,18 +55,18 @@ def relative_figure(desk: AssetDesk) -> Figure | None:
 
 
 def peers_figure(desk: AssetDesk) -> Figure | None:
-    if len(desk.facts.assets) < 3:
-        return None
+    if len(desk.facts.assets) < 3 or not desk.facts.subject.compared:
+        return None  # the bars compare moves: only coins on the brief's price basis stand among them
     return Figure(
         chart="asset-peers",
-        title=phrase("{name} among the {total} coins of the week's brief", name=desk.names.plain(subject(desk)),
-                     total=desk.f.count("standing.of")),
+        title=phrase("{name} among the {total} {coins}", name=desk.names.plain(subject(desk)),
+                     total=desk.f.count("standing.of"), coins=desk.coins),
         caption=sentence("Seven-day change from {base} to {end}; {fell} fell and {rose} rose",
                          base=desk.f.day("week.base"), end=desk.f.day("week.end"), fell=desk.f.count("breadth.fell"),
                          rose=desk.f.count("breadth.rose")),
         alt=sentence("Bar chart of the weekly change of the largest coins; {name} is at {change}",
                      name=desk.names.plain(subject(desk)), change=desk.change(subject(desk), sign=True)),
-        labels=tuple((move.id, move.symbol) for move in desk.facts.assets),
+        labels=tuple((move.id, move.symbol) for move in desk.facts.assets if move.compared),
     )
 
 
@@ -95,9 +96,7 @@ def drawdown_figure(desk: AssetDesk) -> Figure | None:
     return Figure(
         chart="asset-drawdown",
         title=phrase("{name}'s distance below its highest close, since {start}", name=name, start=desk.f.date("history_window.start")),
-        caption=sentence("Percent below the highest close to date in the {title} ({time}), which start on {start}",
-                         title=desk.f.cite(f"sources.{dd.series}.title", str), time=desk.f.cite(f"sources.{dd.series}.time_of_day", str),
-                         start=desk.f.date("drawdown.history_start")),
+        caption=history_caption(desk, dd.series, "drawdown.history_start"),
         alt=sentence("Area chart of {name}'s drawdown from its highest close of {peak} on {day}; it ended the week {dd} below it",
                      name=name, peak=desk.f.price("drawdown.peak"), day=desk.f.date("drawdown.peak_day"),
                      dd=desk.f.pct("drawdown.drawdown_pct", absolute=True)),

@@ -50,9 +50,21 @@ def _reach(desk: MarketDesk, key: str) -> Fragment:
     return Fragment("since ") + since + " (the data begin in " + start + ")"
 
 
+def _within(desk: MarketDesk, key: str, found: WeekRank) -> Fragment:
+    """ " among windows ending before this week; the seven days to Feb 5, inside it, fell further (25.7%)": said
+    whenever a window ending earlier in the week went further, so the claim says exactly which windows it ranks."""
+    if found.within is None:
+        return Fragment("")
+    usd = found.unit == "usd"
+    amount = desk.f.money(f"{key}.within_change_usd", absolute=True) if usd else desk.f.pct(f"{key}.within_change_pct", absolute=True)
+    verb = ("lost " if found.direction == "fall" else "added ") if usd else ("fell " if found.direction == "fall" else "rose ")
+    return (Fragment(", leaving aside the seven-day windows ending earlier this week (the seven days to ")
+            + desk.f.day(f"{key}.within") + " " + verb + amount + ")")
+
+
 def lead_rank_sentence(desk: MarketDesk) -> Sentence | None:
-    """ "On Coin Metrics' daily closes, bitcoin's 15.9% fall over the seven days was its worst week in the
-    data, which begin in September 2024." """
+    """ "Bitcoin's 16.2% fall was its worst week in data going back to September 2024, leaving aside the seven-day
+    windows ending earlier this week (the seven days to Feb 5 fell 25.7%)." """
     lead = desk.lead
     found = rank(desk, lead)
     if found is None:
@@ -62,52 +74,40 @@ def lead_rank_sentence(desk: MarketDesk) -> Sentence | None:
     period = None
     if found.since_period:
         period = Fragment(", during ") + desk.f.cite(f"{key}.since_period", str)
-    parts = dict(
+    return sentence(
+        "{name}'s {pct} {kind} was its {extreme} week {since}{period}{within}",
         name=desk.names.plain(lead), pct=desk.f.pct(f"{key}.change_pct", absolute=True),
         kind="fall" if falling else "gain", extreme="worst" if falling else "best", since=_reach(desk, key),
-        period=period or Fragment(""),
-    )
-    prices = desk.facts.sources[0].key
-    if found.series == prices:
-        return sentence("{name}'s {pct} {kind} was its {extreme} week {since}{period}", **parts)
-    # The ranking uses the history's time of day; when that differs from the week's prices, say both.
-    return sentence(
-        "Measured on {provider} {time}, where {name}'s seven-day {kind} was {pct} rather than the {shown} in the {shown_time}, "
-        "it was its {extreme} week {since}{period}",
-        **parts, provider=possessive(desk.f.cite(f"sources.{found.series}.provider", str)),
-        time=desk.f.cite(f"sources.{found.series}.time_of_day", str),
-        shown=desk.f.pct(f"assets.{lead}.change_pct", absolute=True),
-        shown_time=desk.f.cite(f"sources.{prices}.time_of_day", str),
+        period=period or Fragment(""), within=_within(desk, key, found),
     )
 
 
 def rank_takeaway(desk: MarketDesk) -> Sentence | None:
-    """ "History: on Coin Metrics' daily closes at 00:00 UTC (-15.9%), bitcoin's worst week in data going
-    back to September 2024" """
+    """ "History: bitcoin's worst week in data going back to September 2024 (-16.2%)" """
     found = rank(desk, desk.lead)
     if found is None:
         return None
     key = f"ranks.{desk.lead}"
     return sentence(
-        "History: on {provider} {time} ({pct}), {name}'s {extreme} week {since}",
+        "History: {name}'s {extreme} week {since} ({pct}){within}",
         name=desk.names.plain(desk.lead), extreme="worst" if found.direction == "fall" else "best",
-        since=_reach(desk, key), pct=desk.f.pct(f"{key}.change_pct", sign=True),
-        provider=possessive(desk.f.cite(f"sources.{found.series}.provider", str)),
-        time=desk.f.cite(f"sources.{found.series}.time_of_day", str),
+        since=_reach(desk, key), pct=desk.f.pct(f"{key}.change_pct", sign=True), within=_within(desk, key, found),
     )
 
 
 def market_rank_sentence(desk: MarketDesk) -> Sentence | None:
-    """ "The $549.7 billion drop was the largest one-week loss of total market value in the data (...)." """
+    """ "The $549.7 billion drop was the largest one-week loss of total market value since mid-October 2025 (...)":
+    ranked on dollars, the unit it is printed in."""
     found = rank(desk, "market")
-    if found is None:
+    if found is None or found.unit != "usd":
         return None
     falling = found.direction == "fall"
     return sentence(
-        "The {amount} {kind} was the largest one-week {noun} of total market value {since} ({provider} {title})",
+        "The {amount} {kind} was the largest one-week {noun} of total market value in {provider} {title} {since}{within}",
         amount=desk.f.money("market_cap.change_usd", absolute=True), kind="drop" if falling else "rise",
         noun="loss" if falling else "gain", since=_reach(desk, "ranks.market"),
-        provider=desk.f.cite(f"sources.{found.series}.provider", str), title="global data",
+        provider=possessive(desk.f.cite(f"sources.{found.series}.provider", str)), title="global data",
+        within=_within(desk, "ranks.market", found),
     )
 
 

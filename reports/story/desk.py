@@ -63,6 +63,16 @@ class Desk(Generic[F]):
         """The largest assets after the ones already named, by rank order of the universe."""
         return [move.id for move in self.facts.assets if move.id not in skip][:count]
 
+    @property
+    def coins(self) -> str:
+        """What the breadth counts: "coins in the brief", or "coins with daily closes" when some coins of the
+        brief are on another price basis and so are left out of every comparison."""
+        return "coins " + self.counted("in the brief")
+
+    def counted(self, otherwise: str) -> str:
+        """ "with daily closes" when the comparisons leave some coins of the brief out, else `otherwise`."""
+        return "with daily closes" if self.facts.breadth.left_out else otherwise
+
     # --- the market's direction -------------------------------------------------------------------
 
     @property

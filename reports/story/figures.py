@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reports.story.desk import MarketDesk
-from reports.story.prose import Fragment, join, phrase, sentence
+from reports.story.desk import Desk, F, MarketDesk
+from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.model import Figure
 from reports.story.wording import is_flat, up_down
 
@@ -61,7 +61,7 @@ def _weekly_change(desk: MarketDesk) -> Figure | None:
     best, worst = desk.facts.leaders[0], desk.facts.laggards[0]
     return Figure(
         chart="weekly-change",
-        title=phrase("Seven-day change of the {total} coins in the brief", total=desk.f.count("breadth.total")),
+        title=phrase("Seven-day change of the {total} {coins}", total=desk.f.count("breadth.total"), coins=desk.coins),
         caption=sentence("Change from {base} to {end}; {fell} fell and {rose} rose",
                          base=desk.f.day("week.base"), end=desk.f.day("week.end"),
                          fell=desk.f.count("breadth.fell"), rose=desk.f.count("breadth.rose")),
@@ -110,9 +110,7 @@ def _drawdown(desk: MarketDesk) -> Figure | None:
         chart="drawdown",
         title=phrase("{name}'s distance below its highest close, last {days} days", name=name,
                      days=desk.f.count("method.context_days")),
-        caption=sentence("Percent below the highest close to date in the {title} ({time}), which start on {start}",
-                         title=desk.f.cite(f"sources.{series}.title", str), time=desk.f.cite(f"sources.{series}.time_of_day", str),
-                         start=desk.f.date(f"{k}.history_start")),
+        caption=history_caption(desk, series, f"{k}.history_start"),
         alt=sentence("Area chart of {name}'s drawdown from its highest close of {peak} on {day}; it ended the week {dd} below it",
                      name=name, peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"),
                      dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True)),
@@ -143,3 +141,16 @@ FIGURES: dict[str, Callable[[MarketDesk], Figure | None]] = {
     "drawdown": _drawdown,
     "fear-greed": _fear_greed,
 }
+
+
+def history_caption(desk: Desk[F], series: str, start: str) -> Sentence:
+    """ "Percent below the highest close to date in the Binance ... (daily closes at 00:00 UTC), continued before Aug 1,
+    2025 by the Coin Metrics ..., which start on Sep 13, 2024" """
+    extension = desk.facts.extension
+    spliced = Fragment("")
+    if extension is not None:
+        spliced = (Fragment(", continued before ") + desk.f.date("extension.day") + " by the "
+                   + desk.f.cite(f"sources.{extension.series}.title", str))
+    return sentence("Percent below the highest close to date in the {title} ({time}){spliced}, which start on {start}",
+                    title=desk.f.cite(f"sources.{series}.title", str), time=desk.f.cite(f"sources.{series}.time_of_day", str),
+                    spliced=spliced, start=desk.f.date(start))

@@ -56,7 +56,7 @@ def headline(desk: MarketDesk) -> Sentence:
     if level and not is_flat(change):
         extreme = "lowest" if side == "low" else "highest"
         return phrase(
-            "{name} {moved} in a week, closing at its {extreme} {since}",
+            "{name} {moved} in a week, with its {extreme} close {since}",
             name=name, moved=moved, extreme=extreme, since=since_phrase(desk, level),
         )
     if desk.facts.market_cap and not is_flat(desk.facts.market_cap.change_pct):
@@ -90,6 +90,10 @@ def description(desk: MarketDesk) -> Sentence:
     if breadth.total == 1:
         return sentence("{extreme} {direction} in {week}", **parts)
     template = "Of the {total} largest cryptocurrencies, {count} {direction} in {week}, {lead} {extreme}"
+    if breadth.left_out:
+        template = ("Of the {total} coins with daily closes among the {shown} largest cryptocurrencies, {count} {direction} "
+                    "in {week}, {lead} {extreme}")
+        parts["shown"] = desk.f.count("universe.shown")
     if desk.facts.fear_greed is None:
         return sentence(template, **parts)
     return sentence(

@@ -13,7 +13,7 @@ import pandas as pd
 
 from reports.core.settings import Settings
 from reports.data.catalog import catalog
-from reports.data.model import SeriesInfo
+from reports.data.model import GIVEN_BASIS, SeriesInfo
 from reports.data.validate import RawMarketData
 
 COINGECKO_ATTRIBUTION = "Data provided by CoinGecko (https://www.coingecko.com)."
@@ -34,10 +34,10 @@ def load_source(settings: Settings) -> RawMarketData:
     return raw
 
 
-def coingecko_series(key: str, title: str, time_of_day: str) -> SeriesInfo:
+def coingecko_series(key: str, title: str, time_of_day: str, basis: str = GIVEN_BASIS) -> SeriesInfo:
     """A CoinGecko series: whichever endpoint or archive it comes from, the same provider, attribution and licence."""
     return SeriesInfo(key=key, provider="CoinGecko", title=title, time_of_day=time_of_day,
-                      attribution=COINGECKO_ATTRIBUTION, licence=COINGECKO_LICENCE)
+                      attribution=COINGECKO_ATTRIBUTION, licence=COINGECKO_LICENCE, basis=basis)
 
 
 def named_by_catalog(frame: pd.DataFrame, otherwise: Iterable[str]) -> pd.DataFrame:

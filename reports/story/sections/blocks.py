@@ -5,12 +5,40 @@ the data table's row, and the thresholds both briefs apply the same way.
 from __future__ import annotations
 
 from reports.story.desk import Desk, F
-from reports.story.prose import Sentence
-from reports.story.model import Bullets, Cell, Paragraph
+from reports.story.prose import Fragment, Sentence, sentence
+from reports.story.model import Bullets, Cell, Column, Paragraph
 from reports.story.wording import is_flat, up_down
 
 
-TIME_OF_DAY_NOTE = 0.02  # snapshot and close differ by this share or more: say so in the data notes
+OTHER_BASIS = "†"  # marks a table row priced on another basis than the brief's closes
+
+
+def caps_shown(moves) -> bool:
+    """The market-cap column only when most rows have a value: never a column of dashes."""
+    return sum(move.market_cap_usd is not None for move in moves) * 2 > len(moves)
+
+
+def table_columns(moves) -> tuple[list[Column], bool, bool]:
+    has_rank = any(move.rank is not None for move in moves)
+    has_cap = caps_shown(moves)
+    columns = [Column("Rank", numeric=True)] if has_rank else []
+    columns += [Column("Asset"), Column("Price", True), Column("7-day change", True), Column("Week range", True)]
+    columns += [Column("Market cap", True)] if has_cap else []
+    return columns, has_rank, has_cap
+
+
+def table_caption(desk: Desk[F], moves) -> Sentence:
+    """What the table's prices and ranges are, and which rows (marked) are on another basis."""
+    intraday = any(move.intraday_low is not None for move in moves)
+    what = "the lowest and highest trade" if intraday else "the lowest and highest daily price"
+    other = next((move for move in moves if not move.compared), None)
+    marked = Fragment("")
+    if other is not None:
+        marked = (Fragment(f"; {OTHER_BASIS} marks coins priced from the ") + desk.f.cite(f"sources.{other.series}.title", str)
+                  + " (" + desk.f.cite(f"sources.{other.series}.time_of_day", str) + "), whose range is that of those prices "
+                  "and whose moves are left out of every comparison")
+    return sentence("Prices at {end}; week range is {what} from {start} to {end}{marked}", end=desk.f.day("week.end"),
+                    start=desk.f.day("week.start"), what=what, marked=marked)
 
 
 def paragraph(*sentences: Sentence | None) -> Paragraph:
@@ -32,11 +60,13 @@ def table_row(move, fmt, has_rank: bool, has_cap: bool) -> tuple[Cell, ...]:
     k = f"assets.{move.id}"
     tone = "" if is_flat(move.change_pct) else up_down(move.change_pct)
     row = [Cell(fmt.number(move.rank) if move.rank is not None else "", f"{k}.rank")] if has_rank else []
+    intraday = move.intraday_low is not None and move.intraday_high is not None
+    low, high = (move.intraday_low, move.intraday_high) if intraday else (move.low, move.high)
     row += [
-        Cell(f"{move.name} ({move.symbol})", f"{k}.name"),
+        Cell(f"{move.name} ({move.symbol})" + ("" if move.compared else f" {OTHER_BASIS}"), f"{k}.name"),
         Cell(fmt.price(move.close), f"{k}.close"),
         Cell(fmt.percent(move.change_pct, sign=True), f"{k}.change_pct", tone),
-        Cell(f"{fmt.price(move.low)} – {fmt.price(move.high)}", f"{k}.low"),
+        Cell(f"{fmt.price(low)} – {fmt.price(high)}", f"{k}.intraday_low" if intraday else f"{k}.low"),
     ]
     if has_cap:
         row.append(Cell(fmt.money(move.market_cap_usd) if move.market_cap_usd is not None else "—", f"{k}.market_cap_usd"))

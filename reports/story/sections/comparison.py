@@ -7,8 +7,8 @@ from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.prose import Fragment, join, sentence
-from reports.story.model import Column, Section, Table
-from reports.story.sections.blocks import paragraph, table_row
+from reports.story.model import Section, Table
+from reports.story.sections.blocks import paragraph, table_caption, table_columns, table_row
 from reports.story.asset_view import section, subject
 
 
@@ -22,8 +22,8 @@ def market(desk: MarketDesk) -> Section:
     u = desk.facts.universe
     prices = desk.facts.sources[0].key
     picked = {
-        "rank": Fragment("the ") + desk.f.count("breadth.total") + " largest coins by market-cap rank",
-        "market_cap": Fragment("the ") + desk.f.count("breadth.total") + " largest coins by market value",
+        "rank": Fragment("the ") + desk.f.count("universe.shown") + " largest coins by market-cap rank",
+        "market_cap": Fragment("the ") + desk.f.count("universe.shown") + " largest coins by market value",
         "all": Fragment("every asset in the data"),
     }[u.ranked_by]
     left_out = _kinds_left_out(u.excluded_kinds)
@@ -44,20 +44,9 @@ def _kinds_left_out(kinds: tuple[str, ...]) -> str:
 
 
 def _table(desk: MarketDesk) -> Table:
-    fmt = desk.fmt
-    has_cap = any(move.market_cap_usd is not None for move in desk.facts.assets)
-    has_rank = any(move.rank is not None for move in desk.facts.assets)
-    columns = [Column("Rank", numeric=True)] if has_rank else []
-    columns += [Column("Asset"), Column("Price", True), Column("7-day change", True), Column("Week range", True)]
-    columns += [Column("Market cap", True)] if has_cap else []
-    rows = []
-    for move in desk.facts.assets:
-        rows.append(table_row(move, fmt, has_rank, has_cap))
-    caption = sentence(
-        "Prices at {end}; week range is the lowest and highest daily price from {start} to {end}",
-        end=desk.f.day("week.end"), start=desk.f.day("week.start"),
-    )
-    return Table(caption, tuple(columns), tuple(rows))
+    columns, has_rank, has_cap = table_columns(desk.facts.assets)
+    rows = [table_row(move, desk.fmt, has_rank, has_cap) for move in desk.facts.assets]
+    return Table(table_caption(desk, desk.facts.assets), tuple(columns), tuple(rows))
 
 
 # --- the asset brief --------------------------------------------------------------------------
@@ -86,16 +75,7 @@ def _table_assets(desk: AssetDesk) -> list:
 
 
 def _asset_table(desk: AssetDesk) -> Table:
-    fmt = desk.fmt
     moves = _table_assets(desk)
-    has_rank = any(move.rank is not None for move in moves)
-    has_cap = any(move.market_cap_usd is not None for move in moves)
-    columns = [Column("Rank", True)] if has_rank else []
-    columns += [Column("Asset"), Column("Price", True), Column("7-day change", True), Column("Week range", True)]
-    columns += [Column("Market cap", True)] if has_cap else []
-    rows = []
-    for move in moves:
-        rows.append(table_row(move, fmt, has_rank, has_cap))
-    caption = sentence("Prices at {end}; week range is the lowest and highest daily price from {start} to {end}",
-                       end=desk.f.day("week.end"), start=desk.f.day("week.start"))
-    return Table(caption, tuple(columns), tuple(rows))
+    columns, has_rank, has_cap = table_columns(moves)
+    rows = [table_row(move, desk.fmt, has_rank, has_cap) for move in moves]
+    return Table(table_caption(desk, moves), tuple(columns), tuple(rows))

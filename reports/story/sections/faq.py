@@ -41,9 +41,9 @@ def _faq_altcoins(desk: MarketDesk) -> Question | None:
     else:
         question = sentence("How did altcoins fare against bitcoin?")
     answer = [sentence(
-        "The median altcoin in the brief returned {median} against bitcoin's {btc}, and {count} of {total} did better than bitcoin",
+        "The median altcoin {coins} returned {median} against bitcoin's {btc}, and {count} of {total} did better than bitcoin",
         median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
-        count=desk.f.count("altcoins.outperformed"), total=desk.f.count("altcoins.count"),
+        count=desk.f.count("altcoins.outperformed"), total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
     )]
     if alts.beta is not None:
         beta = dict(days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)))
@@ -65,9 +65,8 @@ def _faq_lead_extreme(desk: MarketDesk) -> Question | None:
         return Question(
             sentence("How far is {name} from its high?", name=desk.names.plain(lead)),
             paragraph(sentence(
-                "On {provider} {time}, {name} ended the week at {close}, {dd} below its highest close of {peak} on {day}",
-                provider=possessive(desk.f.cite(f"sources.{dd.series}.provider", str)),
-                time=desk.f.cite(f"sources.{dd.series}.time_of_day", str), name=desk.names.plain(lead),
+                "{name} ended the week at {close}, {dd} below its highest close of {peak} on {day}",
+                name=desk.names.plain(lead),
                 close=desk.f.price(f"{k}.close"), dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True),
                 peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"),
             )),
@@ -159,9 +158,8 @@ def _faq_high(desk: AssetDesk) -> Question | None:
         return None
     name = desk.names.plain(subject(desk))
     return Question(sentence("How far is {name} from its high?", name=name), paragraph(sentence(
-        "On {provider} {time}, {name} ended the week at {close}, {dd} below its highest close of {peak} on {day}, in data that "
-        "starts on {start}", provider=possessive(desk.f.cite(f"sources.{dd.series}.provider", str)),
-        time=desk.f.cite(f"sources.{dd.series}.time_of_day", str), name=name, close=desk.f.price("drawdown.close"),
+        "{name} ended the week at {close}, {dd} below its highest close of {peak} on {day}, in data that "
+        "starts on {start}", name=name, close=desk.f.price("drawdown.close"),
         dd=desk.f.pct("drawdown.drawdown_pct", absolute=True), peak=desk.f.price("drawdown.peak"), day=desk.f.date("drawdown.peak_day"),
         start=desk.f.date("drawdown.history_start"))))
 

@@ -13,6 +13,7 @@ from reports.story.wording import gain_loss, is_flat, possessive, relation_to_le
 from reports.story.sections.blocks import all_flat, paragraph
 from reports.story.asset_view import CLOSE_LINK, btc_comparison, gap_words, section, subject
 from reports.story.asset_figures import relative_figure, week_figure
+from reports.story.week_days import week_in_days
 
 
 LARGE_CAPS = 3  # large caps named after bitcoin and ether in "What happened"
@@ -47,45 +48,19 @@ def _lead_paragraph(desk: MarketDesk) -> Paragraph:
         moved=Fragment("a ") + desk.f.pct(f"{k}.change_pct", absolute=True) + " " + gain_loss(move.change_pct)
         if not is_flat(move.change_pct) else Fragment("little changed"),
     )
-    span = sentence(
-        "Its daily prices ranged from {low} on {low_day} to {high} on {high_day}",
-        low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
-        high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"),
-    )
-    return paragraph(opened, days, span, _biggest_day_sentence(desk), _level_sentence(desk, lead))
+    return paragraph(opened, days, *week_in_days(desk, lead), _level_sentence(desk, lead))
 
 
-def _biggest_day_sentence(desk: MarketDesk) -> Sentence | None:
-    day = desk.facts.biggest_day
-    if day is None or is_flat(day.change_pct):
-        return None
-    return sentence(
-        "The largest one-day move came on {day}, a {pct} {kind} from {start} to {end}",
-        day=desk.f.day("biggest_day.day"), pct=desk.f.pct("biggest_day.change_pct", absolute=True),
-        kind="rise" if day.change_pct > 0 else "drop",
-        start=desk.f.price("biggest_day.from_price"), end=desk.f.price("biggest_day.to_price"),
-    )
-
-
-def _level_sentence(desk: MarketDesk, asset: str, name_source: bool = True) -> Sentence | None:
+def _level_sentence(desk: MarketDesk, asset: str) -> Sentence | None:
     """The week's extreme close on the longest history, when it reaches back far enough to matter."""
     falling = desk.move(asset).change_pct < 0
     side = "low" if falling else "high"
     key = notable_level(desk, asset, side)
     if key is None:
         return None
-    series = desk.f.value(f"{key}.series")
-    parts = dict(
-        name=desk.names.plain(asset), value=desk.f.price(f"{key}.value"), day=desk.f.day(f"{key}.day"),
-        extreme="lowest" if falling else "highest", since=since_phrase(desk, key, precise=True),
-    )
-    if not name_source:
-        return sentence("{name}'s {day} close of {value} was its {extreme} {since}", **parts)
-    return sentence(
-        "On {provider} {time}, {name}'s {day} close of {value} was its {extreme} {since}",
-        **parts, provider=possessive(desk.f.cite(f"sources.{series}.provider", str)),
-        time=desk.f.cite(f"sources.{series}.time_of_day", str),
-    )
+    return sentence("{name}'s {day} close of {value} was its {extreme} close {since}", name=desk.names.plain(asset),
+                    value=desk.f.price(f"{key}.value"), day=desk.f.day(f"{key}.day"),
+                    extreme="lowest" if falling else "highest", since=since_phrase(desk, key, precise=True))
 
 
 def _large_caps_paragraph(desk: MarketDesk) -> Paragraph | None:
@@ -103,7 +78,7 @@ def _large_caps_paragraph(desk: MarketDesk) -> Paragraph | None:
             relation=desk.relation(second),
         )
     rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(others)) if others else None
-    level = _level_sentence(desk, second, name_source=_level_sentence(desk, desk.lead) is None) if second else None
+    level = _level_sentence(desk, second) if second else None
     return paragraph(lead_sentence, level, rest)
 
 
@@ -117,8 +92,9 @@ def _movers_paragraph(desk: MarketDesk) -> Paragraph | None:
     shown = {move.id: round(move.change_pct, 1) for move in facts.assets}
     next_best = [asset for asset in next_best if shown[asset] < shown[best]]
     next_worst = [asset for asset in next_worst if shown[asset] > shown[worst]]
+    among = Fragment("Among the ") + desk.f.count("breadth.total") + " " + desk.coins + ", " if facts.breadth.left_out else Fragment("")
     top = sentence(
-        "{best} was the week's best performer, {moved}{rest}",
+        "{among}{best} was the week's best performer, {moved}{rest}", among=among,
         best=desk.names(best), moved=desk.up_down(best),
         rest=Fragment(", ahead of ") + desk.signed_list(next_best) if next_best else Fragment(""),
     )
@@ -154,20 +130,7 @@ def _week_paragraph(desk: AssetDesk) -> Paragraph:
         days = sentence("It {direction} on {count} of the {total} days", direction="fell" if falling else "rose",
                         count=desk.f.count(f"{k}.down_days" if falling else f"{k}.up_days"),
                         total=desk.f.count(f"{k}.daily_changes"))
-    span = sentence("Its daily prices ranged from {low} on {low_day} to {high} on {high_day}",
-                    low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
-                    high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"))
-    return paragraph(opened, days, span, _biggest_day(desk), _asset_level_sentence(desk))
-
-
-def _biggest_day(desk: AssetDesk) -> Sentence | None:
-    day = desk.facts.biggest_day
-    if day is None or is_flat(day.change_pct):
-        return None
-    return sentence("The largest one-day move came on {day}, a {pct} {kind} from {start} to {end}",
-                    day=desk.f.day("biggest_day.day"), pct=desk.f.pct("biggest_day.change_pct", absolute=True),
-                    kind="rise" if day.change_pct > 0 else "drop", start=desk.f.price("biggest_day.from_price"),
-                    end=desk.f.price("biggest_day.to_price"))
+    return paragraph(opened, days, *week_in_days(desk, a), _asset_level_sentence(desk))
 
 
 def _asset_level_sentence(desk: AssetDesk) -> Sentence | None:
@@ -176,10 +139,8 @@ def _asset_level_sentence(desk: AssetDesk) -> Sentence | None:
     key = notable_level(desk, a, "low" if falling else "high")
     if key is None or is_flat(desk.facts.subject.change_pct):
         return None
-    series = desk.f.value(f"{key}.series")
     return sentence(
-        "On {provider} {time}, {name}'s {day} close of {value} was its {extreme} {since}",
-        provider=possessive(desk.f.cite(f"sources.{series}.provider", str)), time=desk.f.cite(f"sources.{series}.time_of_day", str),
+        "{name}'s {day} close of {value} was its {extreme} close {since}",
         name=desk.names.plain(a), day=desk.f.day(f"{key}.day"), value=desk.f.price(f"{key}.value"),
         extreme="lowest" if falling else "highest", since=since_phrase(desk, key, precise=True),
     )
@@ -210,8 +171,8 @@ def _market_sentence(desk: AssetDesk) -> Sentence | None:
 
 
 def median_sentence(desk: AssetDesk) -> Sentence | None:
-    if desk.facts.breadth.total < 3:
-        return None
+    if desk.facts.breadth.total < 3 or not desk.facts.subject.compared:
+        return None  # the median is of the coins on the brief's basis: a coin on another is not set against it
     return sentence("The median move among the {total} largest coins was {median}, so {name} did {word} than the typical coin by "
                     "{gap} percentage points", total=desk.f.count("breadth.total"), median=desk.f.pct("breadth.median_pct", sign=True),
                     name=desk.names.plain(subject(desk)), word=gap_words(desk.facts.relative.vs_median_pp),

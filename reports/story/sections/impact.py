@@ -79,8 +79,8 @@ def _altcoin_bullet(desk: MarketDesk) -> Paragraph | None:
     if alts is None:
         return None
     first = sentence(
-        "Altcoins: the {count} altcoins in the universe averaged {avg} (median {median}), against {btc} for bitcoin",
-        count=desk.f.count("altcoins.count"), avg=desk.f.pct("altcoins.average_pct", sign=True),
+        "Altcoins: the {count} altcoins {coins} averaged {avg} (median {median}), against {btc} for bitcoin",
+        count=desk.f.count("altcoins.count"), avg=desk.f.pct("altcoins.average_pct", sign=True), coins=desk.counted("in the universe"),
         median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
     )
     beta = None

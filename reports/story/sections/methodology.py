@@ -3,11 +3,47 @@
 
 from __future__ import annotations
 
-from reports.story.desk import AssetDesk, MarketDesk
+from reports.data.model import CLOSE_BASIS
+from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.model import Paragraph, Section
-from reports.story.sections.blocks import TIME_OF_DAY_NOTE, bullets, paragraph
+from reports.story.sections.blocks import bullets, paragraph
 from reports.story.asset_view import section, subject
+
+
+# --- the price basis, stated once, for both briefs ---------------------------------------------
+
+
+def basis_sentences(desk: Desk[F]) -> list[Sentence]:
+    """What the prices are: their source and time of day, the coins on another basis, the splice of the histories."""
+    facts = desk.facts
+    # the brief's basis is that of the coins it compares (an asset brief's own coin may be on another)
+    prices = next((move.series for move in facts.assets if move.compared), facts.sources[0].key)
+    closes = next(source for source in facts.sources if source.key == prices).basis == CLOSE_BASIS
+    found = [sentence(
+        "Weekly changes compare each asset's {what} on {end} with its {what} seven days earlier, on {base}, both from the "
+        "{title} ({time}){extremes}",
+        what="close" if closes else "price", end=desk.f.date("week.end"), base=desk.f.date("week.base"),
+        title=desk.f.cite(f"sources.{prices}.title", str), time=desk.f.cite(f"sources.{prices}.time_of_day", str),
+        extremes="; the week's lows and highs are the candles' intraday extremes, and daily moves are close to close"
+        if closes and any(move.intraday_low is not None for move in facts.assets) else "",
+    )]
+    other = next((move for move in facts.assets if not move.compared), None)
+    if other is not None:
+        found.append(sentence(
+            "Coins the {title} lack are priced from the {other} ({time}), marked in the table and left out of every "
+            "comparison of moves (leaders and laggards, breadth, the median altcoin, dispersion, correlation and beta)",
+            title=desk.f.cite(f"sources.{prices}.title", str), other=desk.f.cite(f"sources.{other.series}.title", str),
+            time=desk.f.cite(f"sources.{other.series}.time_of_day", str)))
+    extension = facts.extension
+    if extension is not None:
+        found.append(sentence(
+            "Before {day}, the histories of {names} continue on the {title} ({time}), closes at the same hour from "
+            "another reference rate",
+            day=desk.f.date("extension.day"), names=join([desk.names.plain(asset) for asset in extension.assets]),
+            title=desk.f.cite(f"sources.{extension.series}.title", str),
+            time=desk.f.cite(f"sources.{extension.series}.time_of_day", str)))
+    return found
 
 
 # --- the market brief -------------------------------------------------------------------------
@@ -15,25 +51,18 @@ from reports.story.asset_view import section, subject
 
 def market(desk: MarketDesk) -> Section:
     facts = desk.facts
-    prices = facts.sources[0].key
-    method = [sentence(
-        "Weekly changes compare each asset's price on {end} with its price seven days earlier, on {base}, both from the "
-        "{title} ({time})",
-        end=desk.f.date("week.end"), base=desk.f.date("week.base"),
-        title=desk.f.cite(f"sources.{prices}.title", str), time=desk.f.cite(f"sources.{prices}.time_of_day", str),
-    )]
-    history = {lv.series for lv in facts.levels}
-    for series in sorted(history):
+    method = basis_sentences(desk)
+    if facts.levels:
         method.append(sentence(
-            "Levels not seen since, drawdowns and volatility use the longest history available, the {title} ({time}); "
-            "realised volatility is the standard deviation of seven daily log returns, annualised over {days} days",
-            title=desk.f.cite(f"sources.{series}.title", str), time=desk.f.cite(f"sources.{series}.time_of_day", str),
+            "Levels not seen since, drawdowns and volatility use each coin's longest history on those prices; realised "
+            "volatility is the standard deviation of seven daily log returns, annualised over {days} days",
             days=desk.f.count("method.days_per_year"),
         ))
     if facts.ranks:
         method.append(sentence(
-            "A week's rank compares its seven-day change with every earlier seven-day change in the same series (each "
-            "day against the day a week before); streaks step back a week at a time on the prices above; verbs such as "
+            "A week's rank compares its seven-day change with every other seven-day change in the same series, those "
+            "ending earlier in the week included (each day against the day a week before), total market value's in "
+            "dollars; streaks step back a week at a time on the prices above; verbs such as "
             "\"slid\" or \"plunged\" are sized by the move in units of each coin's typical week, the standard deviation "
             "of its seven-day changes over the previous {days} days",
             days=desk.f.count("method.typical_week_days"),
@@ -80,16 +109,6 @@ def _data_notes(desk: MarketDesk) -> list[Sentence]:
     if q.ignored_columns:
         notes.append(sentence("Columns not used: {columns}",
                               columns=desk.f.cite("quality.ignored_columns", lambda cols: ", ".join(cols))))
-    lead = desk.lead
-    dd = next((d for d in desk.facts.drawdowns if d.asset == lead and d.series != desk.facts.sources[0].key), None)
-    if dd is not None and abs(dd.close / desk.move(lead).close - 1) >= TIME_OF_DAY_NOTE:
-        notes.append(sentence(
-            "Time of day matters this week: {name} was at {snapshot} in the {time} on {end}, but closed the day at {close} "
-            "({close_time})",
-            name=desk.names.plain(lead), snapshot=desk.f.price(f"assets.{lead}.close"),
-            time=desk.f.cite(f"sources.{desk.facts.sources[0].key}.time_of_day", str), end=desk.f.day("week.end"),
-            close=desk.f.price(f"drawdowns.{lead}.close"), close_time=desk.f.cite(f"sources.{dd.series}.time_of_day", str),
-        ))
     notes.extend(_freshness_notes(desk))
     if not q.gaps and not q.dropped:
         notes.append(sentence("No gaps: every series used has a value on each day from {base} to {end}",
@@ -123,22 +142,16 @@ def _freshness_notes(desk: MarketDesk) -> list[Sentence]:
 
 def asset(desk: AssetDesk) -> Section:
     facts = desk.facts
-    prices = facts.sources[0].key
     name = desk.names.plain(subject(desk))
-    method = [sentence(
-        "Weekly changes compare each asset's price on {end} with its price seven days earlier, on {base}, both from the {title} "
-        "({time}); ranks are that file's market-cap ranks", end=desk.f.date("week.end"), base=desk.f.date("week.base"),
-        title=desk.f.cite(f"sources.{prices}.title", str), time=desk.f.cite(f"sources.{prices}.time_of_day", str))]
+    method = basis_sentences(desk)
     if facts.levels:
-        series = facts.levels[0].series
         method.append(sentence(
-            "{name}'s levels not seen since, drawdown and volatility use its longest history available, the {title} ({time}); "
+            "{name}'s levels not seen since, drawdown and volatility use its longest history on those prices; "
             "realised volatility is the standard deviation of seven daily log returns, annualised over {days} days",
-            name=name, title=desk.f.cite(f"sources.{series}.title", str), time=desk.f.cite(f"sources.{series}.time_of_day", str),
-            days=desk.f.count("method.days_per_year")))
+            name=name, days=desk.f.count("method.days_per_year")))
     if facts.btc_link is not None:
         method.append(sentence("Correlation and beta to bitcoin use both coins' daily returns over the {days} days to {end}, "
-                               "from the same snapshots", days=desk.f.count("btc_link.days"), end=desk.f.day("week.end")))
+                               "on the same prices", days=desk.f.count("btc_link.days"), end=desk.f.day("week.end")))
     if facts.market_cap is not None:
         key = facts.market_cap.series
         method.append(sentence("Total market value and market shares come from the {title} ({time})",
@@ -163,16 +176,7 @@ def _asset_data_notes(desk: AssetDesk) -> list[Sentence]:
     if not desk.facts.standing.in_universe:
         notes.append(sentence("{name} is outside the {total} coins of the market brief (an excluded kind or a lower rank); it is "
                               "compared with them all the same", name=desk.names.plain(subject(desk)),
-                              total=desk.f.count("breadth.total")))
-    dd = desk.facts.drawdown
-    close = desk.facts.subject.close
-    if dd is not None and dd.series != desk.facts.sources[0].key and abs(dd.close / close - 1) >= TIME_OF_DAY_NOTE:
-        a = subject(desk)
-        notes.append(sentence(
-            "Time of day matters this week: {name} was at {snapshot} in the {time} on {end}, but closed the day at {close} ({close_time})",
-            name=desk.names.plain(a), snapshot=desk.f.price(f"assets.{a}.close"),
-            time=desk.f.cite(f"sources.{desk.facts.sources[0].key}.time_of_day", str), end=desk.f.day("week.end"),
-            close=desk.f.price("drawdown.close"), close_time=desk.f.cite(f"sources.{dd.series}.time_of_day", str)))
+                              total=desk.f.count("universe.shown")))
     if not desk.facts.gaps:
         notes.append(sentence("No gaps: {name} has a price on each day from {base} to {end}",
                               name=desk.names.plain(subject(desk)), base=desk.f.day("week.base"), end=desk.f.day("week.end")))

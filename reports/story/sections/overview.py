@@ -67,24 +67,25 @@ def breadth_sentence(desk: MarketDesk) -> Sentence | None:
     b = desk.facts.breadth
     if b.total < 2:
         return None
-    parts = dict(fell=desk.f.count("breadth.fell"), rose=desk.f.count("breadth.rose"), total=desk.f.count("breadth.total"))
+    parts = dict(fell=desk.f.count("breadth.fell"), rose=desk.f.count("breadth.rose"), total=desk.f.count("breadth.total"),
+                 coins=Fragment(desk.coins))
     if b.fell == b.total:
-        return sentence("All {total} coins in the brief fell", **parts)
+        return sentence("All {total} {coins} fell", **parts)
     if b.rose == b.total:
-        return sentence("All {total} coins in the brief rose", **parts)
+        return sentence("All {total} {coins} rose", **parts)
     if b.rose == 1 and b.fell == b.total - 1:
         only = desk.facts.leaders[0]
-        return sentence("Of the {total} coins in the brief, {fell} fell; {only} was the only one to gain, {moved}",
+        return sentence("Of the {total} {coins}, {fell} fell; {only} was the only one to gain, {moved}",
                         **parts, only=desk.names(only), moved=desk.up_down(only))
     if b.fell == 1 and b.rose == b.total - 1:
         only = desk.facts.laggards[0]
-        return sentence("Of the {total} coins in the brief, {rose} rose; only {only} declined, {moved}",
+        return sentence("Of the {total} {coins}, {rose} rose; only {only} declined, {moved}",
                         **parts, only=desk.names(only), moved=desk.up_down(only))
     if b.fell > b.rose:
-        return sentence("Decliners outnumbered gainers {fell} to {rose} among the {total} coins tracked", **parts)
+        return sentence("Decliners outnumbered gainers {fell} to {rose} among the {total} {coins}", **parts)
     if b.rose > b.fell:
-        return sentence("Gainers outnumbered decliners {rose} to {fell} among the {total} coins tracked", **parts)
-    return sentence("Gainers and decliners were evenly split, {rose} each, among the {total} coins tracked", **parts)
+        return sentence("Gainers outnumbered decliners {rose} to {fell} among the {total} {coins}", **parts)
+    return sentence("Gainers and decliners were evenly split, {rose} each, among the {total} {coins}", **parts)
 
 
 def _fear_greed_sentence(desk: MarketDesk) -> Sentence | None:

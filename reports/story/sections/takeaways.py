@@ -23,8 +23,8 @@ def market(desk: MarketDesk) -> Section:
     first = sentence("{lead} {moved} over the week", lead=desk.names.plain(lead), moved=desk.moved_to(lead))
     if level is not None:
         first = sentence(
-            "{lead} {moved}; on daily closes it touched its {extreme} level {since}",
-            lead=desk.names.plain(lead), moved=desk.moved_to(lead),
+            "{lead} {moved}; its {day} close was its {extreme} close {since}",
+            lead=desk.names.plain(lead), moved=desk.moved_to(lead), day=desk.f.day(f"{level}.day"),
             extreme="lowest" if desk.move(lead).change_pct < 0 else "highest", since=since_phrase(desk, level, precise=True),
         )
     items = [first, context.rank_takeaway(desk)]
@@ -87,8 +87,8 @@ def asset(desk: AssetDesk) -> Section:
     level = notable_level(desk, a, "low" if change < 0 else "high")
     first = sentence("{name} {moved} over the week", name=desk.names.plain(a), moved=desk.moved_to(a))
     if level is not None and not is_flat(change):
-        first = sentence("{name} {moved}; on daily closes it touched its {extreme} level {since}", name=desk.names.plain(a),
-                         moved=desk.moved_to(a), extreme="lowest" if change < 0 else "highest",
+        first = sentence("{name} {moved}; its {day} close was its {extreme} close {since}", name=desk.names.plain(a),
+                         moved=desk.moved_to(a), extreme="lowest" if change < 0 else "highest", day=desk.f.day(f"{level}.day"),
                          since=since_phrase(desk, level, precise=True))
     rel, btc = desk.facts.relative, btc_comparison(desk)
     items = [first]

@@ -39,14 +39,14 @@ def _levels_bullet(desk: MarketDesk, asset: str) -> Sentence:
     )
     if move.change_pct < 0 and move.low_day == rng.low_day:
         return sentence(
-            "{name}: the week's low of {low} ({low_day}) is also the bottom of its {days}-day range, which tops out at "
+            "{name}: the week's lowest close of {low} ({low_day}) is also the bottom of its {days}-day range, which tops out at "
             "{rhigh} ({rhigh_day}); the slide began from {base} on {base_day}", **parts)
     if move.change_pct > 0 and move.high_day == rng.high_day:
         return sentence(
-            "{name}: the week's high of {high} ({high_day}) is also the top of its {days}-day range, which bottoms out at "
+            "{name}: the week's highest close of {high} ({high_day}) is also the top of its {days}-day range, which bottoms out at "
             "{rlow} ({rlow_day}); the advance began from {base} on {base_day}", **parts)
     return sentence(
-        "{name}: the week's range of {low} ({low_day}) to {high} ({high_day}), inside a {days}-day range from {rlow} "
+        "{name}: the week's closes from {low} ({low_day}) to {high} ({high_day}), inside a {days}-day range from {rlow} "
         "({rlow_day}) to {rhigh} ({rhigh_day})", **parts)
 
 
@@ -98,12 +98,12 @@ def _range_bullet(desk: AssetDesk) -> Sentence:
                  rlow=desk.f.price("range.low"), rlow_day=desk.f.date("range.low_day"),
                  rhigh=desk.f.price("range.high"), rhigh_day=desk.f.date("range.high_day"))
     if move.change_pct < 0 and move.low_day == rng.low_day:
-        return sentence("Levels: the week's low of {low} ({low_day}) is also the bottom of {name}'s {days}-day range, which tops out "
+        return sentence("Levels: the week's lowest close of {low} ({low_day}) is also the bottom of {name}'s {days}-day range, which tops out "
                         "at {rhigh} ({rhigh_day})", **parts)
     if move.change_pct > 0 and move.high_day == rng.high_day:
-        return sentence("Levels: the week's high of {high} ({high_day}) is also the top of {name}'s {days}-day range, which bottoms "
+        return sentence("Levels: the week's highest close of {high} ({high_day}) is also the top of {name}'s {days}-day range, which bottoms "
                         "out at {rlow} ({rlow_day})", **parts)
-    return sentence("Levels: {name}'s week ran from {low} ({low_day}) to {high} ({high_day}), inside a {days}-day range from "
+    return sentence("Levels: {name}'s closes ran from {low} ({low_day}) to {high} ({high_day}), inside a {days}-day range from "
                     "{rlow} ({rlow_day}) to {rhigh} ({rhigh_day})", **parts)
 
 

@@ -16,14 +16,14 @@ import pandas as pd
 from reports.core import clock
 from reports.data.catalog import catalog
 from reports.core.errors import NoDataError
-from reports.data.model import Freshness
+from reports.data.model import CLOSE_BASIS, Freshness
 from reports.core.settings import WEEKDAYS, Settings
 from reports.data.sources.coingecko.store import STORE_FILE, Store
 from reports.data.validate import RawMarketData
 from reports.data.sources import coingecko_series, named_by_catalog
 from reports.data.raw import LINE, RawSeries, RawTable
 
-CLOSES = coingecko_series("coingecko-closes", "CoinGecko daily closes", "daily closes at 00:00 UTC")
+CLOSES = coingecko_series("coingecko-closes", "CoinGecko daily closes", "daily closes at 00:00 UTC", CLOSE_BASIS)
 GLOBAL = coingecko_series("coingecko-global-pulls", "CoinGecko global market snapshots",
                           "one snapshot per day, taken at the first pull of that day")
 PRICES_QUERY = """
