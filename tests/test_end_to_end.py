@@ -46,7 +46,7 @@ def pages(pdf) -> list[str]:
 
 
 def test_every_output_and_chart_file_is_written(week):
-    assert {p.name for p in week.iterdir()} == {"brief.html", "brief.pdf", "brief.md", "brief.json", "charts"}
+    assert {p.name for p in week.iterdir()} == {"brief.html", "brief.pdf", "brief.md", "brief.json", "charts", ".dates.json"}
     assert {p.name for p in (week / "charts").iterdir()} == {f"{c}.png" for c in CHARTS}
     assert not [p for p in week.parent.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
@@ -121,7 +121,7 @@ def test_markdown_front_matter_is_what_a_cms_ingests(week):
     meta = yaml.safe_load(matter)
     assert {"title", "description", "publishedAt", "updatedAt", "lang", "category", "tags", "sentiment", "source"} <= meta.keys()
     assert meta["title"] == "Bitcoin crashes 19.9% in a week, closing at its lowest since October 2024"  # top verb tier: ~4 typical weeks
-    assert meta["sentiment"] == "NEGATIVE" and meta["publishedAt"] == "2026-02-09T00:00:00Z"
+    assert meta["sentiment"] == "NEGATIVE" and meta["publishedAt"] == "2026-02-09T06:00:00Z"
     assert [line[3:] for line in body.splitlines() if line.startswith("## ")] == HEADINGS
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", body):
         assert (week / image).is_file()

@@ -23,7 +23,7 @@ def test_every_golden_brief_is_byte_identical(tmp_path):
     golden.build(tmp_path)
     expected = json.loads(golden.MANIFEST.read_text(encoding="utf-8"))
     found = golden.hashes(tmp_path)
-    assert len(expected) == 180  # 5 weeks x 4 briefs x (4 formats + 5 charts)
+    assert len(expected) == 200  # 5 weeks x 4 briefs x (4 formats + 5 charts + the dates record)
     assert golden.differences(expected, found) == []
 
 

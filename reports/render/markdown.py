@@ -22,7 +22,7 @@ def front_matter(brief: Brief, settings: Settings) -> dict:
         "title": story.headline.text,
         "description": story.description.text,
         "publishedAt": stamp,
-        "updatedAt": stamp,
+        "updatedAt": story.modified.isoformat().replace("+00:00", "Z"),
         "lang": story.lang,
         "category": story.category,
         "tags": list(story.tags),
