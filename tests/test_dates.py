@@ -65,7 +65,7 @@ def test_a_brief_is_dated_by_its_week_not_the_build_clock(tmp_path, monkeypatch)
     folder = _build(tmp_path / "out").folder
     assert _dates(folder) == ("2026-03-16T06:00:00Z", "2026-03-16T06:00:00Z")
     front = (folder / "brief.md").read_text(encoding="utf-8")
-    assert "2026-03-16T06:00:00Z" in front and "2026-09" not in front
+    assert "\ndate: 2026-03-16 06:00:00+00:00\nlastmod: 2026-03-16 06:00:00+00:00\n" in front and "2026-09" not in front
     assert 'content="2026-03-16T06:00:00Z"' in (folder / "brief.html").read_text(encoding="utf-8")
 
 
@@ -99,7 +99,7 @@ def test_a_template_change_moves_updated_at_not_the_publication_date(tmp_path, m
     after = json.loads((folder / DATES_FILE).read_text(encoding="ascii"))
     assert after["publishedAt"] == before["publishedAt"] and after["content"] != before["content"]
     markdown = (folder / "brief.md").read_text(encoding="utf-8")
-    assert "2026-09-21T14:13:20Z" in markdown and "2026-03-16T06:00:00Z" in markdown
+    assert "\ndate: 2026-03-16 06:00:00+00:00\nlastmod: 2026-09-21 14:13:20+00:00\n" in markdown
     site = _site(out, tmp_path / "site2")
     entry = feedparser.parse(site["feed.xml"]).entries[0]
     assert entry.published == feed_before.entries[0].published == "2026-03-16T06:00:00+00:00"

@@ -79,6 +79,9 @@ class Settings(BaseModel):
         "http://localhost:8000/",
         description="Public address of the site, for canonical URLs, feeds, the sitemap and social cards.",
     )
+    front_matter: Literal["hugo", "pelican", "jekyll", "plain"] = Field(
+        "hugo", description="Front matter of brief.md: hugo (YAML: date, lastmod, tags, images; also read by "
+                            "Jekyll, Eleventy, Astro, MkDocs Material), pelican, jekyll, or plain (this tool's keys).")
     templates_dir: Path | None = Field(
         None, description="A folder of site template and asset overrides (branding, footer, analytics snippet)."
     )
