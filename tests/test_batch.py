@@ -147,14 +147,20 @@ def test_a_backfill_with_assets_builds_the_market_and_asset_briefs_then_skips_th
 
 @pytest.mark.parametrize("asset_id", [None, "ethereum"])
 def test_a_task_takes_its_clock_from_the_batch_not_from_the_worker(bundled_data, tmp_path, monkeypatch, asset_id):
-    """A cluster worker may run with another SOURCE_DATE_EPOCH (or none): the brief still carries the
-    batch's one time stamp, so its bytes do not depend on where it ran."""
+    """A cluster worker may run with another SOURCE_DATE_EPOCH (or none), and without the brief's folder:
+    the brief still carries the batch's one time stamp and the dates recorded by its last build, so its
+    bytes do not depend on where it ran."""
     import json
     from datetime import datetime, timezone
 
     from reports.build.batch import render_job
+    from reports.build.dates import Dates
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # this "worker" believes it is 1970
-    stamp = datetime(2026, 3, 23, 6, 0, tzinfo=timezone.utc)
-    files = render_job(bundled_data, Job(LAST, asset_id), settings(tmp_path, formats="json"), stamp, "0" * 64)
-    assert json.loads(files["brief.json"])["publishedAt"] == "2026-03-23T06:00:00Z"
+    stamp = datetime(2026, 4, 2, 9, 0, tzinfo=timezone.utc)
+    published = datetime(2026, 3, 23, 6, 0, tzinfo=timezone.utc)
+    previous = Dates(published, published, "an older content hash")  # the last build said something else
+    files = render_job(bundled_data, Job(LAST, asset_id), settings(tmp_path, formats="json"), stamp, "0" * 64,
+                       previous)
+    doc = json.loads(files["brief.json"])
+    assert (doc["publishedAt"], doc["updatedAt"]) == ("2026-03-23T06:00:00Z", "2026-04-02T09:00:00Z")

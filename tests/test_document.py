@@ -46,7 +46,7 @@ def test_the_model_holds_what_the_readers_use():
     brief = document.load(MARKET)
     assert brief.schema_ == SCHEMA == "crypto-weekly-brief/1"
     assert brief.week.end == date(2026, 2, 6) and brief.week.start < brief.week.end
-    assert brief.published_at == datetime(2026, 2, 7, tzinfo=timezone.utc) == brief.updated_at
+    assert brief.published_at == datetime(2026, 2, 9, 6, tzinfo=timezone.utc) == brief.updated_at  # the Monday after
     assert brief.asset is None and document.load(MARKET.parents[1] / "assets" / "bitcoin" / "2026-02-06" / "brief.json").asset == "bitcoin"
     kinds = [block.kind for section in brief.sections for block in section.blocks]
     assert set(kinds) == set(BLOCK_TYPES)  # the market brief has every kind of block

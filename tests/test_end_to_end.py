@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def pages(pdf) -> list[str]:
 
 
 def test_every_output_and_chart_file_is_written(week):
-    assert {p.name for p in week.iterdir()} == {"brief.html", "brief.pdf", "brief.md", "brief.json", "charts"}
+    assert {p.name for p in week.iterdir()} == {"brief.html", "brief.pdf", "brief.md", "brief.json", "charts", ".dates.json"}
     assert {p.name for p in (week / "charts").iterdir()} == {f"{c}.png" for c in CHARTS}
     assert not [p for p in week.parent.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
@@ -119,9 +120,11 @@ def test_markdown_front_matter_is_what_a_cms_ingests(week):
     text = (week / "brief.md").read_text()
     _, matter, body = text.split("---\n", 2)
     meta = yaml.safe_load(matter)
-    assert {"title", "description", "publishedAt", "updatedAt", "lang", "category", "tags", "sentiment", "source"} <= meta.keys()
+    assert {"title", "date", "lastmod", "description", "summary", "tags", "categories", "images", "draft",
+            "lang", "sentiment", "source"} <= meta.keys()
     assert meta["title"] == "Bitcoin crashes 16.2% in a week, with its lowest close since October 2024"  # top verb tier
-    assert meta["sentiment"] == "NEGATIVE" and meta["publishedAt"] == "2026-02-09T00:00:00Z"
+    assert meta["sentiment"] == "NEGATIVE" and meta["date"] == meta["lastmod"] == datetime(2026, 2, 9, 6, tzinfo=timezone.utc)
+    assert meta["images"] == ["http://localhost:8000/briefs/2026-02-06/charts/price-path.png"] and meta["draft"] is False
     assert [line[3:] for line in body.splitlines() if line.startswith("## ")] == HEADINGS
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", body):
         assert (week / image).is_file()

@@ -20,7 +20,7 @@ from reports.core.errors import UsageError
 from reports.data.model import MarketData
 from reports.core.atomic import write_week
 from reports.build.pipeline import BuildResult
-from reports.render import render_files
+from reports.build.dates import Dates, publication, recorded, render_dated
 from reports.core.safepath import within
 from reports.core.settings import Settings
 from reports.story.model import Story
@@ -92,22 +92,24 @@ def _top(data: MarketData, count: int, exclude_kinds: tuple[str, ...]) -> list[s
 
 def build_asset_brief(data: MarketData, week: Week, asset_id: str, settings: Settings) -> BuildResult:
     """One asset's brief for one week, written atomically to OUT/assets/<asset-id>/<week-end>/."""
-    story, files = render_asset_week(data, week, asset_id, settings, clock.now())
-    folder = write_week(within(settings.out_dir, "assets", asset_id), week.end.isoformat(), files)
+    parent = within(settings.out_dir, "assets", asset_id)
+    previous = recorded(parent / week.end.isoformat())
+    story, files = render_asset_week(data, week, asset_id, settings, clock.now(), previous)
+    folder = write_week(parent, week.end.isoformat(), files)
     return BuildResult(story, folder, tuple(sorted(files)))
 
 
 def render_asset_week(data: MarketData, week: Week, asset_id: str, settings: Settings,
-                      now: datetime) -> tuple[Story, dict[str, bytes]]:
+                      now: datetime, previous: Dates | None = None) -> tuple[Story, dict[str, bytes]]:
     """One asset's story and output files as bytes: a pure function of its inputs (a batch task)."""
-    from reports.charts.draw import draw_charts
     from reports.facts.asset import compute_asset_facts
     from reports.story.asset import write_asset_story
 
     if asset_id not in data.prices.close.columns:
         raise UsageError(f"unknown asset {asset_id!r}: resolve it with resolve_assets first.")
-    story = write_asset_story(compute_asset_facts(data, week, asset_id, settings), settings, now)
-    return story, render_files(draw_charts(story), settings, settings.formats)
+    published = publication(previous, week.end, settings)
+    story = write_asset_story(compute_asset_facts(data, week, asset_id, settings), settings, published)
+    return render_dated(story, settings, previous, now)
 
 
 def build_asset_briefs(settings: Settings, spec: str) -> Iterator[BuildResult]:

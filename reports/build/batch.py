@@ -35,6 +35,7 @@ from reports.core import clock
 from reports.core.errors import BriefError, UsageError
 from reports.data.model import MarketData
 from reports.core.atomic import write_week
+from reports.build.dates import Dates, recorded
 from reports.build.pipeline import load_data
 from reports.core.progress import BatchProgress
 from reports.render import FILENAMES
@@ -229,18 +230,20 @@ def _is_current(job: Job, digest: str, settings: Settings) -> bool:
 # --- running the jobs ------------------------------------------------------------------------------
 
 
-def render_job(data: MarketData, job: Job, settings: Settings, now: datetime, digest: str) -> dict[str, bytes] | Skipped:
+def render_job(data: MarketData, job: Job, settings: Settings, now: datetime, digest: str,
+               previous: Dates | None = None) -> dict[str, bytes] | Skipped:
     """One brief's files as bytes, with its inputs hash: a pure task, the same locally and on a cluster
-    (the clock travels with it: a worker's own SOURCE_DATE_EPOCH plays no part)."""
+    (the clock and the dates recorded in the brief's folder travel with it: a worker's own
+    SOURCE_DATE_EPOCH and file system play no part)."""
     from reports.build.assets import render_asset_week
     from reports.build.pipeline import render_week
 
     week = Week(job.week_end)
     try:
         if job.asset_id:
-            files = render_asset_week(data, week, job.asset_id, settings, now)[1]
+            files = render_asset_week(data, week, job.asset_id, settings, now, previous)[1]
         else:
-            files = render_week(data, week, settings, now).files
+            files = render_week(data, week, settings, now, previous=previous).files
     except BriefError as error:  # the data cannot support this brief: say why, build the others
         return Skipped(job, str(error))
     return {**files, HASH_FILE: (digest + "\n").encode("ascii")}
@@ -264,10 +267,10 @@ def _adopt(data: MarketData | None, settings: Settings) -> None:
     _DATA = data if data is not None else load_data(settings)
 
 
-def _work(job: Job, settings: Settings, now: datetime, digest: str):
+def _work(job: Job, settings: Settings, now: datetime, digest: str, previous: Dates | None):
     if _DATA is None:
         raise RuntimeError("the worker has no data: `_adopt` loads it when the worker starts")
-    return job, render_job(_DATA, job, settings, now, digest)
+    return job, render_job(_DATA, job, settings, now, digest, previous)
 
 
 def _on_processes(data, settings, todo, now) -> Iterator[tuple[Job, dict | Skipped]]:
@@ -276,7 +279,7 @@ def _on_processes(data, settings, todo, now) -> Iterator[tuple[Job, dict | Skipp
     jobs = min(settings.jobs or os.cpu_count() or 1, len(todo))
     if jobs == 1:
         for job, digest in todo:
-            yield job, render_job(data, job, settings, now, digest)
+            yield job, render_job(data, job, settings, now, digest, recorded(job.folder(settings.out_dir)))
         return
     _warm_up(settings)
     forked = "fork" in multiprocessing.get_all_start_methods()
@@ -284,7 +287,8 @@ def _on_processes(data, settings, todo, now) -> Iterator[tuple[Job, dict | Skipp
     context = multiprocessing.get_context("fork" if forked else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt,
                              initargs=(data if forked else None, settings)) as pool:
-        futures = [pool.submit(_work, job, settings, now, digest) for job, digest in todo]
+        futures = [pool.submit(_work, job, settings, now, digest, recorded(job.folder(settings.out_dir)))
+                   for job, digest in todo]
         for future in as_completed(futures):
             yield future.result()
 
@@ -315,7 +319,7 @@ def _on_dask(data, settings, todo, now) -> Iterator[tuple[Job, dict | Skipped]]:
     with client:
         shared = client.scatter(data, broadcast=True)
         futures = {
-            client.submit(render_job, shared, job, settings, now, digest,
+            client.submit(render_job, shared, job, settings, now, digest, recorded(job.folder(settings.out_dir)),
                           key=f"brief-{job.week_end}-{job.asset_id or 'market'}-{digest[:16]}"): job
             for job, digest in todo
         }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from reports.build.dates import Dates, publication, recorded, render_dated
 from reports.core import clock
 from reports.data.model import MarketData
 from reports.core.progress import Progress
@@ -64,23 +65,24 @@ def build_week(data: MarketData, week_end: date | None, settings: Settings,
 
     progress = progress or Progress(total=3)
     week = resolve_week(data, week_end, settings.week_ends_on)
-    rendered = render_week(data, week, settings, clock.now(), progress)
+    previous = recorded(settings.out_dir / week.end.isoformat())
+    rendered = render_week(data, week, settings, clock.now(), progress, previous)
     with progress.stage(f"Writing {settings.out_dir / week.end.isoformat()}"):
         folder = write_week(settings.out_dir, week.end.isoformat(), rendered.files)
     return BuildResult(rendered.story, folder, tuple(sorted(rendered.files)))
 
 
 def render_week(data: MarketData, week: Week, settings: Settings, now: datetime,
-                progress: Progress | None = None) -> RenderedWeek:
-    """Facts, story, charts and every output file of one week, as bytes: a pure function of its inputs."""
-    from reports.charts.draw import draw_charts
+                progress: Progress | None = None, previous: Dates | None = None) -> RenderedWeek:
+    """Facts, story, charts and every output file of one week, as bytes: a pure function of its inputs
+    (`previous`: the dates recorded by the week's last build; `now` dates a changed brief's update)."""
     from reports.facts.market import compute_facts
-    from reports.render import render_files
     from reports.story.write import write_story
 
     progress = progress or Progress(total=2, enabled=False)
     with progress.stage(f"Writing the story of the week ending {week.end}"):
-        story = write_story(compute_facts(data, week, settings), settings, now)
+        published = publication(previous, week.end, settings)
+        story = write_story(compute_facts(data, week, settings), settings, published)
     with progress.stage(f"Drawing charts and rendering {', '.join(settings.formats)}"):
-        files = render_files(draw_charts(story), settings, settings.formats)
+        story, files = render_dated(story, settings, previous, now)
     return RenderedWeek(story, week, files)

@@ -56,6 +56,10 @@ class Settings(BaseModel):
     data: Path | None = Field(None, description="The CSV file to read when source is csv.")
     week_ending: date | None = Field(None, description="Last day of the week; default: latest complete week.")
     week_ends_on: Weekday = Field("sunday", description="Weekday a week ends on, for the default week.")
+    publish_day: Weekday = Field(
+        "monday", description="Weekday a brief is published: the first one after its week ends (its date).")
+    publish_time: str = Field("06:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                              description="Time of day, UTC (HH:MM), a brief is published on publish_day.")
     universe_size: int = Field(20, ge=1, le=100, description="How many assets, by rank, the brief covers.")
     exclude: tuple[str, ...] = Field((), description="Assets (id or symbol) left out of the universe.")
     exclude_kinds: tuple[Kind, ...] = Field(
@@ -82,6 +86,9 @@ class Settings(BaseModel):
         "http://localhost:8000/",
         description="Public address of the site, for canonical URLs, feeds, the sitemap and social cards.",
     )
+    front_matter: Literal["hugo", "pelican", "jekyll", "plain"] = Field(
+        "hugo", description="Front matter of brief.md: hugo (YAML: date, lastmod, tags, images; also read by "
+                            "Jekyll, Eleventy, Astro, MkDocs Material), pelican, jekyll, or plain (this tool's keys).")
     templates_dir: Path | None = Field(
         None, description="A folder of site template and asset overrides (branding, footer, analytics snippet)."
     )

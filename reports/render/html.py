@@ -32,6 +32,8 @@ def page(brief: Brief, settings: Settings, charts: Mapping[str, Markup], font_fa
         font_faces=Markup(font_faces),
         logo=logo(),
         published=story.published.isoformat().replace("+00:00", "Z"),
+        # The PDF is dated by its publication (a print edition); the page says when it last changed.
+        modified=(story.published if print else story.modified).isoformat().replace("+00:00", "Z"),
     )
 
 

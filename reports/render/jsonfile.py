@@ -43,7 +43,7 @@ def document(brief: Brief, settings: Settings) -> doc.Brief:
         lang=story.lang,
         locale=settings.locale,
         publishedAt=story.published,
-        updatedAt=story.published,
+        updatedAt=story.modified,
         asset=table.get("relative.asset"),  # a per-asset brief's subject; None for the market brief
         week=doc.Week(start=facts.week.start, end=facts.week.end, base=facts.week.base),
         universe=doc.Universe.model_validate(plain(facts.universe)),

@@ -112,6 +112,11 @@ class Story:
     published_text: str
     locale: str
     lang: str = "en"
+    updated: datetime | None = None  # when the content last changed after `published` (set by the build)
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated or self.published
 
     @property
     def figures(self) -> tuple[Figure, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from reports.core.safepath import name
+from reports.document.addresses import brief_page
 
 ARCHIVE = "archive/"
 TAGS = "tags/"
@@ -19,7 +20,7 @@ RSS = "rss.xml"
 
 
 def brief(week_end: date) -> str:
-    return f"briefs/{week_end.isoformat()}/"
+    return brief_page(week_end)
 
 
 def archive(page: int) -> str:
