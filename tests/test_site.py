@@ -429,7 +429,7 @@ def test_serve_refuses_a_folder_without_a_site(tmp_path):
 def test_build_missing_builds_only_the_weeks_without_a_brief(tmp_path):
     from reports.build.pipeline import load_data
     from reports.core.settings import load_settings
-    from reports.cli.backfill import buildable_weeks
+    from reports.cli.missing_weeks import buildable_weeks
 
     settings = load_settings()
     weeks = buildable_weeks(load_data(settings), settings)

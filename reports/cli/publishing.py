@@ -49,7 +49,7 @@ def site(site_dir=None, out_dir=None, base_url=None, templates_dir=None, build_m
     settings = settings_from(config, {"site_dir": site_dir, "out_dir": out_dir, "base_url": base_url,
                                       "templates_dir": templates_dir, "formats": formats, "data_dir": data_dir})
     if build_missing:
-        from reports.cli.backfill import build_missing as backfill
+        from reports.cli.missing_weeks import build_missing as backfill
 
         backfill(settings, settings.out_dir, report=lambda line: click.echo(line, err=True))
     result = build_site(settings)

@@ -24,6 +24,12 @@ def is_flat(change_pct: float) -> bool:
     return abs(change_pct) < UNCHANGED_PCT
 
 
+def reads_equal(value: float, other: float = 0.0, places: int = 1) -> bool:
+    """Whether two values read the same once printed (percents and points to one decimal, the
+    Fear & Greed Index whole): a sentence must not call a change what the reader sees as none."""
+    return round(value, places) == round(other, places)
+
+
 def tier_for(change_pct: float, scale_pct: float | None = None) -> Tier:
     """The size tier: by the move in units of the asset's typical weekly move when that is known,
     else by fixed percent thresholds."""

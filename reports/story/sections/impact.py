@@ -9,7 +9,7 @@ from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.model import Paragraph, Section
-from reports.story.wording import is_flat
+from reports.story.wording import is_flat, reads_equal
 from reports.story.sections.blocks import bullets, paragraph
 from reports.story.asset_view import section, subject
 from reports.story.asset_figures import peers_figure
@@ -52,7 +52,7 @@ def _dominance_bullet(desk: MarketDesk) -> Paragraph | None:
         k = f"dominance.{dom.asset}"
         who = Fragment("bitcoin's" if dom.asset == BTC else "ether's")
         who = who + " share of total market value" if not clauses else who
-        if round(dom.change_pp, 1) == 0:
+        if reads_equal(dom.change_pp):
             clauses.append(who + " held at " + desk.f.pct(f"{k}.end_pct"))
         else:
             word = ("edged up" if dom.change_pp > 0 else "slipped") if abs(dom.change_pp) < 1 else ("rose" if dom.change_pp > 0 else "fell")
@@ -61,7 +61,7 @@ def _dominance_bullet(desk: MarketDesk) -> Paragraph | None:
         return None
     parts = [sentence("Dominance: {clauses}", clauses=join(clauses, "and"))]
     btc = next((dom for dom in desk.facts.dominance if dom.asset == BTC), None)
-    if btc is not None and round(btc.change_pp, 1) != 0 and desk.facts.market_cap is not None:
+    if btc is not None and not reads_equal(btc.change_pp) and desk.facts.market_cap is not None:
         falling = desk.facts.market_cap.change_usd < 0
         rising_share = btc.change_pp > 0
         if falling:

@@ -8,7 +8,7 @@ from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
-from reports.story.wording import is_flat, up_down, week_shape
+from reports.story.wording import is_flat, reads_equal, up_down, week_shape
 from reports.story.sections.blocks import paragraph
 from reports.story.asset_view import btc_comparison, gap_words, market_name, rank_clause, section, since_bitcoin, subject
 
@@ -93,7 +93,7 @@ def _fear_greed_sentence(desk: MarketDesk) -> Sentence | None:
     if fg is None:
         return None
     parts = dict(value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str))
-    if fg.change is None or round(fg.change) == 0:
+    if fg.change is None or reads_equal(fg.change, places=0):
         return sentence("The Crypto Fear & Greed Index ended the week at {value} ({label})", **parts)
     return sentence(
         "The Crypto Fear & Greed Index ended the week at {value} ({label}), {direction} from {base} a week earlier",

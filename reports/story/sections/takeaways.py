@@ -9,7 +9,7 @@ from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.front import NOTABLE_LEVEL_DAYS, notable_level, since_phrase
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
-from reports.story.wording import is_flat
+from reports.story.wording import is_flat, reads_equal
 from reports.story.sections.blocks import all_flat, bullets
 from reports.story.asset_view import btc_comparison, market_name, rank_clause, section, since_bitcoin, subject
 
@@ -54,7 +54,7 @@ def market(desk: MarketDesk) -> Section:
 
 def _altcoin_takeaway(desk: MarketDesk, alts: Altcoins) -> Sentence:
     compare = "trailing" if alts.median_pct < alts.btc_pct else "ahead of"
-    if round(alts.median_pct, 1) == round(alts.btc_pct, 1):
+    if reads_equal(alts.median_pct, alts.btc_pct):
         compare = "level with"
     return sentence(
         "The median altcoin returned {median}, {compare} bitcoin's {btc}; {count} of {total} altcoins beat bitcoin",
@@ -70,7 +70,7 @@ def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence:
     since_key = "fear_greed.low_since" if falling else "fear_greed.high_since"
     extreme_value = fg.week_low if falling else fg.week_high
     since = desk.f.table.get(since_key)
-    if round(fg.value) == round(extreme_value) and since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
+    if reads_equal(fg.value, extreme_value, places=0) and since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
         period_key = f"{since_key}_period"
         period = Fragment(", during ") + desk.f.cite(period_key, str) if period_key in desk.f else Fragment("")
         return sentence("Crypto Fear & Greed Index: {value} ({label}), its {extreme} reading since {since}{period}",
@@ -115,7 +115,7 @@ def _share_takeaway(desk: AssetDesk) -> Sentence:
     """ "Share of total crypto market value: 57.0%, up 0.3 points on the week" """
     k = f"dominance.{subject(desk)}"
     change = desk.facts.dominance[0].change_pp
-    if round(change, 1) == 0:
+    if reads_equal(change):
         return sentence("Share of total crypto market value: {end}, unchanged on the week", end=desk.f.pct(f"{k}.end_pct"))
     return sentence("Share of total crypto market value: {end}, {direction} {pp} points on the week", end=desk.f.pct(f"{k}.end_pct"),
                     direction="up" if change > 0 else "down", pp=desk.f.points(f"{k}.change_pp"))
@@ -129,7 +129,7 @@ def share_sentence(desk: AssetDesk, label: str) -> Sentence:
     cap = Fragment("")
     if desk.facts.subject.market_cap_usd is not None:
         cap = Fragment(", a market value of ") + desk.f.money(f"assets.{a}.market_cap_usd")
-    if round(dom.change_pp, 1) == 0:
+    if reads_equal(dom.change_pp):
         return sentence("{label}: {name} held {end} of total crypto market value{cap}", **parts, cap=cap)
     return sentence("{label}: {name} ended the week with {end} of total crypto market value{cap}, {direction} {pp} points",
                     **parts, cap=cap, direction="up" if dom.change_pp > 0 else "down", pp=desk.f.points(f"{k}.change_pp"))

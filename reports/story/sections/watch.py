@@ -7,6 +7,7 @@ from reports.facts.model import FearGreed, MarketCap, Range
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.figures import figure
 from reports.story.front import NOTABLE_LEVEL_DAYS
+from reports.story.wording import reads_equal
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.sections.blocks import bullets
@@ -65,7 +66,7 @@ def _market_range_bullet(desk: MarketDesk, rng: Range, end: MarketCap) -> Senten
 
 def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
     parts = dict(value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str))
-    at_low, at_high = round(fg.value) == round(fg.week_low), round(fg.value) == round(fg.week_high)
+    at_low, at_high = reads_equal(fg.value, fg.week_low, places=0), reads_equal(fg.value, fg.week_high, places=0)
     key = "fear_greed.low_since" if at_low and fg.change is not None and fg.change < 0 else \
         "fear_greed.high_since" if at_high and fg.change is not None and fg.change > 0 else None
     since = desk.f.table.get(key) if key else None
