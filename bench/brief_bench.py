@@ -222,13 +222,39 @@ def backfill(env: dict[str, str], jobs: int) -> None:
         print(f"backfill again, nothing changed: median {statistics.median(again):.2f} s wall")
 
 
+def message_size(env: dict[str, str], scratch: Path) -> None:
+    """The size of one subscriber's message as `send` writes it (a dry run: the same bytes it mails),
+    with the charts hosted on the site (base_url set, the PDF linked) and embedded (with and without
+    the PDF attached)."""
+    out, people = scratch / "mail-out", scratch / "people.csv"
+    subprocess.run([sys.executable, "build.py", "brief", "--out", str(out)], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    (week,) = [folder for folder in out.iterdir() if folder.is_dir() and folder.name[:1].isdigit()]
+    people.write_text("email,name\nana@example.com,Ana\n", encoding="utf-8")
+    mail_env = {**env, "BRIEF_DATA_DIR": str(scratch / "mail-data"), "MAIL_FROM": "Brief <brief@example.com>"}
+    subprocess.run([sys.executable, "build.py", "subscribers", "import", str(people)], cwd=ROOT, env=mail_env,
+                   check=True, capture_output=True)
+    sizes = {}
+    for label, extra in (("hosted images, PDF linked", {"BRIEF_BASE_URL": "https://brief.example.com/",
+                                                        "BRIEF_IMAGES": "hosted"}),
+                         ("embedded images, no PDF", {"BRIEF_IMAGES": "embedded", "BRIEF_ATTACH_PDF": "false"}),
+                         ("embedded images and the PDF", {"BRIEF_IMAGES": "embedded"})):
+        drafts = scratch / f"eml-{len(sizes)}"
+        subprocess.run([sys.executable, "build.py", "send", str(week), "--dry-run", "--eml-dir", str(drafts)],
+                       cwd=ROOT, env={**mail_env, **extra}, check=True, capture_output=True)
+        (message,) = drafts.iterdir()
+        sizes[label] = message.stat().st_size
+    print("email message per subscriber: " + "; ".join(f"{label} {size:,} bytes ({size / 1024:.1f} KB)"
+                                                       for label, size in sizes.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5, help="cold runs per command (median reported)")
     parser.add_argument("--weeks", type=int, default=8, help="weeks built in the warm process")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the backfill")
     parser.add_argument("--quantstats", metavar="PYTHON", help="a Python with QuantStats installed (.bench-venv)")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: cold,warm,floor,backfill")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: cold,warm,floor,backfill,mail")
     parser.add_argument("--floor-of", type=Path, help=argparse.SUPPRESS)  # the floor's timed process
     args = parser.parse_args()
     if args.floor_of:
@@ -260,6 +286,8 @@ def main() -> None:
             floor(args.runs, env, warm_brief)
         if "backfill" not in skip:
             backfill(env, args.jobs)
+        if "mail" not in skip:
+            message_size(env, Path(scratch))
         print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

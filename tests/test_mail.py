@@ -199,7 +199,8 @@ def test_an_asset_brief_is_its_own_campaign_beside_the_market_brief_of_the_same_
     built = run_cli("brief", "--asset", "ethereum", "--week-ending", SELL_OFF.isoformat(), "--formats", "html,json",
                     "--out", str(tmp_path / "out"))
     assert built.exit_code == 0, built.output
-    subscribe(tmp_path, PEOPLE)
+    subscribe(tmp_path, PEOPLE.replace(",vip\n", ",vip;market;ethereum\n").replace(",\n", ",ethereum;market\n")
+              .replace(",news\n", ",news;market;ethereum\n"))  # all three chose both briefs
     assert counts(send(brief_folder).output)["sent"] == 3
     ether = send(tmp_path / "out" / "assets" / "ethereum" / SELL_OFF.isoformat())
     assert counts(ether.output)["sent"] == 3, ether.output  # not "already sent": another brief, another campaign

@@ -111,7 +111,8 @@ class Settings(BaseModel):
     attach_pdf: bool = Field(True, description="Attach brief.pdf to the email.")
     unsubscribe_url: str = Field("https://localhost.localdomain/unsubscribe",
                                  description="Base of the one-click unsubscribe link, an http(s) address; the "
-                                             "subscriber's token is appended.")
+                                             "subscriber's token is appended. Default: subscribe_url's "
+                                             "/unsubscribe when subscribe_url is set.")
     unsubscribe_mailto: str | None = Field(
         None, description="Address for mailto unsubscribes, a bare address such as unsubscribe@example.com; "
                           "default: the From address.")

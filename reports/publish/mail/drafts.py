@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError
 from reports.core.atomic import write_file
 from reports.core.errors import BriefError, UsageError
 from reports.core.settings import Settings
-from reports.publish.mail import smtp, subscribers
+from reports.publish.mail import audience, smtp, subscribers
 from reports.publish.mail.edition import read_edition
 from reports.publish.mail.failures import RunStopped, unexpected
 from reports.publish.mail.message import Composer, Recipient
@@ -22,27 +22,29 @@ from reports.publish.mail.store import open_store
 TEST_TOKEN = "test-copy"  # a test copy's unsubscribe links unsubscribe nobody
 
 
-def _recipients(settings: Settings, to: str | None, limit: int | None) -> list[Recipient]:
+def _recipients(settings: Settings, to: str | None, limit: int | None, asset: str | None = None) -> list[Recipient]:
     if to is not None:
         try:
             address = subscribers.normalise_address(to)
         except EmailNotValidError as error:
             raise UsageError(f"--to {to!r} is not a valid email address ({error}).") from None
         return [Recipient(address, "", TEST_TOKEN)]
-    people = [p for p in subscribers.all_subscribers(open_store(settings)) if p.status == "active"]
+    people = [p for p in subscribers.all_subscribers(open_store(settings))
+              if p.status == "active" and audience.receives(p.tags, asset)]
     return [Recipient(p.email, p.name, p.token) for p in people[:limit]]
 
 
 def write_drafts(settings: Settings, folder: Path, eml_dir: Path, to: str | None = None,
                  limit: int | None = None) -> list[Path]:
-    """One .eml per recipient (the active subscribers, or the --to address); nothing is sent."""
-    composer = Composer(read_edition(folder), settings)
+    """One .eml per recipient (the brief's active audience, or the --to address); nothing is sent."""
+    edition = read_edition(folder)
+    composer = Composer(edition, settings)
     try:
         eml_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BriefError(f"{eml_dir}: cannot create the folder ({error.strerror}). Choose another --eml-dir.") from None
     written: list[Path] = []
-    for number, recipient in enumerate(_recipients(settings, to, limit), start=1):
+    for number, recipient in enumerate(_recipients(settings, to, limit, edition.asset), start=1):
         path = eml_dir / f"{number:05d}-{re.sub(r'[^A-Za-z0-9@._+-]', '_', recipient.email)}.eml"
         try:
             data = composer.message_bytes(recipient)

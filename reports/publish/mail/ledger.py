@@ -11,6 +11,7 @@ the messages in flight, and can never lose one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reports.core import clock
@@ -44,13 +45,15 @@ def _stamp() -> str:
     return clock.now().isoformat()
 
 
-def open_campaign(db: sqlite3.Connection, held: CampaignLock) -> int:
-    """Start the campaign for the locked brief or resume it; returns the list size it was started with.
+def open_campaign(db: sqlite3.Connection, held: CampaignLock,
+                  audience: Callable[[tuple[str, ...]], bool] = lambda tags: True) -> int:
+    """Start the campaign for the locked brief or resume it; returns the audience's size at its start.
 
-    The first run snapshots the whole list in one transaction: active subscribers become
-    `pending`, suppressed ones `suppressed`. Later runs add nobody, so the invariant keeps its
-    meaning; in-flight rows left by a crash go back to `pending`. That reset is why the lock is
-    required: with it held, a row still `sending` belongs to a run that has died.
+    The first run snapshots the audience in one transaction: the subscribers whose tags `audience`
+    accepts (see `audience.receives`), active ones as `pending`, suppressed ones `suppressed`. Later
+    runs add nobody, so the invariant keeps its meaning; in-flight rows left by a crash go back to
+    `pending`. That reset is why the lock is required: with it held, a row still `sending` belongs to
+    a run that has died.
     """
     brief = held.brief
     with db:
@@ -59,15 +62,14 @@ def open_campaign(db: sqlite3.Connection, held: CampaignLock) -> int:
             db.execute("UPDATE ledger SET state = 'pending', updated = ? WHERE brief = ? AND state = 'sending'",
                        (_stamp(), brief))
             return row["subscribers"]
-        count = db.execute("SELECT COUNT(*) FROM subscribers").fetchone()[0]
-        db.execute("INSERT INTO campaigns (brief, subscribers, started) VALUES (?, ?, ?)", (brief, count, _stamp()))
-        db.execute(
-            "INSERT INTO ledger (brief, email, state, answer, updated) "
-            "SELECT ?, email, CASE status WHEN 'active' THEN 'pending' ELSE 'suppressed' END, "
-            "CASE status WHEN 'active' THEN '' ELSE status || ' before the campaign' END, ? FROM subscribers",
-            (brief, _stamp()),
-        )
-        return count
+        stamp = _stamp()
+        rows = [(brief, person["email"], "pending" if person["status"] == "active" else "suppressed",
+                 "" if person["status"] == "active" else f"{person['status']} before the campaign", stamp)
+                for person in db.execute("SELECT email, status, tags FROM subscribers ORDER BY email")
+                if audience(tuple(filter(None, person["tags"].split(","))))]
+        db.execute("INSERT INTO campaigns (brief, subscribers, started) VALUES (?, ?, ?)", (brief, len(rows), stamp))
+        db.executemany("INSERT INTO ledger (brief, email, state, answer, updated) VALUES (?, ?, ?, ?, ?)", rows)
+        return len(rows)
 
 
 def pending(db: sqlite3.Connection, brief: str, limit: int | None = None) -> list[str]:

@@ -43,6 +43,7 @@ from reports.core.settings import Settings
 from reports.publish.site import urls
 from reports.publish.mail.addresses import mailbox, mailto, message_needs_smtputf8, safe_url, setting_address
 from reports.publish.mail.edition import Block, Edition
+from reports.publish.mail.safety import unsubscribe_base
 
 # Headers are not folded below the 998-character limit: the email package folds a long subject
 # right after "Subject:", which some clients show as a leading space. Bodies wrap at 76 regardless.
@@ -183,7 +184,7 @@ class Composer:
         return self.as_bytes(self.compose(recipient))
 
     def unsubscribe_links(self, token: str) -> tuple[str, str]:
-        base = safe_url(self.settings.unsubscribe_url)
+        base = safe_url(unsubscribe_base(self.settings))
         https = f"{base}{'&' if '?' in base else '?'}token={quote(token, safe='')}"
         return https, mailto(self.unsubscribe_mailbox, f"unsubscribe {token}")
 

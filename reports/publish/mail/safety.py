@@ -8,7 +8,7 @@ Documentation domains (example.com, example.org, .test, .example) are allowed, a
 from __future__ import annotations
 
 from email.utils import getaddresses
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from reports.core.errors import UsageError
 from reports.core.settings import Settings
@@ -21,6 +21,20 @@ def _placeholder(host: str) -> bool:
     return any(host == name or host.endswith("." + name) for name in PLACEHOLDER_HOSTS)
 
 
+def unsubscribe_base(settings: Settings) -> str:
+    """Where unsubscribe links point: unsubscribe_url when set, else the subscription service's own
+    /unsubscribe when subscribe_url is set (the service serves both the page and RFC 8058's POST there),
+    else the placeholder default that `send` refuses."""
+    if "unsubscribe_url" not in settings.model_fields_set and settings.subscribe_url:
+        return urljoin(settings.subscribe_url if settings.subscribe_url.endswith("/") else settings.subscribe_url + "/",
+                       "unsubscribe")
+    return settings.unsubscribe_url
+
+
+def _unsubscribe_set(settings: Settings) -> bool:
+    return "unsubscribe_url" in settings.model_fields_set or settings.subscribe_url is not None
+
+
 def problems(settings: Settings) -> list[str]:
     """What makes a real campaign unsafe to send, one line per setting, each naming it."""
     found = []
@@ -28,10 +42,11 @@ def problems(settings: Settings) -> list[str]:
     if "mail_from" not in settings.model_fields_set or _placeholder(address.rpartition("@")[2]):
         found.append(f"mail_from (MAIL_FROM) is {'not set' if 'mail_from' not in settings.model_fields_set else address!r}"
                      ": set it to the address you send from, on your own domain")
-    host = urlsplit(settings.unsubscribe_url).hostname or ""
-    if "unsubscribe_url" not in settings.model_fields_set or _placeholder(host):
-        found.append(f"unsubscribe_url is {'not set' if 'unsubscribe_url' not in settings.model_fields_set else 'on ' + host}"
-                     ": set it to the address of the subscription service's /unsubscribe (serve-subscriptions)")
+    host = urlsplit(unsubscribe_base(settings)).hostname or ""
+    if not _unsubscribe_set(settings) or _placeholder(host):
+        found.append(f"unsubscribe_url is {'not set' if not _unsubscribe_set(settings) else 'on ' + host}"
+                     ": set it (or subscribe_url) to the address of the subscription service's /unsubscribe "
+                     "(serve-subscriptions)")
     if not settings.postal_address:
         found.append("postal_address is not set: commercial email must carry the sender's postal address (CAN-SPAM)")
     return found

@@ -21,7 +21,7 @@ from typing import TextIO
 
 from reports.core.errors import BriefError
 from reports.core.settings import Settings
-from reports.publish.mail import ledger, smtp, subscribers
+from reports.publish.mail import audience, ledger, smtp, subscribers
 from reports.publish.mail.edition import read_edition
 from reports.publish.mail.failures import unexpected
 from reports.publish.mail.lock import CampaignLock, campaign_lock
@@ -104,7 +104,7 @@ class Campaign:
 
     def _run(self, held: CampaignLock, limit: int | None) -> Outcome:
         with self.lock:
-            ledger.open_campaign(self.db, held)
+            ledger.open_campaign(self.db, held, lambda tags: audience.receives(tags, self.edition.asset))
             todo = ledger.pending(self.db, self.key, limit)
         if todo:
             smtp.close(smtp.connect(self.settings))  # a wrong host or login stops here, before any row moves
