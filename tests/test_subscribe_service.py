@@ -5,6 +5,7 @@ Chromium filling the form and pressing the buttons, and plain HTTP for what mail
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -66,10 +67,10 @@ def test_sign_up_confirm_campaign_one_click_unsubscribe_and_the_next_campaign_sk
     assert answer.status_code == 200 and "unsubscribed" in answer.text
     assert status_of(READER) == "unsubscribed"
 
-    built = run_cli("brief", "--asset", "ethereum", "--week-ending", SELL_OFF.isoformat(), "--formats", "html,json",
-                    "--out", str(tmp_path / "out"))
+    week_before = (SELL_OFF - timedelta(days=7)).isoformat()  # the next campaign: another week's market brief
+    built = run_cli("brief", "--week-ending", week_before, "--formats", "html,json", "--out", str(tmp_path / "out"))
     assert built.exit_code == 0, built.output
-    second = run_cli("send", str(tmp_path / "out" / "assets" / "ethereum" / SELL_OFF.isoformat()))
+    second = run_cli("send", str(tmp_path / "out" / week_before))
     assert second.exit_code == 0, second.output
     assert mail_env.received[READER] == 2 and mail_env.received["other@example.com"] == 2  # confirmation + 1 brief
     assert READER not in service.log.read_text()  # the logs never name an address
