@@ -62,11 +62,14 @@ class EntryView:
         self.week_text = Formatter(brief.doc.locale).date(brief.doc.week.end)
 
     def image(self, block: FigureBlock) -> dict[str, object]:
-        """The chart's PNG at its absolute address on the site, with its alt text and size."""
+        """The chart's PNG at its absolute address on the site, with its alt text and the size to show it at:
+        half its pixels (the charts are drawn at twice screen resolution), so a reader that does not fit
+        images to its column still shows the chart whole on a desktop."""
         chart = next(chart for chart in self.doc.charts if chart.chart == block.chart)
         path = within(self.brief.folder, chart.png)
         width, height = png_size(path) if path.is_file() else (None, None)
-        return {"src": self.link + chart.png, "alt": block.alt.text, "width": width, "height": height}
+        shown = (width // 2, height // 2) if width and height else (None, None)
+        return {"src": self.link + chart.png, "alt": block.alt.text, "width": shown[0], "height": shown[1]}
 
 
 def _atom(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings) -> FeedGenerator:
