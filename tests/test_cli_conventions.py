@@ -88,6 +88,18 @@ def test_verbose_adds_debug_lines_naming_the_settings_file(briefs, tmp_path):
     assert quiet.stderr == ""  # without -v: no debug lines
 
 
+def test_quiet_keeps_what_a_command_is_asked_to_print(tmp_path):
+    (tmp_path / "people.csv").write_text("email,name,tags\nana@example.com,Ana,\nnot-an-address,Nobody,\n",
+                                         encoding="utf-8")
+    loud = cli("subscribers", "import", str(tmp_path / "people.csv"), cwd=tmp_path)
+    assert loud.returncode == 0 and "1 added" in loud.stdout, loud
+    assert loud.stderr.startswith(f"warning: {tmp_path / 'people.csv'}, line 3"), loud
+    quiet = cli("-q", "subscribers", "import", str(tmp_path / "people.csv"), cwd=tmp_path)
+    assert quiet.returncode == 0 and (quiet.stdout, quiet.stderr) == ("", ""), quiet  # report and bad row: hidden
+    listed = cli("-q", "subscribers", "list", cwd=tmp_path)
+    assert listed.returncode == 0 and listed.stdout.startswith("ana@example.com\tactive\tAna"), listed
+
+
 def test_quiet_and_verbose_together_is_a_usage_error(tmp_path):
     done = cli("-q", "-v", "site", cwd=tmp_path)
     assert done.returncode == 2
