@@ -24,13 +24,17 @@ NOON_FEB_9 = "1770638400"  # 2026-02-09 12:00 UTC: a Monday, after the week to F
 
 @pytest.fixture(autouse=True)
 def pinned_clock(monkeypatch, tmp_path_factory):
-    """Every test runs with the clock pinned, no BRIEF_* settings leaking in from the shell, and a
-    data directory of its own (never the user's cache)."""
+    """Every test runs with the clock pinned, no BRIEF_* settings leaking in from the shell, a data
+    directory of its own (never the user's cache), and no brief.toml but its own: the CLI looks for one
+    in the working directory, then in $XDG_CONFIG_HOME/crypto-weekly-brief/, so each test starts in an
+    empty folder of its own with an empty config home (inherited by the subprocesses it starts)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     for name in list(os.environ):
         if name.startswith("BRIEF_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("BRIEF_DATA_DIR", str(tmp_path_factory.mktemp("data-dir")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 def raw_rows(name: str) -> list[dict[str, str]]:

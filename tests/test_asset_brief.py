@@ -195,7 +195,7 @@ def test_cli_builds_ethers_brief_in_all_four_formats(tmp_path):
     result = run_cli("brief", "--asset", "ethereum", "--week-ending", "2026-02-06", "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     folder = tmp_path / "assets" / "ethereum" / "2026-02-06"
-    assert result.output.strip() == f"{folder}: Ether plunges 23.8% in a week, with its lowest close since May 2025"
+    assert result.stdout.strip() == f"{folder}: Ether plunges 23.8% in a week, with its lowest close since May 2025"
     for name in ("brief.html", "brief.pdf", "brief.md", "brief.json"):
         assert (folder / name).stat().st_size > 1000, name
     assert (folder / "brief.pdf").read_bytes().startswith(b"%PDF")
@@ -237,7 +237,7 @@ def test_assets_top3_builds_one_brief_per_asset(tmp_path):
     result = run_cli("brief", "--assets", "top3", "--week-ending", "2026-03-15", "--formats", "md,json",
                      "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     assert len(lines) == 3
     for line, asset in zip(lines, ("bitcoin", "ethereum")):
         assert line.startswith(str(tmp_path / "assets" / asset / "2026-03-15"))

@@ -42,7 +42,7 @@ def test_help_builds_nothing(tmp_path, monkeypatch):
     "args, named",
     [
         pytest.param(("brief", "--colour", "red"), "--colour", id="unknown-option-of-brief"),
-        pytest.param(("--verbose", "brief"), "--verbose", id="unknown-option-of-group"),
+        pytest.param(("--loud", "brief"), "--loud", id="unknown-option-of-group"),
         pytest.param(("report",), "report", id="unknown-command"),
         pytest.param(("brief", "--week-ending", "yesterday"), "yesterday", id="week-ending-a-word"),
         pytest.param(("brief", "--week-ending", "2026-02-30"), "2026-02-30", id="week-ending-no-such-day"),
@@ -137,8 +137,8 @@ def test_build_py_in_a_subprocess_exits_2_on_a_missing_data_file(tmp_path):
     missing = tmp_path / "no-such-prices.csv"
     out = tmp_path / "out"
     completed = subprocess.run(
-        [sys.executable, "build.py", "brief", "--source", "csv", "--data", str(missing), "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, str(ROOT / "build.py"), "brief", "--source", "csv", "--data", str(missing), "--out", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )
     assert completed.returncode == 2, completed.stderr
     assert str(missing) in completed.stderr

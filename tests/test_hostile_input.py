@@ -218,12 +218,13 @@ def test_an_out_without_write_permission_is_exit_2(tmp_path):
     out = tmp_path / "locked"
     out.mkdir()
     out.chmod(0o555)
-    command = [sys.executable, "build.py", "brief", "--week-ending", WEEK, "--formats", "json", "--out", str(out)]
+    command = [sys.executable, str(ROOT / "build.py"), "brief", "--week-ending", WEEK, "--formats", "json", "--out",
+               str(out)]
     if os.geteuid() == 0:
         if not shutil.which("setpriv"):
             pytest.skip("running as root without setpriv: cannot drop the permission override")
         command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=cli_env(tmp_path),
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, env=cli_env(tmp_path),
                           check=False)
     assert done.returncode == 2, done.stderr
     assert str(out) in done.stderr and "permission" in done.stderr and "--out" in done.stderr
@@ -259,7 +260,8 @@ def test_a_site_run_killed_mid_publish_leaves_a_staging_folder_the_next_run_remo
     assert run_cli(*args).exit_code == 0
     published = files_under(site)
     killed = subprocess.run([sys.executable, "-c", KILL_MID_PUBLISH, *args, "--base-url", "https://x.example/"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120, env=cli_env(tmp_path), check=False)
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120, env=cli_env(tmp_path),
+                            check=False)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     stale = [path.name for path in tmp_path.glob(".live.*.tmp")]
     assert len(stale) == 1 and files_under(site) == published  # the kill left the live site alone
@@ -326,7 +328,8 @@ def served(tmp_path, briefs):
     assert run_cli("site", "--out", str(site), "--briefs", str(briefs)).exit_code == 0
     (site / "empty-folder").mkdir()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "build.py", "serve", str(site), "--port", str(port)], cwd=ROOT,
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", str(site), "--port", str(port)],
+                              cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(tmp_path))
     try:
         assert "Serving" in server.stdout.readline()

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from reports.cli.common import _formats, _week, config_option, data_dir_option, runs, settings_from
+from reports.cli.common import (_formats, _week, config_option, data_dir_option, runs, say, settings_from,
+                                warn_about_base_url)
 from reports.core.settings import Settings
 
 
@@ -57,10 +58,12 @@ def brief(ctx: click.Context, written: list[Path], week_ending=None, source=None
     from reports.build.pipeline import build_brief
 
     if asset or asset_spec:
-        return _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
-    result = build_brief(settings)
-    written.append(result.folder)
-    click.echo(f"{result.folder}: {result.story.headline.text}")
+        _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
+    else:
+        result = build_brief(settings)
+        written.append(result.folder)
+        say(f"{result.folder}: {result.story.headline.text}")
+    warn_about_base_url(settings)  # once it is built: a rejected build says one thing, its error
 
 
 def _use_both_cores(settings: Settings) -> None:
@@ -81,7 +84,7 @@ def _asset_briefs(settings: Settings, spec: str, written: list[Path]) -> None:
 
     for result in build_asset_briefs(settings, spec):
         written.append(result.folder)
-        click.echo(f"{result.folder}: {result.story.headline.text}")
+        say(f"{result.folder}: {result.story.headline.text}")
 
 
 @click.command()
@@ -108,7 +111,7 @@ def backfill(start, end, assets=None, jobs=None, scheduler=None, out_dir=None, f
                                       "jobs": jobs, "scheduler": scheduler})
     summary = run_backfill(settings, start, end, assets)
     for line in summary.lines():
-        click.echo(line)
+        say(line)
 
 
 @click.command("check")

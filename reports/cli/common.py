@@ -1,10 +1,12 @@
 """What the commands share: the error-to-exit-code mapping (`runs`, the one command helper),
-option callbacks, shared options and how a command gets its settings."""
+option callbacks, shared options, how a command gets its settings (and finds brief.toml), and how
+much it prints (-q/-v: the level of the `reports` logger)."""
 
 from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import os
 import sys
 import traceback
@@ -16,9 +18,12 @@ from typing import Any
 import click
 
 from reports.core.errors import BriefError
-from reports.core.settings import FORMATS, Settings, load_settings
+from reports.core.progress import shown
+from reports.core.settings import (CONFIG_FILE, DEFAULT_BASE_URL, FORMATS, Settings, default_config_dir,
+                                   load_settings, local_address)
 
 DEBUG_ENV = "BRIEF_DEBUG"
+LOG = logging.getLogger("reports")
 
 
 def runs(body: Callable[..., None]) -> Callable[..., None]:
@@ -48,6 +53,8 @@ def _run(action: Callable[[], None], debug: bool, written: list[Path] | None = N
     what is kept; a command that passes nothing makes no claim about what was written."""
     try:
         action()
+    except BrokenPipeError:
+        raise  # the reader of stdout went away: not an error of ours, the entry point ends quietly (main.run)
     except BriefError as error:
         click.echo(f"error: {error}" + (f" {_kept(written)}" if written else ""), err=True)
         sys.exit(error.exit_code)
@@ -97,8 +104,78 @@ def debug_flag(ctx: click.Context, debug_here: bool) -> bool:
 
 
 def settings_from(config: Path | None, flags: dict) -> Settings:
-    """Settings for a subcommand: defaults < --config file < BRIEF_* environment < flags."""
-    return load_settings(config, os.environ, flags)
+    """Settings for a subcommand: defaults < brief.toml (--config, else found) < BRIEF_* environment < flags."""
+    return load_settings(find_config(config), os.environ, flags)
+
+
+def find_config(given: Path | None) -> Path | None:
+    """The settings file: --config when given, else ./brief.toml, else brief.toml in the user's config
+    directory ($XDG_CONFIG_HOME/crypto-weekly-brief/), else none. -v names the one used."""
+    if given is not None:
+        LOG.debug("settings file: %s (--config)", given)
+        return given
+    for folder, where in ((Path.cwd(), "the working directory"), (default_config_dir(), "the user config directory")):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            LOG.debug("settings file: %s (found in %s)", candidate, where)
+            return candidate
+    LOG.debug("settings file: none (no %s in %s or %s); defaults, BRIEF_* and flags only",
+              CONFIG_FILE, Path.cwd(), default_config_dir())
+    return None
+
+
+def base_url_problem(settings: Settings) -> str | None:
+    """What is wrong with publishing for base_url, or None: an address on this machine (the default
+    http://localhost:8000/) makes every feed, canonical URL and social card point where no reader can go."""
+    if not local_address(settings.base_url):
+        return None
+    default = " (the default)" if settings.base_url == DEFAULT_BASE_URL else ""
+    return (f"the base_url setting is {settings.base_url}{default}, so feeds, canonical URLs and social cards "
+            "point at this machine. Set base_url in brief.toml or BRIEF_BASE_URL (or pass site --base-url) to the "
+            "site's public address.")
+
+
+def warn_about_base_url(settings: Settings) -> None:
+    problem = base_url_problem(settings)
+    if problem is not None:
+        LOG.warning(problem)
+
+
+def say(line: str) -> None:
+    """A command's report of what it did (stdout), left out under -q (only errors)."""
+    if shown():
+        click.echo(line)
+
+
+class _Echo(logging.Handler):
+    """Log records as lines on stderr through click (so a test's CliRunner captures them): `warning: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            prefix = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
+            click.echo(prefix + record.getMessage(), err=True)
+        except BrokenPipeError:
+            raise
+        except Exception:
+            self.handleError(record)
+
+
+def use_verbosity(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+    """-q: errors only (no warnings, progress or reports); -v: debug lines too; neither: warnings.
+    Set on the `reports` logger for this command, and put back as it was when the command ends."""
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose ask for opposite things: give one of them.")
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
+    handler = _Echo(level)
+    before = LOG.level
+    LOG.addHandler(handler)
+    LOG.setLevel(level)
+
+    def restore() -> None:
+        LOG.removeHandler(handler)
+        LOG.setLevel(before)
+
+    ctx.call_on_close(restore)
 
 
 config_option = click.option(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reports.cli.common import _mail_settings, config_option, data_dir_option, runs
+from reports.cli.common import LOG, _mail_settings, config_option, data_dir_option, runs, say
 from reports.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,8 +39,8 @@ def subscribers_import(csv_file: Path, data_dir=None, config=None) -> None:
 
     report = store.import_csv(_subscriber_db(config, data_dir), csv_file)
     for bad in (*report.bad, *report.notes):
-        click.echo(f"warning: {bad}", err=True)
-    click.echo(f"{csv_file}: {report.added} added, {report.updated} already on the list (updated), "
+        LOG.warning(bad)
+    say(f"{csv_file}: {report.added} added, {report.updated} already on the list (updated), "
                f"{report.merged} duplicate rows merged, {len(report.bad)} bad rows skipped")
 
 
@@ -66,7 +66,7 @@ def subscribers_remove(email: str, data_dir=None, config=None) -> None:
     from reports.publish.mail import subscribers as store
 
     store.remove(_subscriber_db(config, data_dir), email)
-    click.echo(f"removed {email}")
+    say(f"removed {email}")
 
 
 @subscribers.command("unsubscribe")
@@ -78,7 +78,7 @@ def subscribers_unsubscribe(token: str, data_dir=None, config=None) -> None:
     """Unsubscribe the subscriber whose unsubscribe link carries TOKEN; they are never mailed again."""
     from reports.publish.mail import subscribers as store
 
-    click.echo(f"unsubscribed {store.unsubscribe(_subscriber_db(config, data_dir), token)}")
+    say(f"unsubscribed {store.unsubscribe(_subscriber_db(config, data_dir), token)}")
 
 
 @subscribers.command("suppress")
@@ -93,7 +93,7 @@ def subscribers_suppress(email: str, status: str, data_dir=None, config=None) ->
     from reports.publish.mail import subscribers as store
 
     store.suppress_address(_subscriber_db(config, data_dir), email, status)
-    click.echo(f"suppressed {email} ({status})")
+    say(f"suppressed {email} ({status})")
 
 
 @click.command()
@@ -124,16 +124,16 @@ def send(debug: bool, folder: Path, dry_run=False, eml_dir=None, limit=None, to=
         raise UsageError("--eml-dir only goes with --dry-run.")
     if dry_run or to is not None:
         for warning in safety.warnings(settings):
-            click.echo(warning, err=True)
+            LOG.warning(warning.removeprefix("warning: "))
     else:
         safety.require_safe(settings)
     try:
         if dry_run:
             target = eml_dir or folder.parent / f"{folder.name}-eml"
             written = drafts.write_drafts(settings, folder, target, to, limit)
-            click.echo(f"dry run: wrote {len(written)} messages to {target}; nothing was sent")
+            say(f"dry run: wrote {len(written)} messages to {target}; nothing was sent")
         elif to is not None:
-            click.echo(f"test copy to {to}: {drafts.send_test(settings, folder, to)}")
+            say(f"test copy to {to}: {drafts.send_test(settings, folder, to)}")
         else:
             _campaign(settings, folder, limit)
     except RunStopped as stopped:  # a bug at one row: its traceback, with --debug
@@ -148,8 +148,8 @@ def _campaign(settings: Settings, folder: Path, limit: int | None) -> None:
     from reports.publish.mail.sender import Campaign
 
     outcome = Campaign(settings, folder).run(limit)
-    click.echo(f"{outcome.brief}: {outcome.attempted} messages attempted in this run")
-    click.echo(str(outcome.tally))
+    say(f"{outcome.brief}: {outcome.attempted} messages attempted in this run")
+    say(str(outcome.tally))
     failure = outcome.failure()
     if failure:
         raise RunStopped(failure) from outcome.error
@@ -212,4 +212,4 @@ def bounces_import(maildir: Path, data_dir=None, config=None) -> None:
     theirs complained; neither is mailed again. Temporary failures change nothing."""
     from reports.publish.mail.bounces import import_maildir
 
-    click.echo(str(import_maildir(_subscriber_db(config, data_dir), maildir)))
+    say(str(import_maildir(_subscriber_db(config, data_dir), maildir)))

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
-from reports.cli.common import _formats, config_option, data_dir_option, runs, settings_from
+from reports.cli.common import (_formats, base_url_problem, config_option, data_dir_option, runs, say, settings_from,
+                                warn_about_base_url)
+from reports.core.errors import UsageError
+from reports.core.progress import shown
 
 
 @click.command()
@@ -20,7 +23,7 @@ def fetch(data_dir=None, config=None) -> None:
     """
     from reports.data.sources.coingecko.pull import pull, summary
 
-    click.echo(summary(pull(settings_from(config, {"data_dir": data_dir}))))
+    say(summary(pull(settings_from(config, {"data_dir": data_dir}))))
 
 
 @click.command()
@@ -38,24 +41,31 @@ def fetch(data_dir=None, config=None) -> None:
               help="First build, through the pipeline, every week of the data that has no brief in OUT_DIR.")
 @click.option("--formats", callback=_formats, metavar="LIST",
               help="With --build-missing: the formats to build (json is always added). Default: all four.")
+@click.option("--deploy", is_flag=True,
+              help="Build the site for its public address: refuse (exit 2) while base_url is on this machine "
+                   "(the http://localhost:8000/ default), instead of warning.")
 @config_option
 @data_dir_option
 @runs
 def site(site_dir=None, out_dir=None, base_url=None, templates_dir=None, build_missing=False, formats=None,
-         config=None, data_dir=None) -> None:
+         deploy=False, config=None, data_dir=None) -> None:
     """Publish the built briefs as a static web site: pages, archive, feeds, sitemap."""
     from reports.publish.site.build import build_site
 
     settings = settings_from(config, {"site_dir": site_dir, "out_dir": out_dir, "base_url": base_url,
                                       "templates_dir": templates_dir, "formats": formats, "data_dir": data_dir})
+    problem = base_url_problem(settings)
+    if deploy and problem:
+        raise UsageError(f"cannot deploy: {problem}")
     if build_missing:
         from reports.cli.missing_weeks import build_missing as backfill
 
-        backfill(settings, settings.out_dir, report=lambda line: click.echo(line, err=True))
+        backfill(settings, settings.out_dir, report=lambda line: click.echo(line, err=True) if shown() else None)
     result = build_site(settings)
     done = result.published
-    click.echo(f"{done.site_dir}: {result.weeks} weeks, {result.pages} pages; {len(done.written)} files written, "
-               f"{len(done.unchanged)} unchanged, {len(done.removed)} removed, in {result.seconds:.2f} s")
+    say(f"{done.site_dir}: {result.weeks} weeks, {result.pages} pages; {len(done.written)} files written, "
+        f"{len(done.unchanged)} unchanged, {len(done.removed)} removed, in {result.seconds:.2f} s")
+    warn_about_base_url(settings)  # once it is published: a failed build says one thing, its error
 
 
 @click.command()

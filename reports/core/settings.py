@@ -29,6 +29,8 @@ FORMATS: tuple[Format, ...] = get_args(Format)
 LEAST_RATES = {"rate_per_second": 0.01, "rate_per_hour": 1.0}
 ENV_PREFIX = "BRIEF_"
 OTHER_ENV = {"BRIEF_DEBUG"}  # read by the CLI, not a setting
+CONFIG_FILE = "brief.toml"
+DEFAULT_BASE_URL = "http://localhost:8000/"
 
 
 def default_data_dir() -> Path:
@@ -43,6 +45,14 @@ def default_mail_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("crypto-weekly-brief", appauthor=False))
+
+
+def default_config_dir() -> Path:
+    """The user's config directory for this tool ($XDG_CONFIG_HOME/crypto-weekly-brief on Linux): where a
+    brief.toml is looked for after the working directory."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("crypto-weekly-brief", appauthor=False))
 
 
 class Settings(BaseModel):
@@ -83,7 +93,7 @@ class Settings(BaseModel):
         1.0, ge=0, le=60, description="Seconds before the first retry of a failed call, 0 to 60; doubles each retry.")
     site_dir: Path = Field(Path("site"), description="Directory the static web site is published to.")
     base_url: str = Field(
-        "http://localhost:8000/",
+        DEFAULT_BASE_URL,
         description="Public address of the site, for canonical URLs, feeds, the sitemap and social cards.",
     )
     front_matter: Literal["hugo", "pelican", "jekyll", "plain"] = Field(
@@ -250,6 +260,14 @@ def http_url(value: str) -> str:
         raise ValueError("it has spaces or non-ASCII characters: percent-encode them (and write the host in its "
                          "xn-- form)")
     return value
+
+
+def local_address(url: str) -> bool:
+    """Whether an address points at this machine (localhost, 127.x.x.x, ::1): a site's placeholder address,
+    which no reader of its feeds or pages can reach."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    loopback = bool(re.fullmatch(r"127(\.\d{1,3}){3}", host)) or host == "::1"
+    return loopback or host == "localhost" or host.endswith(".localhost")
 
 
 MAILBOX = re.compile(r"\s*(?:[^<>]*?\s*<(?P<address>[^<>]*)>|(?P<bare>[^<>]*?))\s*")  # [name] <address>, or address

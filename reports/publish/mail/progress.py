@@ -1,5 +1,5 @@
 """Campaign progress: a tqdm bar with rate and ETA on a terminal, one plain line per batch otherwise
-(so CI logs and cron mail stay readable)."""
+(so CI logs and cron mail stay readable), and nothing under -q."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections import Counter
 from typing import TextIO
 
 from tqdm import tqdm
+
+from reports.core.progress import shown
 
 BATCHES = 20  # plain-log mode prints about this many lines per run
 
@@ -22,7 +24,9 @@ class SendProgress:
         self.lock = threading.Lock()
         self.started = time.monotonic()
         self.batch = max(1, min(1000, -(-total // BATCHES)))
-        self.bar = tqdm(total=total, file=stream, unit="msg", dynamic_ncols=True) if _is_tty(stream) else None
+        self.quiet = not shown()  # -q: errors only
+        self.bar = tqdm(total=total, file=stream, unit="msg", dynamic_ncols=True) if _is_tty(stream) and not self.quiet \
+            else None
 
     def update(self, state: str) -> None:
         with self.lock:
@@ -31,7 +35,7 @@ class SendProgress:
             if self.bar is not None:
                 self.bar.update(1)
                 self.bar.set_postfix(self.counts, refresh=False)
-            elif self.done % self.batch == 0 or self.done == self.total:
+            elif not self.quiet and (self.done % self.batch == 0 or self.done == self.total):
                 self.stream.write(self.line() + "\n")
                 self.stream.flush()
 

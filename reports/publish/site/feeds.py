@@ -1,62 +1,120 @@
-"""Atom and RSS 2.0 feeds of the newest briefs, written by feedgen.
+"""Atom (feed.xml) and RSS 2.0 (rss.xml) feeds of the newest briefs, written by feedgen.
 
-Entry ids are the briefs' permalinks (stable across rebuilds), times come from the
-briefs (publishedAt/updatedAt), and the feed's own updated time is its newest entry's:
-nothing depends on when the site was built, so an unchanged feed is byte-identical.
+One generator per feed, since the two differ where the specifications differ: each feed's
+`rel="self"` link is its own address (RFC 4287 section 4.2.7.2; RSS through `atom:link`), the RSS
+channel's `<link>` and its `<image><link>` are the site's home page and `<image><url>` a PNG (the
+RSS 2.0 specification allows GIF, JPEG or PNG, at most 144 by 400 pixels); Atom has a square `icon`.
+
+Entries are the newest weeks, newest week first whatever order they were built in. Each carries the
+brief's full text as HTML (Atom `<content type="html">`, RSS `<content:encoded>`), laid out by
+templates/site/feed_entry.html.j2 from brief.json with its charts at absolute addresses. Entry ids are
+the briefs' permalinks, times come from the briefs (publishedAt/updatedAt, which belong to the week,
+see reports/build/dates.py), and the feed's own updated time is its newest entry's: nothing depends on
+when the site was built, so an unchanged feed is byte-identical.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
+from jinja2 import Environment
 
+from reports.core.formatting import Formatter
+from reports.core.safepath import within
 from reports.core.settings import Settings
+from reports.document import FigureBlock
 from reports.publish.site import urls
 from reports.publish.site.briefs import PublishedBrief
+from reports.publish.site.pages import environment, png_size
 
 FEED_SIZE = 20
+LOGO = "assets/img/logo.png"  # 144 x 144, made from logo.svg; RSS images are at most 144 wide
+LOGO_SIZE = 144
+ENTRY_TEMPLATE = "feed_entry.html.j2"
+NO_BRIEFS = datetime(1970, 1, 1, tzinfo=timezone.utc)  # an empty feed's updated time: fixed, never the clock
 
 
 def feeds(briefs: Sequence[PublishedBrief], settings: Settings) -> dict[str, bytes]:
-    generator = _generator(briefs[:FEED_SIZE], settings)
+    """{path in the site: bytes} for feed.xml and rss.xml."""
+    newest = sorted(briefs, key=lambda brief: brief.week_end, reverse=True)[:FEED_SIZE]
+    env = environment(settings.templates_dir)
+    contents = [entry_html(brief, settings.base_url, env) for brief in newest]
     return {
-        urls.ATOM: generator.atom_str(pretty=True),
-        urls.RSS: generator.rss_str(pretty=True),
+        urls.ATOM: _atom(newest, contents, settings).atom_str(pretty=True),
+        urls.RSS: _rss(newest, contents, settings).rss_str(pretty=True),
     }
 
 
-def _generator(briefs: Sequence[PublishedBrief], settings: Settings) -> FeedGenerator:
-    base = settings.base_url
-    feed = FeedGenerator()
-    feed.id(base)
-    feed.title(settings.publication_name)
-    feed.subtitle(settings.tagline)
-    feed.description(settings.tagline)
-    feed.author({"name": settings.publication_name})
-    feed.link(href=base, rel="alternate")
-    feed.link(href=urls.absolute(base, urls.ATOM), rel="self")
-    feed.logo(urls.absolute(base, "assets/img/logo.svg"))
-    feed.language(briefs[0].doc.lang if briefs else "en")
-    feed.generator(settings.publication_name)
-    if briefs:
-        newest = max(brief.doc.updated_at for brief in briefs)
-        feed.updated(newest)
-    # feedgen lists entries newest-added first; add oldest first so the feed reads newest first.
-    for brief in reversed(briefs):
-        _entry(feed, brief, base)
+def entry_html(brief: PublishedBrief, base_url: str, env: Environment) -> str:
+    """The brief's full text as HTML for a feed reader: every section, its tables and its charts."""
+    return env.get_template(ENTRY_TEMPLATE).render(entry=EntryView(brief, base_url)).strip()
+
+
+class EntryView:
+    """A brief as the feed entry template reads it: its document, its address and its charts' addresses."""
+
+    def __init__(self, brief: PublishedBrief, base_url: str) -> None:
+        self.brief = brief
+        self.doc = brief.doc
+        self.link = urls.absolute(base_url, urls.brief(brief.week_end))
+        self.week_text = Formatter(brief.doc.locale).date(brief.doc.week.end)
+
+    def image(self, block: FigureBlock) -> dict[str, object]:
+        """The chart's PNG at its absolute address on the site, with its alt text and the size to show it at:
+        half its pixels (the charts are drawn at twice screen resolution), so a reader that does not fit
+        images to its column still shows the chart whole on a desktop."""
+        chart = next(chart for chart in self.doc.charts if chart.chart == block.chart)
+        path = within(self.brief.folder, chart.png)
+        width, height = png_size(path) if path.is_file() else (None, None)
+        shown = (width // 2, height // 2) if width and height else (None, None)
+        return {"src": self.link + chart.png, "alt": block.alt.text, "width": shown[0], "height": shown[1]}
+
+
+def _atom(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings) -> FeedGenerator:
+    feed = _common(briefs, contents, settings)
+    feed.link(href=settings.base_url, rel="alternate", type="text/html")
+    feed.link(href=urls.absolute(settings.base_url, urls.ATOM), rel="self", type="application/atom+xml")
+    feed.icon(urls.absolute(settings.base_url, LOGO))
     return feed
 
 
-def _entry(feed: FeedGenerator, brief: PublishedBrief, base: str) -> None:
+def _rss(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings) -> FeedGenerator:
+    feed = _common(briefs, contents, settings)
+    # feedgen takes the channel's <link> from the last link given: the self link first, the home page last.
+    feed.link(href=urls.absolute(settings.base_url, urls.RSS), rel="self", type="application/rss+xml")
+    feed.link(href=settings.base_url, rel="alternate", type="text/html")
+    feed.image(url=urls.absolute(settings.base_url, LOGO), title=settings.publication_name, link=settings.base_url,
+               width=str(LOGO_SIZE), height=str(LOGO_SIZE))
+    return feed
+
+
+def _common(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.id(settings.base_url)
+    feed.title(settings.publication_name)
+    feed.description(settings.tagline or settings.publication_name)  # RSS requires one; also Atom's subtitle
+    feed.author({"name": settings.publication_name})
+    feed.language(briefs[0].doc.lang if briefs else "en")
+    feed.generator(settings.publication_name)
+    feed.updated(max((brief.doc.updated_at for brief in briefs), default=NO_BRIEFS))
+    # feedgen lists entries newest-added first; add the oldest first so the feed reads newest first.
+    for brief, content in reversed(list(zip(briefs, contents))):
+        _entry(feed, brief, content, settings.base_url)
+    return feed
+
+
+def _entry(feed: FeedGenerator, brief: PublishedBrief, content: str, base: str) -> None:
     doc = brief.doc
     link = urls.absolute(base, urls.brief(brief.week_end))
     entry = feed.add_entry()
     entry.id(link)
     entry.guid(link, permalink=True)
     entry.title(doc.headline)
-    entry.link(href=link, rel="alternate")
+    entry.link(href=link, rel="alternate", type="text/html")
     entry.summary(doc.description)
+    entry.content(content, type="html")
     entry.published(doc.published_at)
     entry.updated(doc.updated_at)
     for tag in doc.tags:

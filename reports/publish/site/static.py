@@ -19,6 +19,8 @@ def static_files(overrides: Path | None) -> dict[str, bytes | Path]:
         "assets/css/site.css": ASSETS / "css" / "site.css",
         "assets/css/fonts.css": font_css().encode("utf-8"),
         "assets/img/logo.svg": ASSETS / "img" / "logo.svg",
+        "assets/img/logo.png": ASSETS / "img" / "logo.png",  # the feeds' image: RSS takes GIF, JPEG or PNG
+        "favicon.ico": ASSETS / "img" / "favicon.ico",
     }
     for _family, _weight, stem in FONTS:
         files[f"assets/fonts/{stem}.woff2"] = ASSETS / "fonts" / f"{stem}.woff2"

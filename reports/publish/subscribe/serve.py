@@ -22,6 +22,7 @@ def serve(settings: Settings, host: str, port: int, tags: tuple[str, ...], per_m
     logger = logging.getLogger("reports.subscribe")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # its own timestamped event log: not again through the CLI's -q/-v handler
     app = create_app(settings, secret, options)
     print(f"subscription service on http://{host}:{port}/ (links point at {options.public_url})", file=sys.stderr,
           flush=True)
