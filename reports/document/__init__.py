@@ -26,6 +26,7 @@ from reports.document.model import (
     Chart,
     DataQuality,
     Dropped,
+    Event,
     FAQBlock,
     FearGreed,
     FigureBlock,
@@ -35,9 +36,11 @@ from reports.document.model import (
     Paragraph,
     ParagraphBlock,
     Question,
+    QuoteBlock,
     Section,
     Sentence,
     Source,
+    Span,
     TableBlock,
     Universe,
     Week,
@@ -47,6 +50,7 @@ from reports.document.model import (
 __all__ = [
     "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Dropped",
     "FAQBlock", "FearGreed", "FigureBlock", "Freshness", "Gap", "Market", "Paragraph", "ParagraphBlock", "Question",
+    "QuoteBlock", "Span", "Event",
     "Section", "Sentence", "Source", "TableBlock", "Universe", "Week", "block_sentences", "dumps", "load", "parse",
     "plain_json",
 ]

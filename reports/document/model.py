@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from reports.core.safepath import path_problem
+from reports.core.settings import http_url
 
 SchemaId = Literal["crypto-weekly-brief/1"]
 SCHEMA: Final[SchemaId] = get_args(SchemaId)[0]  # the one spelling of the schema id
@@ -148,7 +149,48 @@ class FigureBlock(_Block):
     png: ChartFile
 
 
-BLOCK_TYPES = ("paragraph", "subhead", "bullets", "faq", "table", "figure")
+NoteRole = Literal["desk", "quote", "unconfirmed"]
+Style = Literal["em", "strong", "code"]
+
+
+def _link(url: str | None) -> str | None:
+    """A note links only to an absolute http(s) address: no javascript:, data: or relative link."""
+    return None if url is None else http_url(url)
+
+
+Link = Annotated[str | None, AfterValidator(_link)]
+
+
+class Span(Model):
+    """A run of an editor's text with its styles (emphasis, strong, code) and link, if any: plain text
+    that every renderer escapes, never markup."""
+
+    text: str
+    style: tuple[Style, ...] = ()
+    href: Link = None
+
+
+class QuoteBlock(_Block):
+    """An editor's note (`reports.document.notes`), never generated and so never traced to facts:
+    the desk's commentary (`role` "desk", `speaker` its author), a quote ("quote") or an unconfirmed
+    report ("unconfirmed"), each attributed to `speaker`, with its `source` and `url` when given.
+    `text` is its paragraphs as plain text, one a line."""
+
+    kind: Literal["quote"] = Field(alias="type")
+    role: NoteRole
+    text: str
+    paragraphs: tuple[tuple[Span, ...], ...] = Field(min_length=1)
+    speaker: str = Field(min_length=1)
+    source: str | None = None
+    url: Link = None
+
+    @property
+    def attribution(self) -> str:
+        """ "Speaker, Source": who said or reported it, as every format prints it after a dash."""
+        return f"{self.speaker}, {self.source}" if self.source else self.speaker
+
+
+BLOCK_TYPES = ("paragraph", "subhead", "bullets", "faq", "table", "figure", "quote")
 
 
 def _block_tag(value: Any) -> str | None:
@@ -159,7 +201,8 @@ def _block_tag(value: Any) -> str | None:
 
 Block = Annotated[
     Annotated[ParagraphBlock, Tag("paragraph")] | Annotated[BulletsBlock, Tag("bullets")]
-    | Annotated[FAQBlock, Tag("faq")] | Annotated[TableBlock, Tag("table")] | Annotated[FigureBlock, Tag("figure")],
+    | Annotated[FAQBlock, Tag("faq")] | Annotated[TableBlock, Tag("table")] | Annotated[FigureBlock, Tag("figure")]
+    | Annotated[QuoteBlock, Tag("quote")],
     Discriminator(_block_tag, custom_error_type="block_type",
                   custom_error_message=f"a block's type must be one of {', '.join(BLOCK_TYPES)}"),
 ]
@@ -175,6 +218,8 @@ def block_sentences(block: Block) -> tuple[Sentence, ...]:
         return tuple(sentence for item in block.items for sentence in (item.question, *item.answer.sentences))
     if isinstance(block, TableBlock):
         return (block.caption,)
+    if isinstance(block, QuoteBlock):
+        return ()  # an editor's words, quoted: not the brief's own sentences
     return (block.title, block.caption, block.alt)
 
 
@@ -201,6 +246,8 @@ def section_text(blocks: tuple[Block, ...]) -> str:
             parts += [item.text for item in block.items]
         elif isinstance(block, FAQBlock):
             parts += [f"{item.question.text} {item.answer.text}" for item in block.items]
+        elif isinstance(block, QuoteBlock):
+            parts.append(f"{block.text} — {block.attribution}")
     return "\n".join(parts)
 
 
@@ -312,6 +359,21 @@ class FearGreed(Model):
     high_since_period: str | None
 
 
+class Event(Model):
+    """A scheduled event after the week (What to Watch): its first and last day, the days from the
+    week's end to its start, and its source ("fomc": the bundled Fed calendar; "events_file" or
+    "settings": the user's list). `url` is an http(s) address or None; `assets` empty for the market."""
+
+    id: str
+    title: str
+    day: date
+    end: date
+    days_after: int
+    url: str | None
+    assets: tuple[str, ...]
+    source: str
+
+
 class Gap(Model):
     """Days in the week's window (base day included) on which a series has no value."""
 
@@ -378,6 +440,7 @@ class Brief(Model):
     assets: tuple[AssetWeek, ...]
     market: Market
     fear_greed: FearGreed | None
+    events: tuple[Event, ...] = ()  # scheduled events after the week, as What to Watch lists them
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...]
     facts: dict[str, JsonValue]  # every fact a sentence cites, by dotted key
