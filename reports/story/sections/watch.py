@@ -74,12 +74,18 @@ def _levels_bullet(desk: Desk[F], asset: str, prior_key: str, prior: Range | Non
     falling = move.change_pct < 0
     side, other = ("low", "high") if falling else ("high", "low")
     extreme = _extreme(desk, asset, side)
-    turn_day = move.high_day if falling else move.low_day
-    started_in_week = turn_day < (move.low_day if falling else move.high_day)
+    # The move started from the week's highest close before its low (lowest before its high), when
+    # that is beyond the close the week is measured from; else from that close, the day before the week.
+    turn_day, turn = (move.high_day, move.high) if falling else (move.low_day, move.low)
+    beyond = turn > move.base_close if falling else turn < move.base_close
+    started_in_week = beyond and turn_day < (move.low_day if falling else move.high_day)
     start = (desk.f.price(f"{k}.{other}") + " (" + desk.f.day(f"{k}.{other}_day") + ")" if started_in_week
              else desk.f.price(f"{k}.base_close") + " (" + desk.f.day("week.base") + ")")
     edge = Fragment("")
-    if prior is not None:
+    if prior is not None and not started_in_week and getattr(prior, f"{side}_day") == desk.facts.week.base:
+        edge = (Fragment("; that close was already the " + ("lowest" if falling else "highest") + " of the ")
+                + desk.f.count(f"{prior_key}.days") + " days before the week")
+    elif prior is not None:
         value = getattr(move, f"intraday_{side}") or getattr(move, side)
         edge_value = prior.low if falling else prior.high
         crossed = value < edge_value if falling else value > edge_value
