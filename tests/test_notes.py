@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -210,7 +211,15 @@ def test_the_checker_fails_generated_prose_that_quotes_a_note_as_its_own(tmp_pat
     assert "repeats a sentence of the editor's notes (Reactions & Quotes)" in result.output and own in result.output
 
 
-def test_notes_for_another_week_stay_out_of_the_brief(tmp_path):
-    folder = build(tmp_path, NOTES.replace("week: 2026-02-06", "week: 2026-02-13"), "json")
-    doc = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
-    assert not any(s["id"] in ("from-the-desk", "reactions-quotes", "unconfirmed") for s in doc["sections"])
+def test_notes_for_another_week_are_an_error_for_a_single_brief_and_stay_out_of_other_weeks(tmp_path, bundled_data):
+    output, path = bad(tmp_path, NOTES.replace("week: 2026-02-06", "week: 2026-02-13"))
+    assert f"{path}: these notes are for the week ending 2026-02-13, not 2026-02-06" in output
+    from conftest import build_story
+
+    story = build_story(bundled_data, date(2026, 2, 6), notes=path)  # as a backfill writes each week
+    assert not any(s.id in ("from-the-desk", "reactions-quotes", "unconfirmed") for s in story.sections)
+    dated = tmp_path / "dated.md"
+    dated.write_text(NOTES, encoding="utf-8")
+    story = build_story(bundled_data, date(2026, 2, 6), notes=dated)
+    assert [s.id for s in story.sections if s.id in ("from-the-desk", "reactions-quotes", "unconfirmed")] == [
+        "from-the-desk", "reactions-quotes", "unconfirmed"]

@@ -129,3 +129,16 @@ def test_levels_have_their_reason_the_weeks_intraday_low_and_the_prior_ranges_fl
         assert "the fall started from" in item["text"] and "already the lowest of the 90 days before the week" in item["text"]
     else:
         assert "broke below" in item["text"] and "prior_ranges.bitcoin.low" in cited
+
+
+def test_an_asset_brief_lists_the_events_of_its_asset_and_of_the_whole_market(tmp_path, bundled_data):
+    from reports.core.settings import load_settings
+    from reports.facts.asset import compute_asset_facts
+    from reports.facts.week import Week
+
+    events = tmp_path / "events.csv"
+    events.write_text("date,title,assets\n2026-02-10,Ether upgrade,ethereum\n2026-02-11,Solana unlock,solana\n"
+                      "2026-02-12,US CPI release,\n", encoding="utf-8")
+    settings = load_settings(flags={"week_ending": date(2026, 2, 6), "events_file": events})
+    titles = [e.title for e in compute_asset_facts(bundled_data, Week(date(2026, 2, 6)), "ethereum", settings).events]
+    assert titles == ["Ether upgrade", "US CPI release", "FOMC meeting"]
