@@ -54,7 +54,8 @@ def scheduled_events(settings: Settings) -> tuple[ScheduledEvent, ...]:
     path = settings.events_file
     if path is not None:
         if not path.is_file():
-            raise InputError(path, "no such events file", "Check the path given with --events or events_file.")
+            problem = "not a regular file" if path.exists() else "no such events file"
+            raise InputError(path, problem, "Give the path of an events CSV with --events or events_file.")
         found += _events_file(path.resolve(), path.stat().st_mtime_ns)
     found += [_entry(entry, number) for number, entry in enumerate(settings.events, start=1)]
     unique = {event.id: event for event in reversed(found)}  # the same event listed twice is shown once

@@ -75,7 +75,8 @@ def load_notes(path: Path) -> Notes:
 @cache
 def _load(path: Path, _stamp: int) -> Notes:
     if not path.is_file():
-        raise InputError(path, "no such notes file", "Check the path given with --notes or the notes setting.")
+        problem = "not a regular file" if path.exists() else "no such notes file"
+        raise InputError(path, problem, "Give the path of a Markdown notes file with --notes or the notes setting.")
     data = path.read_bytes()[: MAX_BYTES + 1]
     if len(data) > MAX_BYTES:
         raise InputError(path, f"the notes file is larger than {MAX_BYTES >> 10} KiB", "Keep notes to a few pages.")
