@@ -36,16 +36,15 @@ from reports.document.model import (
     Paragraph,
     ParagraphBlock,
     Question,
-    QuoteBlock,
     Section,
     Sentence,
     Source,
-    Span,
     TableBlock,
     Universe,
     Week,
     block_sentences,
 )
+from reports.document.quote import QuoteBlock, Span
 
 __all__ = [
     "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Dropped",

@@ -12,53 +12,25 @@ and `facts` holds every one of those keys (dates as ISO days), so a program can 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     JsonValue,
-    PlainSerializer,
     SerializerFunctionWrapHandler,
     Tag,
     model_serializer,
     model_validator,
 )
 
-from reports.core.safepath import path_problem
-from reports.core.settings import http_url
+from reports.document.base import ChartFile, IsoTime, Model, Stamp
+from reports.document.quote import QuoteBlock
+
 
 SchemaId = Literal["crypto-weekly-brief/1"]
 SCHEMA: Final[SchemaId] = get_args(SchemaId)[0]  # the one spelling of the schema id
-
-
-def _stamp(moment: datetime) -> str:
-    """A publication time as brief.json writes it: ISO 8601, UTC as `Z`."""
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _chart_file(png: str) -> str:
-    """The chart file is read from the week's folder and published beside its page: it stays there."""
-    problem = path_problem(png)
-    if problem is not None:
-        raise ValueError(f"the chart file {png[:80]!r} would leave the week's folder: {problem}")
-    return png
-
-
-Stamp = Annotated[datetime, PlainSerializer(_stamp, return_type=str, when_used="json")]
-IsoTime = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")]
-ChartFile = Annotated[str, AfterValidator(_chart_file)]
-
-
-class Model(BaseModel):
-    """Frozen, and strict about keys: a key the schema does not know is an error, not ignored.
-    No NaN or infinity anywhere (JSON has none; `json.loads` would let `NaN` through)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 # --- words ------------------------------------------------------------------------------------------
@@ -147,47 +119,6 @@ class FigureBlock(_Block):
     caption: Sentence
     alt: Sentence
     png: ChartFile
-
-
-NoteRole = Literal["desk", "quote", "unconfirmed"]
-Style = Literal["em", "strong", "code"]
-
-
-def _link(url: str | None) -> str | None:
-    """A note links only to an absolute http(s) address: no javascript:, data: or relative link."""
-    return None if url is None else http_url(url)
-
-
-Link = Annotated[str | None, AfterValidator(_link)]
-
-
-class Span(Model):
-    """A run of an editor's text with its styles (emphasis, strong, code) and link, if any: plain text
-    that every renderer escapes, never markup."""
-
-    text: str
-    style: tuple[Style, ...] = ()
-    href: Link = None
-
-
-class QuoteBlock(_Block):
-    """An editor's note (`reports.document.notes`), never generated and so never traced to facts:
-    the desk's commentary (`role` "desk", `speaker` its author), a quote ("quote") or an unconfirmed
-    report ("unconfirmed"), each attributed to `speaker`, with its `source` and `url` when given.
-    `text` is its paragraphs as plain text, one a line."""
-
-    kind: Literal["quote"] = Field(alias="type")
-    role: NoteRole
-    text: str
-    paragraphs: tuple[tuple[Span, ...], ...] = Field(min_length=1)
-    speaker: str = Field(min_length=1)
-    source: str | None = None
-    url: Link = None
-
-    @property
-    def attribution(self) -> str:
-        """ "Speaker, Source": who said or reported it, as every format prints it after a dash."""
-        return f"{self.speaker}, {self.source}" if self.source else self.speaker
 
 
 BLOCK_TYPES = ("paragraph", "subhead", "bullets", "faq", "table", "figure", "quote")

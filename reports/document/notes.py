@@ -35,7 +35,7 @@ from typing import Any
 
 from reports.core.errors import InputError, Location
 from reports.core.settings import http_url, one_line
-from reports.document.model import NoteRole, QuoteBlock, Span, Style
+from reports.document.quote import NoteRole, QuoteBlock, Span, Style
 
 MAX_BYTES = 1 << 20
 NAME_CHARACTERS = 200

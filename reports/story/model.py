@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from reports.document.model import QuoteBlock
+from reports.document.quote import QuoteBlock
 from reports.facts.asset import BriefFacts
 from reports.story.prose import Sentence
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.document.model import NoteRole
+from reports.document.quote import NoteRole
 from reports.document.notes import IDS, TITLES, Notes, load_notes
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.model import Section
