@@ -142,3 +142,13 @@ def test_an_asset_brief_lists_the_events_of_its_asset_and_of_the_whole_market(tm
     settings = load_settings(flags={"week_ending": date(2026, 2, 6), "events_file": events})
     titles = [e.title for e in compute_asset_facts(bundled_data, Week(date(2026, 2, 6)), "ethereum", settings).events]
     assert titles == ["Ether upgrade", "US CPI release", "FOMC meeting"]
+
+
+def test_a_bad_events_table_in_the_settings_is_exit_2_naming_its_line(tmp_path):
+    config = tmp_path / "brief.toml"
+    config.write_text('week_ends_on = "sunday"\n[[events]]\ndate = 2026-03-19\ntitle = "Unlock"\nurl = "javascript:alert(1)"\n',
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("brief", "--week-ending", "2026-03-15", "--out", str(out), "--config", str(config))
+    assert result.exit_code == 2
+    assert f"{config}, line 2: setting 'events' item 1, url is invalid" in result.output and not out.exists()

@@ -371,8 +371,8 @@ def _file_layer(config: Path | None) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _line_of(lines: list[str], key: str) -> int:
-    """The line where `key` is set (`key = ...`, `"key" = ...`) or opens a table (`[key]`)."""
-    pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}"|\'{re.escape(key)}\')\s*=|^\s*\[\s*{re.escape(key)}\s*\]')
+    """The line where `key` is set (`key = ...`, `"key" = ...`) or opens a table (`[key]`, `[[key]]`)."""
+    pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}"|\'{re.escape(key)}\')\s*=|^\s*\[\[?\s*{re.escape(key)}\s*\]')
     return next((number for number, line in enumerate(lines, start=1) if pattern.match(line)), 1)
 
 
