@@ -39,9 +39,10 @@ def market(desk: MarketDesk) -> Section:
     return Section("what-to-watch", "What to Watch", tuple(b for b in blocks if b is not None))
 
 
-def _signal_bullets(desk: MarketDesk) -> list[Sentence | None]:
-    """The signals to watch that the drivers section measures (ETF flows, stablecoin supply, stocks):
-    their bullets go here, between the levels and sentiment, once those facts exist."""
+def _signal_bullets(desk: Desk[F]) -> list[Sentence | None]:
+    """The signals to watch that the drivers section measures (ETF flows, stablecoin supply, stocks),
+    for both briefs (an asset brief: the drivers of its asset): their bullets go here, between the
+    levels and sentiment, once those facts exist. None yet: no signal is stated without its fact."""
     return []
 
 
@@ -147,7 +148,7 @@ def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
 def asset(desk: AssetDesk) -> Section:
     a = subject(desk)
     items = [*_event_bullets(desk, desk.facts.events), _levels_bullet(desk, a, "prior_range", desk.facts.prior_range),
-             _recovery_bullet(desk), _bitcoin_watch(desk), _asset_sentiment_watch(desk)]
+             _recovery_bullet(desk), _bitcoin_watch(desk), *_signal_bullets(desk), _asset_sentiment_watch(desk)]
     return section("what-to-watch", "What to Watch", bullets(*items), history_figure(desk), drawdown_figure(desk))
 
 
