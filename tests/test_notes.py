@@ -93,7 +93,8 @@ def test_a_quote_and_an_unconfirmed_report_appear_in_every_format_attributed(tmp
     text = composer.text
     assert "REACTIONS & QUOTES" in text and "— Alex Analyst, Example Research (https://research.example.com/note-1)" in text
     assert "— Reported by Example News, citing people familiar with the matter" in text
-    assert '— Alex Analyst, <a href="https://research.example.com/note-1"' in composer.html
+    assert '— Alex Analyst, <cite' in composer.html and 'href="https://research.example.com/note-1"' in composer.html
+    assert "<em" in composer.html and 'href="https://www.federalreserve.gov/"' in composer.html  # the desk's link and emphasis
 
     site = tmp_path / "site"
     result = run_cli("site", "--out", str(site), "--briefs", str(tmp_path / "out"), "--base-url", "https://brief.example.com/")
@@ -107,12 +108,19 @@ def test_a_quote_and_an_unconfirmed_report_appear_in_every_format_attributed(tmp
 
 
 def test_hostile_markup_in_notes_never_reaches_html_raw(tmp_path):
-    folder = build(tmp_path, HOSTILE, "html,md,json")
+    folder = build(tmp_path, HOSTILE, "html,pdf,md,json")
     html = (folder / "brief.html").read_text(encoding="utf-8")
     section = html[html.index('<section id="reactions-quotes">'):]
     section = section[: section.index("</section>")]
     assert_safe(section)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section and "onerror" in section  # shown as text
+    from reports.core.settings import Settings
+    from reports.publish.mail.edition import read_edition
+    from reports.publish.mail.message import Composer
+
+    mail = Composer(read_edition(folder), Settings(images="embedded")).html
+    mail = mail[mail.index("Reactions &amp; Quotes</h2>") + len("Reactions &amp; Quotes</h2>"):]
+    assert_safe(mail[: mail.index("<h2")], extra=("style",))
     md = (folder / "brief.md").read_text(encoding="utf-8")
     part = md[md.index("## Reactions & Quotes"):]
     part = part[: part.index("\n## ", 5)]
@@ -134,13 +142,13 @@ class Tags(HTMLParser):
         self.found.append((tag, attrs))
 
 
-def assert_safe(html: str) -> None:
+def assert_safe(html: str, extra: tuple[str, ...] = ()) -> None:
     parser = Tags()
     parser.feed(html)
     for tag, attrs in parser.found:
         assert tag in ALLOWED_TAGS | {"section", "h2"}, tag
         for name, value in attrs:
-            assert name in ("class", "href", "rel", "id"), name
+            assert name in ("class", "href", "rel", "id", *extra), name
             if name == "href":
                 assert value is not None and re.match(r"https?://", value), value
 

@@ -43,9 +43,9 @@ class Block:
     tones: tuple[tuple[str, ...], ...] = ()        # table: each cell's "up", "down" or ""
     label: int | None = None                       # table: the column naming the row (not numeric)
     chart: Chart | None = None                     # figure
-    role: str = ""                                 # quote (an editor's note): desk, quote or unconfirmed;
-    source: str = ""                               # `items` its paragraphs, `text` its speaker, and
-    url: str = ""                                  # the source and its http(s) address when given
+    note: QuoteBlock | None = None                 # quote (an editor's note), laid out by templates/blocks/;
+    source: str = ""                               # for the text part: `items` its paragraphs, `text` its
+    url: str = ""                                  # speaker, the source and its http(s) address when given
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _block(block: document.Block, charts: dict[str, Chart]) -> Block:
     if isinstance(block, FigureBlock):
         return Block(block.kind, chart=charts[block.chart])
     if isinstance(block, QuoteBlock):
-        return Block(block.kind, text=block.speaker, items=tuple(block.text.split("\n")), role=block.role,
+        return Block(block.kind, text=block.speaker, items=tuple(block.text.split("\n")), note=block,
                      source=block.source or "", url=block.url or "")  # every figure's chart is listed: the model checks
     return Block(block.kind, text=block.text)
 
