@@ -29,15 +29,23 @@ def _extra_section() -> types.ModuleType:
     return module
 
 
-def test_every_registered_section_is_in_both_briefs_in_registry_order(monkeypatch, bundled_data):
+NOTES = ("---\nauthor: Jane Doe\n---\n## From the desk\nA word from the desk.\n\n## Reactions & Quotes\n> Said.\n— A, B\n\n"
+         "## Unconfirmed\n> Reported.\n— C\n")
+
+
+def test_every_registered_section_is_in_both_briefs_in_registry_order(monkeypatch, bundled_data, tmp_path):
+    """With the editor's notes, every section of the registry has something to say (without them the
+    three notes sections are left out)."""
     from reports.core.settings import load_settings
     from reports.facts.asset import compute_asset_facts
     from reports.facts.week import Week
     from reports.story.asset import write_asset_story
 
     monkeypatch.setattr(sections, "SECTIONS", sections.SECTIONS[:2] + (_extra_section(),) + sections.SECTIONS[2:])
-    market = build_story(bundled_data, WEEK)
-    settings = load_settings(flags={"week_ending": WEEK})
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    market = build_story(bundled_data, WEEK, notes=notes)
+    settings = load_settings(flags={"week_ending": WEEK, "notes": notes})
     asset = write_asset_story(compute_asset_facts(bundled_data, Week(WEEK), "ethereum", settings), settings, market.published)
     for story in (market, asset):
         ids = [section.id for section in story.sections]

@@ -23,6 +23,7 @@ FILES = (
     "fear_greed_daily.csv",
     "binance_spot_daily_ohlcv.csv",
     "binance_spot_hourly_btc_eth_2026-01-25_2026-02-10.csv",
+    "fomc_calendar_2025_2026.csv",
 )
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "reports" / "data" / "bundle"

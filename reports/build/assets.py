@@ -115,10 +115,12 @@ def render_asset_week(data: MarketData, week: Week, asset_id: str, settings: Set
 def build_asset_briefs(settings: Settings, spec: str) -> Iterator[BuildResult]:
     """Load and validate the data (through the parsed-data cache) and resolve the week as the
     market brief does, then build each asset's brief in turn (yielded as it is written)."""
-    from reports.build.pipeline import load_data
+    from reports.build.pipeline import check_notes, load_data
     from reports.facts.week import resolve_week
 
+    check_notes(settings)
     data = load_data(settings)
     week = resolve_week(data, settings.week_ending, settings.week_ends_on)
+    check_notes(settings, week)
     for asset_id in resolve_assets(data, spec, tuple(settings.exclude_kinds)):
         yield build_asset_brief(data, week, asset_id, settings)

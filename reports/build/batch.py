@@ -162,6 +162,8 @@ def inputs_hash(window: bytes, job: Job, settings: Settings) -> str:
     digest.update(window)
     digest.update(code_fingerprint().encode())
     digest.update(settings.model_dump_json(exclude=NOT_INPUTS).encode())
+    for path in (settings.events_file, settings.notes):  # the user's files are inputs by their content
+        digest.update(path.read_bytes() if path is not None and path.is_file() else b"-")
     digest.update(f"\0{job.asset_id or ''}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     return digest.hexdigest()
 

@@ -52,10 +52,27 @@ def load_data(settings: Settings) -> MarketData:
 
 def build_brief(settings: Settings, progress: Progress | None = None) -> BuildResult:
     progress = progress or Progress(total=4)
+    check_notes(settings)
     with progress.stage("Reading and validating market data"):
         data = load_data(settings)
         week = resolve_week(data, settings.week_ending, settings.week_ends_on)
+    check_notes(settings, week)
     return build_week(data, week.end, settings, progress)
+
+
+def check_notes(settings: Settings, week: Week | None = None) -> None:
+    """The editor's notes of a single brief, checked before the data is read (a bad file fails at
+    once) and, once the week is known, for that week: notes written for another week are an error
+    here (a backfill puts dated notes into their own week only)."""
+    if settings.notes is None:
+        return
+    from reports.core.errors import InputError
+    from reports.document.notes import load_notes
+
+    notes = load_notes(settings.notes)
+    if week is not None and notes.week is not None and notes.week != week.end:
+        raise InputError(settings.notes, f"these notes are for the week ending {notes.week}, not {week.end}",
+                         "Build that week (--week-ending), or change or remove `week:` in the notes' front matter.")
 
 
 def build_week(data: MarketData, week_end: date | None, settings: Settings,

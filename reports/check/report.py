@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from reports.check import basis
 from reports.check.document import Failure, _values, load, sentences, story_document
+from reports.check.notes import quoted_as_own
 from reports.check.rules import NUMBER, _cell_artifacts, _empty_sections, check_sentence
 from reports.core.formatting import Formatter
 from reports.document import Brief
@@ -35,6 +36,7 @@ def check(doc: Brief) -> Report:
     """Every failure in a brief's prose (an empty tuple when it is clean)."""
     table, fmt = _values(doc), Formatter(doc.locale or "en_US")
     failures: list[Failure] = list(_empty_sections(doc)) + list(_cell_artifacts(doc)) + list(basis.end_prices(doc, table, fmt))
+    failures += quoted_as_own(doc)
     count = numbers = 0
     for cited in sentences(doc):
         count += 1

@@ -16,7 +16,7 @@ from typing import Any
 
 from reports.check.document import Cited, Failure
 from reports.core.formatting import Formatter
-from reports.document import Brief, TableBlock, block_sentences
+from reports.document import Brief, QuoteBlock, TableBlock, block_sentences
 from reports.document.stress import STRESS_PERIODS
 from reports.story.lexicon import ORDINALS, PART_OF_MONTH, TIERS, VOLATILITY_TIERS
 
@@ -75,6 +75,7 @@ def _artifacts(text: str) -> list[str]:
 def _empty_sections(doc: Brief) -> Iterator[Failure]:
     for section in doc.sections:
         words = [item.text for block in section.blocks for item in block_sentences(block)]
+        words += [block.text for block in section.blocks if isinstance(block, QuoteBlock)]  # an editor's note
         if not any(text.strip() for text in words):
             yield Failure(section.id, section.title, "empty section")
 

@@ -39,15 +39,20 @@ from reports.core.settings import Settings
 @click.option("--assets", "asset_spec", metavar="SPEC",
               help="Build several assets' briefs: comma-separated ids or symbols, or topN (top10: the N largest "
                    "by rank on the data's last day, without excluded kinds such as stablecoins).")
+@click.option("--events", "events_file", type=click.Path(path_type=Path),
+              help="A CSV of scheduled events for What to Watch: date,end,title,url,assets (see README).")
+@click.option("--notes", type=click.Path(path_type=Path),
+              help="The editor's notes: a Markdown file with From the desk, Reactions & Quotes and Unconfirmed "
+                   "sections (see README).")
 @config_option
 @runs
 def brief(ctx: click.Context, written: list[Path], week_ending=None, source=None, data=None, out_dir=None,
           formats=None, locale=None, offline=None, allow_stale=None, data_dir=None, asset=None, asset_spec=None,
-          config=None) -> None:
+          events_file=None, notes=None, config=None) -> None:
     """Build one weekly brief into OUT/<week-ending>/ (brief.html, .pdf, .md, .json and charts/)."""
     flags = {"week_ending": week_ending, "source": source, "data": data, "out_dir": out_dir,
              "formats": formats, "locale": locale, "offline": offline or None, "allow_stale": allow_stale or None,
-             "data_dir": data_dir}
+             "data_dir": data_dir, "events_file": events_file, "notes": notes}
     if data is not None and source is None:
         flags["source"] = "csv"
     if (offline or allow_stale) and source is None:

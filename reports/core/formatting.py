@@ -16,7 +16,7 @@ from datetime import date
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton
 from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 
 CURRENCY = "USD"
@@ -114,6 +114,10 @@ class Formatter:
     def date(self, value: date) -> str:
         """Feb 6, 2026"""
         return format_skeleton("yMMMd", value, locale=self.locale)
+
+    def span(self, start: Date, end: Date) -> str:
+        """Mar 17 – 18, Mar 31 – Apr 1 (one day: Mar 17): an event's days, in the locale's interval form"""
+        return format_interval(start, end, "MMMd", locale=self.locale)
 
     def month(self, value: Date) -> str:
         """October 2024"""

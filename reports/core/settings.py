@@ -55,6 +55,33 @@ def default_config_dir() -> Path:
     return Path(user_config_dir("crypto-weekly-brief", appauthor=False))
 
 
+Day = date  # a field named `date` hides the type inside its model
+
+
+class EventEntry(BaseModel):
+    """A scheduled event given in the settings ([[events]] in brief.toml); the title is checked where
+    events are gathered (`reports.data.events`), like a row of an events file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: Day
+    end: Day | None = None
+    title: str = Field(min_length=1)
+    url: str | None = None
+    assets: tuple[str, ...] = ()
+
+    @field_validator("url")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        return None if value is None else http_url(value)
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> EventEntry:
+        if self.end is not None and self.end < self.date:
+            raise ValueError(f"the event {self.title!r} ends ({self.end}) before it starts ({self.date})")
+        return self
+
+
 class Settings(BaseModel):
     """Everything a build can be told. Field descriptions double as the `--help` text."""
 
@@ -99,6 +126,14 @@ class Settings(BaseModel):
     front_matter: Literal["hugo", "pelican", "jekyll", "plain"] = Field(
         "hugo", description="Front matter of brief.md: hugo (YAML: date, lastmod, tags, images; also read by "
                             "Jekyll, Eleventy, Astro, MkDocs Material), pelican, jekyll, or plain (this tool's keys).")
+    events_file: Path | None = Field(
+        None, description="A CSV of scheduled events for What to Watch: date,end,title,url,assets (date and title "
+                          "required; see README).")
+    events: tuple[EventEntry, ...] = Field(
+        (), description="Scheduled events for What to Watch, as [[events]] tables (date, end, title, url, assets).")
+    notes: Path | None = Field(
+        None, description="The editor's notes for the brief: a Markdown file (From the desk, Reactions & Quotes, "
+                          "Unconfirmed; see README).")
     templates_dir: Path | None = Field(
         None, description="A folder of site template and asset overrides (branding, footer, analytics snippet)."
     )
@@ -304,7 +339,7 @@ def _valid_address(address: str) -> str:
 
 
 FIELDS = tuple(Settings.model_fields)
-PATH_FIELDS = ("data", "out_dir", "data_dir", "site_dir", "templates_dir", "mail_dir")
+PATH_FIELDS = ("data", "out_dir", "data_dir", "site_dir", "templates_dir", "mail_dir", "events_file", "notes")
 # SMTP settings also answer to the names mail tools use; SMTP_PASSWORD is deliberately not here.
 MAIL_ENV = {"SMTP_HOST": "smtp_host", "SMTP_PORT": "smtp_port", "SMTP_SECURITY": "smtp_security",
             "SMTP_USER": "smtp_user", "MAIL_FROM": "mail_from"}
@@ -355,8 +390,8 @@ def _file_layer(config: Path | None) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def _line_of(lines: list[str], key: str) -> int:
-    """The line where `key` is set (`key = ...`, `"key" = ...`) or opens a table (`[key]`)."""
-    pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}"|\'{re.escape(key)}\')\s*=|^\s*\[\s*{re.escape(key)}\s*\]')
+    """The line where `key` is set (`key = ...`, `"key" = ...`) or opens a table (`[key]`, `[[key]]`)."""
+    pattern = re.compile(rf'^\s*(?:{re.escape(key)}|"{re.escape(key)}"|\'{re.escape(key)}\')\s*=|^\s*\[\[?\s*{re.escape(key)}\s*\]')
     return next((number for number, line in enumerate(lines, start=1) if pattern.match(line)), 1)
 
 
@@ -388,5 +423,6 @@ def _explain(error: ValidationError, origins: Mapping[str, str]) -> str:
         return f"{where}: unknown setting {key!r}. Known settings: {', '.join(FIELDS)}."
     message = first["msg"].removeprefix("Value error, ")
     if key:
-        return f"{where}: setting {key!r} is invalid: {message} (got {first.get('input')!r})."
+        item = "".join(f" item {part + 1}" if isinstance(part, int) else f", {part}" for part in first["loc"][1:])
+        return f"{where}: setting {key!r}{item} is invalid: {message} (got {first.get('input')!r})."
     return f"settings: {message}."

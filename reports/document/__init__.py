@@ -26,6 +26,7 @@ from reports.document.model import (
     Chart,
     DataQuality,
     Dropped,
+    Event,
     FAQBlock,
     FearGreed,
     FigureBlock,
@@ -43,10 +44,12 @@ from reports.document.model import (
     Week,
     block_sentences,
 )
+from reports.document.quote import QuoteBlock, Span
 
 __all__ = [
     "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Dropped",
     "FAQBlock", "FearGreed", "FigureBlock", "Freshness", "Gap", "Market", "Paragraph", "ParagraphBlock", "Question",
+    "QuoteBlock", "Span", "Event",
     "Section", "Sentence", "Source", "TableBlock", "Universe", "Week", "block_sentences", "dumps", "load", "parse",
     "plain_json",
 ]

@@ -12,52 +12,25 @@ and `facts` holds every one of those keys (dates as ISO days), so a program can 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     JsonValue,
-    PlainSerializer,
     SerializerFunctionWrapHandler,
     Tag,
     model_serializer,
     model_validator,
 )
 
-from reports.core.safepath import path_problem
+from reports.document.base import ChartFile, IsoTime, Model, Stamp
+from reports.document.quote import QuoteBlock
+
 
 SchemaId = Literal["crypto-weekly-brief/1"]
 SCHEMA: Final[SchemaId] = get_args(SchemaId)[0]  # the one spelling of the schema id
-
-
-def _stamp(moment: datetime) -> str:
-    """A publication time as brief.json writes it: ISO 8601, UTC as `Z`."""
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _chart_file(png: str) -> str:
-    """The chart file is read from the week's folder and published beside its page: it stays there."""
-    problem = path_problem(png)
-    if problem is not None:
-        raise ValueError(f"the chart file {png[:80]!r} would leave the week's folder: {problem}")
-    return png
-
-
-Stamp = Annotated[datetime, PlainSerializer(_stamp, return_type=str, when_used="json")]
-IsoTime = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")]
-ChartFile = Annotated[str, AfterValidator(_chart_file)]
-
-
-class Model(BaseModel):
-    """Frozen, and strict about keys: a key the schema does not know is an error, not ignored.
-    No NaN or infinity anywhere (JSON has none; `json.loads` would let `NaN` through)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 # --- words ------------------------------------------------------------------------------------------
@@ -148,7 +121,7 @@ class FigureBlock(_Block):
     png: ChartFile
 
 
-BLOCK_TYPES = ("paragraph", "subhead", "bullets", "faq", "table", "figure")
+BLOCK_TYPES = ("paragraph", "subhead", "bullets", "faq", "table", "figure", "quote")
 
 
 def _block_tag(value: Any) -> str | None:
@@ -159,7 +132,8 @@ def _block_tag(value: Any) -> str | None:
 
 Block = Annotated[
     Annotated[ParagraphBlock, Tag("paragraph")] | Annotated[BulletsBlock, Tag("bullets")]
-    | Annotated[FAQBlock, Tag("faq")] | Annotated[TableBlock, Tag("table")] | Annotated[FigureBlock, Tag("figure")],
+    | Annotated[FAQBlock, Tag("faq")] | Annotated[TableBlock, Tag("table")] | Annotated[FigureBlock, Tag("figure")]
+    | Annotated[QuoteBlock, Tag("quote")],
     Discriminator(_block_tag, custom_error_type="block_type",
                   custom_error_message=f"a block's type must be one of {', '.join(BLOCK_TYPES)}"),
 ]
@@ -175,6 +149,8 @@ def block_sentences(block: Block) -> tuple[Sentence, ...]:
         return tuple(sentence for item in block.items for sentence in (item.question, *item.answer.sentences))
     if isinstance(block, TableBlock):
         return (block.caption,)
+    if isinstance(block, QuoteBlock):
+        return ()  # an editor's words, quoted: not the brief's own sentences
     return (block.title, block.caption, block.alt)
 
 
@@ -201,6 +177,8 @@ def section_text(blocks: tuple[Block, ...]) -> str:
             parts += [item.text for item in block.items]
         elif isinstance(block, FAQBlock):
             parts += [f"{item.question.text} {item.answer.text}" for item in block.items]
+        elif isinstance(block, QuoteBlock):
+            parts.append(f"{block.text} — {block.attribution}")
     return "\n".join(parts)
 
 
@@ -312,6 +290,21 @@ class FearGreed(Model):
     high_since_period: str | None
 
 
+class Event(Model):
+    """A scheduled event after the week (What to Watch): its first and last day, the days from the
+    week's end to its start, and its source ("fomc": the bundled Fed calendar; "events_file" or
+    "settings": the user's list). `url` is an http(s) address or None; `assets` empty for the market."""
+
+    id: str
+    title: str
+    day: date
+    end: date
+    days_after: int
+    url: str | None
+    assets: tuple[str, ...]
+    source: str
+
+
 class Gap(Model):
     """Days in the week's window (base day included) on which a series has no value."""
 
@@ -378,6 +371,7 @@ class Brief(Model):
     assets: tuple[AssetWeek, ...]
     market: Market
     fear_greed: FearGreed | None
+    events: tuple[Event, ...] = ()  # scheduled events after the week, as What to Watch lists them
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...]
     facts: dict[str, JsonValue]  # every fact a sentence cites, by dotted key

@@ -23,11 +23,13 @@ from reports.facts import history as hist
 from reports.core.errors import NoDataError
 from reports.facts.days import daily_extreme, daily_move, week_data
 from reports.facts.market import _gaps, _move, _points, _range, compute_facts
-from reports.facts.model import BETA_DAYS, BTC, INDEX_BASE, AssetMove, Breadth, DailyMove, DataQuality, Dominance, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts
+from reports.facts.model import BETA_DAYS, BTC, INDEX_BASE, AssetMove, Breadth, DailyMove, DataQuality, Dominance, Event, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts
 from reports.facts.history import Drawdown, LevelSince, Volatility
 from reports.data.model import MarketData, SeriesInfo
 from reports.core.settings import Settings
 from reports.facts.week import Week
+from reports.facts.events import prior_range, upcoming
+from reports.data.events import scheduled_events
 
 HISTORY_DAYS = 365  # the history chart's reach back from the week's end
 MIN_PAIRS = 30  # fewer daily return pairs than this give no beta or correlation
@@ -144,6 +146,8 @@ class AssetWeekFacts:
     daily_fall: DailyMove | None = None  # the asset's largest one-day fall and rise of the week, on closes
     daily_rise: DailyMove | None = None
     extension: hist.Extension | None = None
+    events: tuple[Event, ...] = ()  # scheduled events after the week for the market or this asset
+    prior_range: Range | None = None  # the asset's range of closes before the week
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)
@@ -206,6 +210,8 @@ def compute_asset_facts(
         quality=market.quality,
         sources=_sources(data, asset_id, market.sources, history),
         series=_chart_data(data, week, subject, history, market.market_cap, market.asset(BTC) is not None),
+        events=upcoming(scheduled_events(settings), week, asset_id),
+        prior_range=prior_range(data.prices.close[asset_id], asset_id, week),
     )
 
 

@@ -24,6 +24,8 @@ from reports.facts.model import (
 )
 from reports.facts.days import daily_extreme, daily_move, intraday, week_data
 from reports.facts.week import Week
+from reports.facts.events import prior_range, upcoming
+from reports.data.events import scheduled_events
 
 
 def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts:
@@ -63,6 +65,8 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         streaks=_streaks(data, week, moves),
         regime=_regime(data, week, compared),
         extension=hist.extension(list(histories.values())),
+        events=upcoming(scheduled_events(settings), week),
+        prior_ranges=tuple(r for asset in histories if (r := prior_range(data.prices.close[asset], asset, week))),
     )
 
 

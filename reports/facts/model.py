@@ -30,6 +30,7 @@ SENTIMENT_THRESHOLD_PCT = 2.0  # market-wide weekly move beyond which the week i
 CORRELATION_DAYS = 90
 TYPICAL_WEEK_DAYS = 180  # trailing days over which an asset's typical weekly move is measured
 MIN_WEEK_RETURNS = 5
+EVENT_WINDOW_DAYS = 42  # What to Watch looks six weeks past the week's end
 
 Points = tuple[tuple[date, float | None], ...]
 
@@ -112,6 +113,7 @@ class Method:
     days_per_year: int = hist.DAYS_PER_YEAR
     week_days: int = 7
     typical_week_days: int = TYPICAL_WEEK_DAYS
+    event_window_days: int = EVENT_WINDOW_DAYS
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,22 @@ class ChartData:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A scheduled event after the week: its first day (`day`) and last (`end`, the same day for a
+    one-day event), how many days after the week's end it starts, and where it comes from
+    ("fomc": the bundled Fed calendar; "events_file" or "settings": the user's list)."""
+
+    id: str
+    title: str
+    day: date
+    end: date
+    days_after: int
+    url: str | None
+    assets: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class WeekFacts:
     week: Week
     method: Method
@@ -270,6 +288,8 @@ class WeekFacts:
     daily_fall: DailyMove | None = None  # the lead asset's largest one-day fall of the week, if it fell on a day
     daily_rise: DailyMove | None = None  # and its largest one-day rise
     extension: hist.Extension | None = None  # where the long histories continue on another source's closes
+    events: tuple[Event, ...] = ()  # scheduled events after the week (What to Watch)
+    prior_ranges: tuple[Range, ...] = ()  # the focus assets' ranges of closes before the week
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)

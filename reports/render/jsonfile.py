@@ -50,6 +50,7 @@ def document(brief: Brief, settings: Settings) -> doc.Brief:
         assets=tuple(doc.AssetWeek.model_validate(plain(move)) for move in facts.assets),
         market=_market(brief),
         fear_greed=None if facts.fear_greed is None else doc.FearGreed.model_validate(plain(facts.fear_greed)),
+        events=tuple(doc.Event.model_validate(plain(event)) for event in facts.events),
         sections=tuple(_section(section) for section in story.sections),
         charts=tuple(doc.Chart(**_figure(figure)) for figure in story.figures),
         facts=table,
@@ -87,6 +88,8 @@ def _paragraph(paragraph: Paragraph) -> doc.Paragraph:
 
 
 def _block(block: Block) -> doc.Block:
+    if isinstance(block, doc.QuoteBlock):
+        return block  # an editor's note is its brief.json block already
     if isinstance(block, Paragraph):
         return doc.ParagraphBlock(type=block.kind, text=block.text,  # type: ignore[arg-type]  # paragraph or subhead
                                   sentences=tuple(_sentence(s) for s in block.sentences))

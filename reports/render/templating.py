@@ -6,6 +6,7 @@ import base64
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -41,7 +42,33 @@ def markdown_environment() -> Environment:
     env.filters["md"] = escape_markdown
     env.filters["cell"] = lambda text: escape_markdown(text).replace("\n", " ")
     env.filters["alt"] = lambda text: text.replace("[", "(").replace("]", ")").replace("\n", " ")
+    env.filters["spans"] = markdown_spans
+    env.filters["md_url"] = markdown_url
     return env
+
+
+def markdown_spans(spans: Any) -> str:
+    """An editor's note paragraph (`reports.document.Span`s) as Markdown: its text escaped, its styles
+    and http(s) links written back as Markdown, so no markup of the editor's passes through."""
+    out = []
+    for span in spans:
+        if "code" in span.style:
+            run = max((len(m) for m in re.findall(r"`+", span.text)), default=0) + 1
+            pad = " " if span.text.startswith("`") or span.text.endswith("`") else ""
+            text = f"{'`' * run}{pad}{span.text}{pad}{'`' * run}"
+        else:
+            text = escape_markdown(span.text)
+        if "em" in span.style:
+            text = f"*{text}*"
+        if "strong" in span.style:
+            text = f"**{text}**"
+        out.append(f"[{text}]({markdown_url(span.href)})" if span.href else text)
+    return "".join(out).replace("\n", " ")
+
+
+def markdown_url(url: str) -> str:
+    """An http(s) address as a Markdown link target: the characters that would end it percent-encoded."""
+    return url.replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
 
 
 def escape_markdown(text: str) -> str:

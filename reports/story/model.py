@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from reports.document.quote import QuoteBlock
 from reports.facts.asset import BriefFacts
 from reports.story.prose import Sentence
 
@@ -80,7 +81,7 @@ class Figure:
         return dict(self.labels).get(key, key)
 
 
-Block = Paragraph | Bullets | FAQ | Table | Figure
+Block = Paragraph | Bullets | FAQ | Table | Figure | QuoteBlock  # a quote block: an editor's note, not generated
 
 
 @dataclass(frozen=True)
@@ -140,4 +141,6 @@ def _block_sentences(block: Block) -> list[Sentence]:
         return [s for item in block.items for s in (item.question, *item.answer.sentences)]
     if isinstance(block, Table):
         return [block.caption]
+    if isinstance(block, QuoteBlock):
+        return []  # the editor's words are quoted, not the brief's sentences
     return [block.title, block.caption, block.alt]

@@ -35,7 +35,7 @@ def write_story(facts: WeekFacts, settings: Settings, published: datetime) -> St
 
 
 def compose(desk: Desk[F], settings: Settings, published: datetime, front: Front, label: str,
-            tags_of: Callable[[Desk[F]], tuple[str, ...]], body: Sequence[Callable[[Desk[F]], Section]]) -> Story:
+            tags_of: Callable[[Desk[F]], tuple[str, ...]], body: Sequence[Callable[[Desk[F]], Section | None]]) -> Story:
     """The `Story` of any subject, from its desk, its front and its sections. The tags and then the
     sections are written here, in that order, after the front: each may vary the desk's words."""
     facts = desk.facts
@@ -46,7 +46,7 @@ def compose(desk: Desk[F], settings: Settings, published: datetime, front: Front
         sentiment=label,
         category=CATEGORY,
         tags=tags_of(desk),
-        sections=tuple(write(desk) for write in body),
+        sections=tuple(section for write in body if (section := write(desk)) is not None),
         attributions=tuple(dict.fromkeys(info.attribution for info in facts.sources)),
         credit="Data: " + ", ".join(dict.fromkeys(info.provider for info in facts.sources)),
         published=published,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reports import document
 from reports.core.errors import InputError
-from reports.document import BulletsBlock, FAQBlock, FigureBlock, TableBlock
+from reports.document import BulletsBlock, FAQBlock, FigureBlock, QuoteBlock, TableBlock
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Chart:
 @dataclass(frozen=True)
 class Block:
     """One block of a section, in plain strings for the email templates. `kind` is paragraph,
-    subhead, bullets, faq, table or figure (as in `reports.document`); the fields a kind does not
+    subhead, bullets, faq, table, figure or quote (as in `reports.document`); the fields a kind does not
     use are empty."""
 
     kind: str
@@ -43,6 +43,9 @@ class Block:
     tones: tuple[tuple[str, ...], ...] = ()        # table: each cell's "up", "down" or ""
     label: int | None = None                       # table: the column naming the row (not numeric)
     chart: Chart | None = None                     # figure
+    note: QuoteBlock | None = None                 # quote (an editor's note), laid out by templates/blocks/;
+    source: str = ""                               # for the text part: `items` its paragraphs, `text` its
+    url: str = ""                                  # speaker, the source and its http(s) address when given
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,10 @@ def _block(block: document.Block, charts: dict[str, Chart]) -> Block:
                      label=block.label_column,
                      tones=tuple(tuple(cell.tone for cell in row) for row in block.rows))
     if isinstance(block, FigureBlock):
-        return Block(block.kind, chart=charts[block.chart])  # every figure's chart is listed: the model checks
+        return Block(block.kind, chart=charts[block.chart])
+    if isinstance(block, QuoteBlock):
+        return Block(block.kind, text=block.speaker, items=tuple(block.text.split("\n")), note=block,
+                     source=block.source or "", url=block.url or "")  # every figure's chart is listed: the model checks
     return Block(block.kind, text=block.text)
 
 

@@ -43,6 +43,7 @@ class Site:
 def environment(overrides: Path | None) -> Environment:
     loaders = [FileSystemLoader(overrides)] if overrides else []
     loaders.append(FileSystemLoader(SITE_TEMPLATES))
+    loaders.append(FileSystemLoader(SITE_TEMPLATES.parent))  # blocks/ shared with the brief (the editor's notes)
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["urls"] = urls

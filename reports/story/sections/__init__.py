@@ -14,15 +14,16 @@ from typing import Protocol
 
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.model import Section
-from reports.story.sections import comparison, faq, happened, impact, methodology, overview, takeaways, watch
+from reports.story.sections import comparison, faq, happened, impact, methodology, notes, overview, takeaways, watch
 
 
 class SectionModule(Protocol):
-    """What a section module holds: one writer per subject."""
+    """What a section module holds: one writer per subject (None: the brief has no such section,
+    as the editor's notes sections when there are no notes)."""
 
-    def market(self, desk: MarketDesk) -> Section: ...
+    def market(self, desk: MarketDesk) -> Section | None: ...
 
-    def asset(self, desk: AssetDesk) -> Section: ...
+    def asset(self, desk: AssetDesk) -> Section | None: ...
 
 
 # The registry: one line a section, in reading order, for every subject.
@@ -32,17 +33,20 @@ SECTIONS: tuple[SectionModule, ...] = (
     happened,
     impact,
     comparison,
+    notes.DESK,
+    notes.QUOTES,
+    notes.UNCONFIRMED,
     watch,
     faq,
     methodology,
 )
 
 
-def market_body() -> tuple[Callable[[MarketDesk], Section], ...]:
+def market_body() -> tuple[Callable[[MarketDesk], Section | None], ...]:
     """The market brief's section writers, read from the registry when a brief is written."""
     return tuple(module.market for module in SECTIONS)
 
 
-def asset_body() -> tuple[Callable[[AssetDesk], Section], ...]:
+def asset_body() -> tuple[Callable[[AssetDesk], Section | None], ...]:
     """An asset brief's section writers, from the same registry."""
     return tuple(module.asset for module in SECTIONS)

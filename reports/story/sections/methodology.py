@@ -8,6 +8,7 @@ from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.model import Paragraph, Section
 from reports.story.sections.blocks import bullets, paragraph
+from reports.story.sections.notes import notes_of
 from reports.story.asset_view import section, subject
 
 
@@ -73,6 +74,7 @@ def market(desk: MarketDesk) -> Section:
             "Total market value and dominance come from the {title} ({time})",
             title=desk.f.cite(f"sources.{key}.title", str), time=desk.f.cite(f"sources.{key}.time_of_day", str),
         ))
+    method += forward_looking(desk)
     method.append(sentence(
         "The sentiment label is positive when {measure} rose by at least {threshold}, negative when it fell by at least "
         "as much, and neutral otherwise",
@@ -156,6 +158,7 @@ def asset(desk: AssetDesk) -> Section:
         key = facts.market_cap.series
         method.append(sentence("Total market value and market shares come from the {title} ({time})",
                                title=desk.f.cite(f"sources.{key}.title", str), time=desk.f.cite(f"sources.{key}.time_of_day", str)))
+    method += forward_looking(desk)
     method.append(sentence("The sentiment label is positive when {name}'s price rose by at least {threshold} over the week, negative "
                            "when it fell by at least as much, and neutral otherwise", name=name,
                            threshold=desk.f.pct("method.sentiment_threshold_pct")))
@@ -181,3 +184,14 @@ def _asset_data_notes(desk: AssetDesk) -> list[Sentence]:
         notes.append(sentence("No gaps: {name} has a price on each day from {base} to {end}",
                               name=desk.names.plain(subject(desk)), base=desk.f.day("week.base"), end=desk.f.day("week.end")))
     return notes
+
+
+def forward_looking(desk: Desk[F]) -> list[Sentence]:
+    """Where What to Watch's events come from, and that the editor's notes are quoted, not derived."""
+    found = [sentence("What to Watch lists the scheduled events of the {days} days after the week's end: the Federal "
+                      "Reserve's FOMC meetings from its published calendar{user}", days=desk.f.count("method.event_window_days"),
+                      user=", and the events listed for this brief" if any(e.source != "fomc" for e in desk.facts.events) else "")]
+    if notes_of(desk) is not None:
+        found.append(sentence("From the desk, Reactions & Quotes and Unconfirmed are the editor's notes, quoted as written "
+                              "and attributed; they are not drawn from the data, and their figures are not checked against it"))
+    return found

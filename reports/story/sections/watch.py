@@ -1,67 +1,127 @@
-"""What to watch: levels, sentiment and ranges, for the market brief (`market`) and for one coin (`asset`).
+"""What to watch, looking forward: the scheduled events after the week, the levels the week made
+(its intraday low or high, where its fall or rise started, the floor or ceiling of the range it
+started from) and sentiment, for the market brief (`market`) and for one coin (`asset`).
+
+Every level has its reason in the sentence: a price the week traded at, or the edge of the range
+before it. No target is invented. Events come from the bundled FOMC calendar and the user's list
+(`reports.data.events`), each with its days.
 """
 
 from __future__ import annotations
 
-from reports.facts.model import FearGreed, MarketCap, Range
-from reports.story.desk import AssetDesk, MarketDesk
+from reports.facts.model import Event, FearGreed, Range
+from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.figures import figure
 from reports.story.front import NOTABLE_LEVEL_DAYS
-from reports.story.wording import reads_equal
+from reports.story.week_days import hour_words
+from reports.story.wording import is_flat, reads_equal
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.sections.blocks import bullets
 from reports.story.asset_view import CLOSE_LINK, section, subject
 from reports.story.asset_figures import drawdown_figure, history_figure
 
+FOMC = "fomc"
+NEXT_WEEK_DAYS = 7
+
 
 # --- the market brief -------------------------------------------------------------------------
 
 
 def market(desk: MarketDesk) -> Section:
-    items = [_levels_bullet(desk, r.asset) for r in desk.facts.ranges]
+    prior = {r.asset: r for r in desk.facts.prior_ranges}
+    items: list[Sentence | None] = [*_event_bullets(desk, desk.facts.events)]
+    items += [_levels_bullet(desk, r.asset, f"prior_ranges.{r.asset}", prior.get(r.asset)) for r in desk.facts.ranges]
+    items += _signal_bullets(desk)
     if desk.facts.fear_greed is not None:
         items.append(_sentiment_watch(desk, desk.facts.fear_greed))
-    if desk.facts.market_range is not None and desk.facts.market_cap is not None:  # the range exists only with market value
-        items.append(_market_range_bullet(desk, desk.facts.market_range, desk.facts.market_cap))
     blocks = [bullets(*items), figure(desk, "fear-greed")]
     return Section("what-to-watch", "What to Watch", tuple(b for b in blocks if b is not None))
 
 
-def _levels_bullet(desk: MarketDesk, asset: str) -> Sentence:
-    k, r = f"assets.{asset}", f"ranges.{asset}"
-    move, rng = desk.move(asset), next(x for x in desk.facts.ranges if x.asset == asset)
-    parts = dict(
-        name=desk.names.plain(asset), low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
-        high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"), days=desk.f.count(f"{r}.days"),
-        rlow=desk.f.price(f"{r}.low"), rlow_day=desk.f.date(f"{r}.low_day"),
-        rhigh=desk.f.price(f"{r}.high"), rhigh_day=desk.f.date(f"{r}.high_day"),
-        base=desk.f.price(f"{k}.base_close"), base_day=desk.f.day("week.base"),
-    )
-    if move.change_pct < 0 and move.low_day == rng.low_day:
-        return sentence(
-            "{name}: the week's lowest close of {low} ({low_day}) is also the bottom of its {days}-day range, which tops out at "
-            "{rhigh} ({rhigh_day}); the slide began from {base} on {base_day}", **parts)
-    if move.change_pct > 0 and move.high_day == rng.high_day:
-        return sentence(
-            "{name}: the week's highest close of {high} ({high_day}) is also the top of its {days}-day range, which bottoms out at "
-            "{rlow} ({rlow_day}); the advance began from {base} on {base_day}", **parts)
-    return sentence(
-        "{name}: the week's closes from {low} ({low_day}) to {high} ({high_day}), inside a {days}-day range from {rlow} "
-        "({rlow_day}) to {rhigh} ({rhigh_day})", **parts)
+def _signal_bullets(desk: Desk[F]) -> list[Sentence | None]:
+    """The signals to watch that the drivers section measures (ETF flows, stablecoin supply, stocks),
+    for both briefs (an asset brief: the drivers of its asset): their bullets go here, between the
+    levels and sentiment, once those facts exist. None yet: no signal is stated without its fact."""
+    return []
 
 
-def _market_range_bullet(desk: MarketDesk, rng: Range, end: MarketCap) -> Sentence:
-    parts = dict(
-        end=desk.f.money("market_cap.end_usd"), days=desk.f.count("market_range.days"),
-        low=desk.f.money("market_range.low"), low_day=desk.f.date("market_range.low_day"),
-        high=desk.f.money("market_range.high"), high_day=desk.f.date("market_range.high_day"),
-    )
-    if rng.low_day == end.end_day:
-        return sentence("Total market value: {end}, the lowest in {days} days; the range tops out at {high} ({high_day})", **parts)
-    if rng.high_day == end.end_day:
-        return sentence("Total market value: {end}, the highest in {days} days; the range bottoms out at {low} ({low_day})", **parts)
-    return sentence("Total market value: {end}, within a {days}-day range from {low} ({low_day}) to {high} ({high_day})", **parts)
+# --- shared by both briefs --------------------------------------------------------------------
+
+
+def _event_bullets(desk: Desk[F], events: tuple[Event, ...]) -> list[Sentence]:
+    """One bullet per scheduled event after the week, with its days: next week's first."""
+    return [_event_bullet(desk, event) for event in events]
+
+
+def _event_bullet(desk: Desk[F], event: Event) -> Sentence:
+    k = f"events.{event.id}"
+    when = "Next week" if event.days_after <= NEXT_WEEK_DAYS else "Ahead"
+    days = desk.f.span(f"{k}.day", f"{k}.end") if event.end != event.day else desk.f.day(f"{k}.day")
+    if event.source == FOMC:
+        return sentence("{when}: the Federal Reserve's {title}, {days}, with its policy statement on {statement}",
+                        when=when, title=desk.f.cite(f"{k}.title", str), days=days, statement=desk.f.day(f"{k}.end"))
+    link = Fragment(" (") + desk.f.cite(f"{k}.url", str) + ")" if event.url else Fragment("")
+    return sentence("{when}: {title}, {days}{link}", when=when, title=desk.f.cite(f"{k}.title", str), days=days, link=link)
+
+
+def _levels_bullet(desk: Desk[F], asset: str, prior_key: str, prior: Range | None) -> Sentence:
+    """The week's extreme trade (its low in a falling week, its high in a rising one), where the move
+    started, and the edge of the range the week started from."""
+    move, k = desk.move(asset), f"assets.{asset}"
+    name = desk.names.plain(asset)
+    if is_flat(move.change_pct):
+        return _flat_levels(desk, asset, prior_key, prior)
+    falling = move.change_pct < 0
+    side, other = ("low", "high") if falling else ("high", "low")
+    extreme = _extreme(desk, asset, side)
+    # The move started from the week's highest close before its low (lowest before its high), when
+    # that is beyond the close the week is measured from; else from that close, the day before the week.
+    turn_day, turn = (move.high_day, move.high) if falling else (move.low_day, move.low)
+    beyond = turn > move.base_close if falling else turn < move.base_close
+    started_in_week = beyond and turn_day < (move.low_day if falling else move.high_day)
+    start = (desk.f.price(f"{k}.{other}") + " (" + desk.f.day(f"{k}.{other}_day") + ")" if started_in_week
+             else desk.f.price(f"{k}.base_close") + " (" + desk.f.day("week.base") + ")")
+    edge = Fragment("")
+    if prior is not None and not started_in_week and getattr(prior, f"{side}_day") == desk.facts.week.base:
+        edge = (Fragment("; that close was already the " + ("lowest" if falling else "highest") + " of the ")
+                + desk.f.count(f"{prior_key}.days") + " days before the week")
+    elif prior is not None:
+        value = getattr(move, f"intraday_{side}") or getattr(move, side)
+        edge_value = prior.low if falling else prior.high
+        crossed = value < edge_value if falling else value > edge_value
+        edge = (Fragment("; the ") + desk.f.count(f"{prior_key}.days") + "-day range before the week had its "
+                + ("floor" if falling else "ceiling") + " at " + desk.f.price(f"{prior_key}.{side}") + " ("
+                + desk.f.date(f"{prior_key}.{side}_day") + ")"
+                + (", which the week " + ("broke below" if falling else "broke above") if crossed
+                   else ", which the week " + ("held above" if falling else "stayed below")))
+    return sentence("{name}: {extreme}; the {move} started from {start}{edge}", name=name, extreme=extreme,
+                    move="fall" if falling else "rise", start=start, edge=edge)
+
+
+def _extreme(desk: Desk[F], asset: str, side: str) -> Fragment:
+    """ "the week's lowest trade, $60,001 early on Feb 6" (its lowest close where there are no candles)."""
+    move, k = desk.move(asset), f"assets.{asset}"
+    word = "lowest" if side == "low" else "highest"
+    if getattr(move, f"intraday_{side}") is None or getattr(move, f"intraday_{side}_day") is None:
+        return (Fragment(f"the week's {word} close, ") + desk.f.price(f"{k}.{side}") + " on "
+                + desk.f.day(f"{k}.{side}_day"))
+    when = (desk.f.cite(f"{k}.intraday_{side}_hour", hour_words) if getattr(move, f"intraday_{side}_hour") is not None
+            else Fragment("on "))
+    return (Fragment(f"the week's {word} trade, ") + desk.f.price(f"{k}.intraday_{side}") + " " + when
+            + desk.f.day(f"{k}.intraday_{side}_day"))
+
+
+def _flat_levels(desk: Desk[F], asset: str, prior_key: str, prior: Range | None) -> Sentence:
+    k = f"assets.{asset}"
+    edge = Fragment("")
+    if prior is not None:
+        edge = (Fragment("; the ") + desk.f.count(f"{prior_key}.days") + "-day range before the week ran from "
+                + desk.f.price(f"{prior_key}.low") + " (" + desk.f.date(f"{prior_key}.low_day") + ") to "
+                + desk.f.price(f"{prior_key}.high") + " (" + desk.f.date(f"{prior_key}.high_day") + ")")
+    return sentence("{name}: the week's closes held between {low} ({low_day}) and {high} ({high_day}){edge}",
+                    name=desk.names.plain(asset), low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
+                    high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"), edge=edge)
 
 
 def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
@@ -86,26 +146,10 @@ def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
 
 
 def asset(desk: AssetDesk) -> Section:
-    items = [_range_bullet(desk), _recovery_bullet(desk), _bitcoin_watch(desk), _asset_sentiment_watch(desk)]
-    return section("what-to-watch", "What to Watch", bullets(*items), history_figure(desk), drawdown_figure(desk))
-
-
-def _range_bullet(desk: AssetDesk) -> Sentence:
     a = subject(desk)
-    move, rng = desk.facts.subject, desk.facts.range
-    k = f"assets.{a}"
-    parts = dict(name=desk.names.plain(a), low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
-                 high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"), days=desk.f.count("range.days"),
-                 rlow=desk.f.price("range.low"), rlow_day=desk.f.date("range.low_day"),
-                 rhigh=desk.f.price("range.high"), rhigh_day=desk.f.date("range.high_day"))
-    if move.change_pct < 0 and move.low_day == rng.low_day:
-        return sentence("Levels: the week's lowest close of {low} ({low_day}) is also the bottom of {name}'s {days}-day range, which tops out "
-                        "at {rhigh} ({rhigh_day})", **parts)
-    if move.change_pct > 0 and move.high_day == rng.high_day:
-        return sentence("Levels: the week's highest close of {high} ({high_day}) is also the top of {name}'s {days}-day range, which bottoms "
-                        "out at {rlow} ({rlow_day})", **parts)
-    return sentence("Levels: {name}'s closes ran from {low} ({low_day}) to {high} ({high_day}), inside a {days}-day range from "
-                    "{rlow} ({rlow_day}) to {rhigh} ({rhigh_day})", **parts)
+    items = [*_event_bullets(desk, desk.facts.events), _levels_bullet(desk, a, "prior_range", desk.facts.prior_range),
+             _recovery_bullet(desk), _bitcoin_watch(desk), *_signal_bullets(desk), _asset_sentiment_watch(desk)]
+    return section("what-to-watch", "What to Watch", bullets(*items), history_figure(desk), drawdown_figure(desk))
 
 
 def _recovery_bullet(desk: AssetDesk) -> Sentence | None:
