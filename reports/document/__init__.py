@@ -25,6 +25,7 @@ from reports.document.model import (
     Cell,
     Chart,
     DataQuality,
+    Drivers,
     Dropped,
     FAQBlock,
     FearGreed,
@@ -45,7 +46,7 @@ from reports.document.model import (
 )
 
 __all__ = [
-    "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Dropped",
+    "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Drivers", "Dropped",
     "FAQBlock", "FearGreed", "FigureBlock", "Freshness", "Gap", "Market", "Paragraph", "ParagraphBlock", "Question",
     "Section", "Sentence", "Source", "TableBlock", "Universe", "Week", "block_sentences", "dumps", "load", "parse",
     "plain_json",

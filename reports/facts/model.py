@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from reports.facts import history as hist
 from reports.facts.history import Drawdown, LevelSince, Streak, Volatility, WeekRank
 from reports.data.model import Freshness, SeriesInfo
 from reports.facts.week import Week
+
+if TYPE_CHECKING:  # the drivers' records name this module's constants
+    from reports.facts.drivers import Drivers
 
 
 BTC = "bitcoin"
@@ -240,6 +244,8 @@ class ChartData:
     drawdown: Points
     drawdown_asset: str | None
     fear_greed: Points
+    etf_flows: Points = ()  # US spot bitcoin ETFs' net flow (US dollars) on each day from the base day; None: no trading
+    etf_closes: Points = ()  # bitcoin's close on the same days
 
 
 @dataclass(frozen=True)
@@ -270,6 +276,7 @@ class WeekFacts:
     daily_fall: DailyMove | None = None  # the lead asset's largest one-day fall of the week, if it fell on a day
     daily_rise: DailyMove | None = None  # and its largest one-day rise
     extension: hist.Extension | None = None  # where the long histories continue on another source's closes
+    drivers: Drivers | None = None  # what drove the week (ETF flows, stocks, stablecoins), on their own calendars
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)

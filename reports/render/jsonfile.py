@@ -50,6 +50,7 @@ def document(brief: Brief, settings: Settings) -> doc.Brief:
         assets=tuple(doc.AssetWeek.model_validate(plain(move)) for move in facts.assets),
         market=_market(brief),
         fear_greed=None if facts.fear_greed is None else doc.FearGreed.model_validate(plain(facts.fear_greed)),
+        drivers=None if facts.drivers is None else doc.Drivers.model_validate(plain(facts.drivers)),
         sections=tuple(_section(section) for section in story.sections),
         charts=tuple(doc.Chart(**_figure(figure)) for figure in story.figures),
         facts=table,

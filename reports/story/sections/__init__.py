@@ -14,7 +14,7 @@ from typing import Protocol
 
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.model import Section
-from reports.story.sections import comparison, faq, happened, impact, methodology, overview, takeaways, watch
+from reports.story.sections import comparison, drivers, faq, happened, impact, methodology, overview, takeaways, watch
 
 
 class SectionModule(Protocol):
@@ -30,6 +30,7 @@ SECTIONS: tuple[SectionModule, ...] = (
     overview,
     takeaways,
     happened,
+    drivers,
     impact,
     comparison,
     watch,
