@@ -199,12 +199,14 @@ def sources(data: MarketData, drivers: Drivers) -> tuple[SeriesInfo, ...]:
 
 
 def chart_points(data: MarketData, week: Week, drivers: Drivers) -> tuple[Points, Points]:
-    """The ETF chart's series: bitcoin ETFs' daily net flows and bitcoin's closes, base day to last day."""
+    """The ETF chart's series: bitcoin ETFs' daily net flows in the week (the base day's belong to the week before,
+    so it has none) and bitcoin's closes from the base day to the last day."""
     close = data.prices.close
     if drivers.flows(BTC) is None or BTC not in close.columns or not data.prices.compares(BTC):
         return (), ()
     days = week.days(with_base=True)
     flows = data.drivers["etf_btc"].frame["total_usd_m"].reindex(days) * MILLION
+    flows.iloc[0] = np.nan
     closes = close[BTC].reindex(days)
     return _points(flows), _points(closes)
 

@@ -245,6 +245,7 @@ class ChartData:
     drawdown_asset: str | None
     fear_greed: Points
     etf_flows: Points = ()  # US spot bitcoin ETFs' net flow (US dollars) on each day from the base day; None: no trading
+    # in the week (the base day is the week before's)
     etf_closes: Points = ()  # bitcoin's close on the same days
 
 

@@ -151,7 +151,7 @@ def _etf_flows(desk: MarketDesk) -> Figure | None:
                      days=desk.f.cardinal(f"{k}.trading_days"), total=desk.f.money(f"{k}.total_usd"),
                      day=desk.f.day(f"{k}.largest_day"), amount=desk.f.money(f"{k}.largest_usd"),
                      close=desk.f.price("assets.bitcoin.close")),
-        labels=(("flows", "ETF net flow (US$)"), ("bitcoin", "Bitcoin close (right)")),
+        labels=(("inflow", "Net inflow"), ("outflow", "Net outflow"), ("bitcoin", "Bitcoin close (right axis)")),
     )
 
 

@@ -121,8 +121,8 @@ def standout_clause(desk: Desk[F]) -> Fragment:
 def standout_sentence(desk: Desk[F]) -> Sentence | None:
     """For the Overview's lead paragraph: the driver that stands out, when one does."""
     drivers = desk.facts.drivers
-    if drivers is None or drivers.largest is None:
-        return None
+    if drivers is None or drivers.largest is None or is_flat(desk.move(desk.lead).change_pct):
+        return None  # a flat week (a stablecoin's) has no move to set beside a driver
     return sentence("The move coincided with {driver}, large against that driver's own history", driver=standout_clause(desk))
 
 
