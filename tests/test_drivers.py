@@ -160,6 +160,7 @@ def test_a_holiday_week_counts_four_trading_days(bundled_data):
     assert flow.total_usd == pytest.approx(sum(float(row["total_usd_m"]) for row in rows) * 1e6, abs=1)
     assert "over the week's four trading days" in _section_text(story, "drivers")
     assert story.facts.drivers.market("qqq").trading_days == 4
+    assert "cover the week's four trading days: there was no US trading on Nov 27" in _section_text(story, "methodology")
 
 
 def test_a_week_outside_the_files_leaves_every_driver_out_and_says_so(bundled_data):

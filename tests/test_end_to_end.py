@@ -140,7 +140,7 @@ def test_json_has_the_documented_keys_in_percent_units(week):
     assert btc["change_pct"] == pytest.approx((70580.26 / 84260.49 - 1) * 100)
     assert data["market"]["total_market_cap_usd"] == pytest.approx(2337193449735.346)
     assert data["market"]["total_market_cap_change_usd"] == pytest.approx(2337193449735.346 - 2886895278384.883)
-    assert [s["id"] for s in data["sections"]] == ["overview", "key-takeaways", "what-happened", "impact", "comparison",
+    assert [s["id"] for s in data["sections"]] == ["overview", "key-takeaways", "what-happened", "drivers", "impact", "comparison",
                                                     "what-to-watch", "faq", "methodology"]
     assert all(s["title"] and s["text"] for s in data["sections"])
     cited = {k for s in data["sections"] for b in s["blocks"] for p in [b, *b.get("items", [])]

@@ -369,6 +369,7 @@ class EtfFlows(Model):
     asset: str
     total_usd: float
     trading_days: int
+    closed_days: tuple[date, ...]
     first_day: date
     last_day: date
     largest_day: date

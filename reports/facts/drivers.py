@@ -70,6 +70,7 @@ class EtfFlows:
     asset: str
     total_usd: float
     trading_days: int
+    closed_days: tuple[date, ...]  # weekdays of the week without a flow (US market holidays)
     first_day: date
     last_day: date
     largest_day: date  # the day with the largest flow, in or out
@@ -252,7 +253,7 @@ def _etf(data: MarketData, week: Week, asset: str, key: str, left: list[LeftOut]
     largest = days.abs().idxmax()
     total = float(days.sum())
     return EtfFlows(
-        asset=asset, total_usd=total, trading_days=len(days), first_day=days.index[0].date(), last_day=days.index[-1].date(),
+        asset=asset, total_usd=total, trading_days=len(days), closed_days=_closed(days, week), first_day=days.index[0].date(), last_day=days.index[-1].date(),
         largest_day=largest.date(), largest_usd=float(days.loc[largest]),
         inflow_days=int((days > 0).sum()), outflow_days=int((days < 0).sum()),
         direction="outflow" if total < 0 else "inflow",
@@ -261,6 +262,11 @@ def _etf(data: MarketData, week: Week, asset: str, key: str, left: list[LeftOut]
         since_usd=rank.since_change_usd if rank else None, history_start=history.index[0].date(),
         standing=_standing(hist.weekly_changes(cumulative, "usd"), total, week), source=series.info.key,
     )
+
+
+def _closed(days: pd.Series, week: Week) -> tuple[date, ...]:
+    traded = {day.date() for day in days.index}
+    return tuple(day.date() for day in week.days() if day.weekday() < 5 and day.date() not in traded)
 
 
 def _with_history(daily: pd.Series, older: DriverSeries | None) -> pd.Series:

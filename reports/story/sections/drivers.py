@@ -337,4 +337,12 @@ def left_out_notes(desk: Desk[F]) -> list[Sentence]:
         names = join([Fragment(LEFT_OUT_NAMES.get(item.key, item.key)) for item in items])
         notes.append(sentence("The drivers section leaves out {what}: {why}{dates}", what=names,
                               why=REASONS[reason], dates=dates))
+    for flow in drivers.etf:
+        if flow.closed_days:
+            k = f"drivers.etf.{flow.asset}"
+            notes.append(sentence(
+                "{name} flows and the US market moves cover the week's {days} trading days: there was no US trading on {closed}",
+                name=ETF_NAMES[flow.asset].removesuffix("s"), days=desk.f.cardinal(f"{k}.trading_days"),
+                closed=desk.f.cite(f"{k}.closed_days", lambda days: join([Fragment(desk.fmt.day(day)) for day in days]).text)))
+            break
     return notes
