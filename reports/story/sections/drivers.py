@@ -81,8 +81,8 @@ def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
     moved = (Fragment(desk.names.plain(lead).text + "'s ") + desk.f.pct(f"assets.{lead}.change_pct", absolute=True)
              + (" rise" if change > 0 else " fall")) if not is_flat(change) else Fragment(desk.names.plain(lead).text + "'s flat week")
     if drivers.largest is None:
-        return sentence("{moved} came in a week when none of the drivers below stood out against its own history (a week "
-                        "larger than {share} of its earlier seven-day windows)", moved=moved,
+        return sentence("{moved} came in a week when none of the drivers below stood out against their own history (none was "
+                        "larger than {share} of the earlier seven-day windows of its series)", moved=moved,
                         share=_share_words(desk))
     return sentence("{moved} coincided with {driver}, the largest of the week's drivers against its own history: larger than "
                     "{share} of its earlier seven-day windows", moved=moved, driver=standout_clause(desk),
