@@ -203,7 +203,7 @@ def _market_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
     if stocks:
         first = stocks[0]
         k = f"drivers.markets.{first.key}"
-        found.append(sentence("Over the same days, from the close of {base} to that of {end}, {moves}", base=desk.f.day(f"{k}.base_day"),
+        found.append(sentence("Over the week's US trading days, from the close of {base} to that of {end}, {moves}", base=desk.f.day(f"{k}.base_day"),
                               end=desk.f.day(f"{k}.end_day"), moves=join([_move_words(desk, move) for move in stocks])))
     if others:
         found.append(sentence("{moves}", moves=join([_move_words(desk, move) for move in others])))
