@@ -23,7 +23,7 @@ from reports.core.formatting import Formatter
 from reports.core.settings import load_settings
 from reports.facts.week import Week
 
-SECTIONS = ("overview", "key-takeaways", "what-happened", "impact", "comparison", "what-to-watch", "faq", "methodology")
+SECTIONS = ("overview", "key-takeaways", "what-happened", "drivers", "impact", "comparison", "what-to-watch", "faq", "methodology")
 PUBLISHED = datetime.fromtimestamp(int(EPOCH), timezone.utc)
 
 

@@ -12,7 +12,7 @@ from conftest import SELL_OFF, build_story
 from reports.charts.canvas import DPI, WIDTH_IN
 from reports.charts.draw import draw_charts, lay_out
 
-CHARTS = ["what-happened:price-path", "impact:market-cap", "impact:drawdown", "comparison:weekly-change",
+CHARTS = ["what-happened:price-path", "drivers:etf-flows", "impact:market-cap", "impact:drawdown", "comparison:weekly-change",
           "what-to-watch:fear-greed"]
 
 
@@ -79,7 +79,7 @@ def test_a_chart_without_data_is_not_placed(bundled_data):
     data = dataclasses.replace(bundled_data, sentiment=None)
     story = build_story(data, SELL_OFF)
     assert "fear-greed" not in {figure.chart for figure in story.figures}
-    assert len(draw_charts(story).charts) == 4
+    assert len(draw_charts(story).charts) == 5  # price path, ETF flows, market cap, drawdown, weekly change
 
 
 def test_drawing_half_the_charts_in_a_forked_child_changes_no_byte(brief, monkeypatch):
@@ -93,7 +93,7 @@ def test_drawing_half_the_charts_in_a_forked_child_changes_no_byte(brief, monkey
     monkeypatch.setattr(charts, "_draw", lambda figure, *rest: drawn_here.append(figure.chart) or draw(figure, *rest))
     monkeypatch.setattr(charts, "_SECOND_CORE", True)
     split = draw_charts(brief.story)
-    assert forked == [2]  # of the five figures, the second and fourth were drawn by the child
+    assert forked == [3]  # of the six figures, the second, fourth and sixth were drawn by the child
     assert drawn_here == [figure.chart for figure in brief.story.figures[::2]]
     assert [chart.id for chart in split.charts] == [chart.id for chart in brief.charts]
     for ours, theirs in zip(brief.charts, split.charts):

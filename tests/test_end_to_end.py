@@ -16,9 +16,9 @@ from pypdf import PdfReader
 
 from conftest import EPOCH, ROOT, SELL_OFF, run_cli
 
-HEADINGS = ["Overview", "Key Takeaways", "What Happened", "Impact on the Crypto Market", "Comparison & Data",
+HEADINGS = ["Overview", "Key Takeaways", "What Happened", "What Drove the Week", "Impact on the Crypto Market", "Comparison & Data",
             "What to Watch", "FAQ", "Methodology & Sources"]
-CHARTS = {"price-path", "weekly-change", "market-cap", "drawdown", "fear-greed"}
+CHARTS = {"price-path", "etf-flows", "weekly-change", "market-cap", "drawdown", "fear-greed"}
 A4 = (595.28, 841.89)
 
 pytestmark = pytest.mark.slow
@@ -93,7 +93,7 @@ def test_pdf_carries_each_chart_png_without_recompressing_it(week, pdf):
 
 def test_no_table_row_or_chart_is_split_across_pages(week, pages):
     data = json.loads((week / "brief.json").read_text())
-    table = next(b for s in data["sections"] for b in s["blocks"] if b["type"] == "table")
+    table = next(b for s in data["sections"] for b in s["blocks"] if b["type"] == "table" and "Asset" in b["columns"])
     for row in table["rows"]:
         name, change = row[1]["text"], row[3]["text"]
         assert any(name in page and change in page.split(name, 1)[1][:80] for page in pages), name
@@ -140,7 +140,7 @@ def test_json_has_the_documented_keys_in_percent_units(week):
     assert btc["change_pct"] == pytest.approx((70580.26 / 84260.49 - 1) * 100)
     assert data["market"]["total_market_cap_usd"] == pytest.approx(2337193449735.346)
     assert data["market"]["total_market_cap_change_usd"] == pytest.approx(2337193449735.346 - 2886895278384.883)
-    assert [s["id"] for s in data["sections"]] == ["overview", "key-takeaways", "what-happened", "impact", "comparison",
+    assert [s["id"] for s in data["sections"]] == ["overview", "key-takeaways", "what-happened", "drivers", "impact", "comparison",
                                                     "what-to-watch", "faq", "methodology"]
     assert all(s["title"] and s["text"] for s in data["sections"])
     cited = {k for s in data["sections"] for b in s["blocks"] for p in [b, *b.get("items", [])]

@@ -91,7 +91,7 @@ def test_pages_load_cleanly_and_fit_the_screen(browser, served, name, width):
                 assert items.nth(index).locator(".sentiment").is_visible()
         else:
             charts = page.locator("figure .chart img")
-            assert charts.count() == 5
+            assert charts.count() == 6
             for index in range(charts.count()):
                 chart = charts.nth(index)
                 chart.scroll_into_view_if_needed()
@@ -113,7 +113,7 @@ def test_charts_keep_readable_text_on_a_phone(browser, served):
         label_px = STYLE["font.size"] * DPI / 72
         scales = page.evaluate("""Array.from(document.querySelectorAll('figure .chart img')).map(
             img => img.getBoundingClientRect().width / img.naturalWidth)""")
-        assert len(scales) == 5 and min(scales) * label_px >= 8, scales
+        assert len(scales) == 6 and min(scales) * label_px >= 8, scales
         scrollable = page.evaluate("""Array.from(document.querySelectorAll('.chart')).every(
             box => box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === 'auto')""")
         assert scrollable

@@ -16,7 +16,7 @@ from reports.check.report import check_story
 from reports.check.rules import unsourced_numbers
 from reports.core.settings import load_settings
 
-SECTION_IDS = ["overview", "key-takeaways", "what-happened", "impact", "comparison", "what-to-watch", "faq", "methodology"]
+SECTION_IDS = ["overview", "key-takeaways", "what-happened", "drivers", "impact", "comparison", "what-to-watch", "faq", "methodology"]
 DOWN_VERBS = {past for tier in TIERS for past, _ in tier.down} | {now for tier in TIERS for _, now in tier.down}
 UP_VERBS = {past for tier in TIERS for past, _ in tier.up} | {now for tier in TIERS for _, now in tier.up}
 WEEKS = [SELL_OFF, RALLY, date(2026, 3, 22), date(2025, 11, 30), date(2026, 1, 4), date(2025, 12, 14)]
@@ -122,7 +122,7 @@ def test_a_source_without_market_cap_or_sentiment_leaves_those_facts_out(bundled
     assert "Fear & Greed Index" not in text.replace("no Fear & Greed Index reading for this week", "")
     assert "total market value and dominance for this week" in text  # said in the data notes
     assert "capitalisation" not in text
-    assert {figure.chart for figure in story.figures} == {"price-path", "weekly-change", "drawdown"}
+    assert {figure.chart for figure in story.figures} == {"price-path", "etf-flows", "weekly-change", "drawdown"}
     assert story.sentiment == "NEGATIVE"  # from the median move when total market value is unknown
 
 

@@ -24,6 +24,11 @@ FILES = (
     "binance_spot_daily_ohlcv.csv",
     "binance_spot_hourly_btc_eth_2026-01-25_2026-02-10.csv",
     "fomc_calendar_2025_2026.csv",
+    "farside_btc_etf_flows_daily.csv",
+    "farside_eth_etf_flows_daily.csv",
+    "btc_etf_net_flows_farside.csv",
+    "stablecoin_marketcap_daily.csv",
+    "cross_asset_daily.csv",
 )
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "reports" / "data" / "bundle"

@@ -29,6 +29,7 @@ DRAWERS: dict[str, tuple[Drawer, Height]] = {
     "market-cap": (market.market_cap, lambda story: 2.8),
     "drawdown": (market.drawdown, lambda story: 2.5),
     "fear-greed": (market.fear_greed, lambda story: 2.5),
+    "etf-flows": (market.etf_flows, lambda story: 2.8),
     "asset-peers": (asset.asset_peers, market.rows_height),
     "asset-week": (asset.asset_week, lambda story: 2.6),
     "asset-relative": (asset.asset_relative, lambda story: 3.0),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from reports.charts.canvas import (ACCENT, DOWN, GRID, INK, MUTED, SERIES, UP, EndLabel, asset_change, date_axis, end_label,
@@ -115,6 +116,34 @@ def fear_greed(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.yaxis.set_major_formatter(ticks(lambda y: fmt.index(y)))
     date_axis(ax, fmt, story.facts.method.context_days)
+
+
+def etf_flows(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
+    """US spot bitcoin ETFs' daily net flows (bars, left axis) and bitcoin's daily close (line, right axis)."""
+    series = market_facts(story).series
+    trading = [(day, value) for day, value in series.etf_flows if value is not None]
+    days = [mdates.date2num(day) for day, _ in trading]
+    values = [value for _, value in trading]
+    ax.bar(days, values, width=0.62, color=[UP if value > 0 else DOWN for value in values], zorder=2)
+    ax.axhline(0, color=MUTED, linewidth=0.8)
+    ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y, digits=0)))
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.grid(axis="x", visible=False)
+    right = ax.twinx()
+    right.spines["right"].set_visible(True)
+    right.spines["right"].set_color(GRID)
+    right.grid(False)
+    line_days, closes = xy(series.etf_closes)
+    line, = right.plot(line_days, closes, color=ACCENT, linewidth=2.0, marker="o", markersize=3, zorder=3,  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+                       label=figure.label("bitcoin"))
+    right.yaxis.set_major_formatter(ticks(lambda y: fmt.price(y)))
+    right.yaxis.set_major_locator(MaxNLocator(5))
+    handles = [Patch(color=UP, label=figure.label("inflow")), Patch(color=DOWN, label=figure.label("outflow")), line]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, fontsize=8, borderaxespad=0.2)
+    week = story.facts.week
+    ax.set_xlim(mdates.date2num(week.base) - 0.6, mdates.date2num(week.end) + 0.6)
+    date_axis(ax, fmt, story.facts.method.week_days)
+    ax.set_xticks([mdates.date2num(day) for day in week.days(with_base=True)])
 
 
 def compared(story: Story) -> list[AssetMove]:

@@ -48,7 +48,12 @@ RANGE_EDGE = re.compile(r"\b(bottom|top) of its (\d+)-day range\b")
 STREAK = re.compile(rf"\b({'|'.join(ORDINALS[2:])}) (straight|consecutive) (week|weekly)\b|"
                     rf"\bfor (?:at least )?the ({'|'.join(ORDINALS[2:])}) (week|weeks) (running|in a row)\b")
 LOW_SIDE, HIGH_SIDE = {"lowest", "worst", "weakest"}, {"highest", "best", "strongest"}
-LOW_TOKENS, HIGH_TOKENS = ("low", "fall", "loss", "worst", "down"), ("high", "rise", "gain", "best", "up")
+LOW_TOKENS, HIGH_TOKENS = ("low", "fall", "loss", "worst", "down", "outflow"), ("high", "rise", "gain", "best", "up", "inflow")
+# Causal wording: the data shows what moved together, never why. A sentence may say so only when it cites a
+# source that says so (an attributed quote); the data holds none, so generated prose is refused it outright.
+CAUSAL = re.compile(r"\b(because|caused by|causing|due to|driven by|owing to|as a result of|thanks to|triggered by|"
+                    r"resulted in|results in|led to|leads to|sparked by|fuell?ed by|prompted by|on the back of|"
+                    r"attributed to|blamed on|in response to)\b", re.IGNORECASE)
 
 
 def check_sentence(cited: Cited, table: dict[str, Any], fmt: Formatter) -> list[str]:
@@ -62,7 +67,15 @@ def check_sentence(cited: Cited, table: dict[str, Any], fmt: Formatter) -> list[
     reasons += _comparisons(cited, table)
     reasons += _ordinals(cited, table)
     reasons += _stress_periods(cited, table)
+    reasons += causal_claims(cited.text)
     return reasons
+
+
+def causal_claims(text: str) -> list[str]:
+    """ "fell because of ETF outflows": a cause the data cannot show (words of association only: "as", "alongside",
+    "coincided with")."""
+    return [f"causal wording {found.group()!r}: the data shows association, not cause; say \"coincided with\", "
+            "\"alongside\" or \"as\"" for found in CAUSAL.finditer(text)]
 
 
 def _artifacts(text: str) -> list[str]:
@@ -89,6 +102,8 @@ def _cell_artifacts(doc: Brief) -> Iterator[Failure]:
                 for cell in row:
                     if re.search(r"\b(None|nan|NaN|inf)\b|[\[\]{}]", cell.text):
                         yield Failure(f"{section.id} table", cell.text, "templating artifact in a table cell")
+                    for reason in causal_claims(cell.text):
+                        yield Failure(f"{section.id} table", cell.text, reason)
 
 
 # --- numbers ------------------------------------------------------------------------------------------
@@ -212,7 +227,7 @@ def _side(word: str, context: str) -> str:
         return "low"
     if word in HIGH_SIDE:
         return "high"
-    return "low" if re.search(r"\b(loss|fall|drop|decline)\b", context) else "high"
+    return "low" if re.search(r"\b(loss|fall|drop|decline|outflows?)\b", context) else "high"
 
 
 def _matches_side(key: str, side: str, table: dict[str, Any] | None = None) -> bool:

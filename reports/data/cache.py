@@ -18,13 +18,14 @@ from pathlib import Path
 from reports.core.atomic import write_file
 from reports.data.catalog import DATA_DIR
 from reports.data.model import MarketData
+from reports.data.sources.drivers import FILES
 from reports.core.settings import Settings
 
 FORMAT = b"market-data-cache/1"
 PACKAGE = Path(__file__).resolve().parents[1]
 # The code whose behaviour decides what validated data looks like.
 PARSING_CODE = ("data/catalog.py", "data/model.py", "data/validate.py", "data/raw.py", "data/sources/__init__.py",
-                "data/sources/bundled.py", "data/sources/csvfile.py")
+                "data/sources/bundled.py", "data/sources/csvfile.py", "data/sources/drivers.py")
 
 
 def load_market_data(settings: Settings) -> MarketData:
@@ -52,7 +53,7 @@ def cache_key(settings: Settings) -> str:
         _feed(digest, PACKAGE / name)
     inputs = sorted(DATA_DIR.glob("*.csv"))
     if settings.source == "csv" and settings.data is not None:  # Settings refuses csv without a data file
-        inputs = [settings.data]
+        inputs = [settings.data, *sorted(path for name, _ in FILES.values() if (path := settings.data.parent / name).is_file())]
     digest.update(settings.source.encode())
     for path in inputs:
         _feed(digest, path)

@@ -117,6 +117,20 @@ class SentimentSeries:
 
 
 @dataclass(frozen=True)
+class DriverSeries:
+    """One driver's daily observations (index: the days the file has, sorted; NaN: an empty cell).
+
+    Keys in `MarketData.drivers`: "etf_btc", "etf_eth" (column total_usd_m, US$ millions per US trading
+    day), "etf_btc_history" (the same, reaching back to 2024), "stablecoins" (usdt_mcap_usd, usdc_mcap_usd,
+    top10_listed_sum_usd) and "cross_asset" (spy_close, qqq_close, gld_close, dxy_close, gold_lbma_pm_usd,
+    ust10y_pct, ust2y_pct, on US/UK business days). A day the file lacks is no observation, never zero.
+    """
+
+    frame: pd.DataFrame
+    info: SeriesInfo
+
+
+@dataclass(frozen=True)
 class Freshness:
     """How recent a stored source is: its newest close, its last pull, and the week it falls short of if stale."""
 
@@ -138,3 +152,4 @@ class MarketData:
     ignored_columns: tuple[str, ...] = field(default=())
     freshness: Freshness | None = None
     hourly: HourlyCandles | None = None
+    drivers: Mapping[str, DriverSeries] = field(default_factory=dict)  # what drove the week; absent when a file is

@@ -19,10 +19,10 @@ import pandas as pd
 from reports.data.catalog import AssetCatalog, id_problem, name_problem, symbol_problem
 from reports.core.errors import InputError
 from reports.data.basis import on_closes
-from reports.data.model import Asset, Freshness, HourlyCandles, MarketData, MarketSeries, PricePanel, SentimentSeries
+from reports.data.model import Asset, DriverSeries, Freshness, HourlyCandles, MarketData, MarketSeries, PricePanel, SentimentSeries
 from reports.data.raw import LINE, RawSeries, RawTable
 
-Check = Literal["day", "hour", "id", "symbol", "name", "price", "amount", "rank", "percent"]
+Check = Literal["day", "hour", "id", "symbol", "name", "price", "amount", "rank", "percent", "flow"]
 # Text checks: what the cell is called in a message (else its column), the rule, and what to do. Ids and symbols
 # become folders, URLs and tags, so they are checked here, where data enters, for every source.
 TEXT_CHECKS = {
@@ -37,7 +37,8 @@ SHOWN = 80  # characters of a bad cell quoted in a message
 # What a real value can be (bitcoin's price is 1e5, the whole market's value 4e12, the smallest
 # listed prices 1e-10): beyond, a number is a typo or a unit mix-up, and the arithmetic on it (a
 # weekly change, a chart's axis) overflows.
-LIMITS = {"price": (1e-18, 1e15), "amount": (0.0, 1e18), "rank": (1.0, 1e6), "percent": (0.0, 100.0)}
+LIMITS = {"price": (1e-18, 1e15), "amount": (0.0, 1e18), "rank": (1.0, 1e6), "percent": (0.0, 100.0),
+          "flow": (-1e7, 1e7)}  # a day's net flow in US$ millions, in or out: all US spot ETFs hold far less
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HOUR = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:00:00$")
 
@@ -78,6 +79,19 @@ MARKET_RULES = (
 )
 SENTIMENT_RULES = (Rule("date", "day"), Rule("value", "percent"), Rule("classification", "name"))
 PRICE_COLUMNS = tuple(rule.column for rule in PRICE_RULES)
+FLOW_RULES = (Rule("date", "day"), Rule("total_usd_m", "flow"))
+# The drivers' files (`reports.data.sources.drivers`): every column but the day may have empty cells.
+DRIVER_RULES = {
+    "etf_btc": FLOW_RULES,
+    "etf_eth": FLOW_RULES,
+    "etf_btc_history": FLOW_RULES,
+    "stablecoins": (Rule("date", "day"), *(Rule(column, "amount", optional=True)
+                                          for column in ("usdt_mcap_usd", "usdc_mcap_usd", "top10_listed_sum_usd"))),
+    "cross_asset": (Rule("date", "day"),
+                    *(Rule(column, "price", required=False, optional=True)
+                      for column in ("spy_close", "qqq_close", "gld_close", "dxy_close", "gold_lbma_pm_usd")),
+                    *(Rule(column, "percent", required=False, optional=True) for column in ("ust10y_pct", "ust2y_pct"))),
+}
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,7 @@ class RawMarketData:
     freshness: Freshness | None = None  # for a stored source: how recent it is
     candles: RawSeries | None = None  # daily candles whose closes replace `prices` for the coins they cover
     hourly: RawSeries | None = None  # hourly candles, for the hour of a week's extreme
+    drivers: Mapping[str, RawSeries] = field(default_factory=dict)  # by the keys of DRIVER_RULES
 
 
 def validate(raw: RawMarketData) -> MarketData:
@@ -137,7 +152,14 @@ def validate(raw: RawMarketData) -> MarketData:
         sentiment=sentiment,
         ignored_columns=ignored,
         freshness=raw.freshness,
+        drivers={key: _driver(key, series) for key, series in raw.drivers.items()},
     )
+
+
+def _driver(key: str, raw: RawSeries) -> DriverSeries:
+    """A driver's file, checked cell by cell: one row per day, days sorted, empty cells NaN."""
+    frame = check_table(raw.table, DRIVER_RULES[key], key=("date",)).set_index("date").sort_index()
+    return DriverSeries(frame.drop(columns=[LINE]).astype(float), raw.info)
 
 
 def check_table(raw: RawTable, rules: tuple[Rule, ...], key: tuple[str, ...]) -> pd.DataFrame:
@@ -203,6 +225,7 @@ def _check_number(raw: RawTable, rule: Rule, cells: pd.Series, empty: pd.Series)
             "Fix the rank, or leave the cell empty if it is unknown.",
         ),
         "percent": ((numbers < 0) | (numbers > 100), "this must lie between 0 and 100", "Fix the value."),
+        "flow": (numbers.isna() & False, "", ""),  # a net flow may be negative (an outflow)
     }
     bad, problem, fix = bounds[rule.check]
     _fail_first(raw, rule, bad.fillna(False), lambda cell: f"{problem}, got {cell}", fix)

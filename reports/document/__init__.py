@@ -25,6 +25,7 @@ from reports.document.model import (
     Cell,
     Chart,
     DataQuality,
+    Drivers,
     Dropped,
     Event,
     FAQBlock,
@@ -47,7 +48,7 @@ from reports.document.model import (
 from reports.document.quote import QuoteBlock, Span
 
 __all__ = [
-    "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Dropped",
+    "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Drivers", "Dropped",
     "FAQBlock", "FearGreed", "FigureBlock", "Freshness", "Gap", "Market", "Paragraph", "ParagraphBlock", "Question",
     "QuoteBlock", "Span", "Event",
     "Section", "Sentence", "Source", "TableBlock", "Universe", "Week", "block_sentences", "dumps", "load", "parse",

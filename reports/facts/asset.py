@@ -22,6 +22,7 @@ import pandas as pd
 from reports.facts import history as hist
 from reports.core.errors import NoDataError
 from reports.facts.days import daily_extreme, daily_move, week_data
+from reports.facts.drivers import Drivers, for_asset, sources as driver_sources
 from reports.facts.market import _gaps, _move, _points, _range, compute_facts
 from reports.facts.model import BETA_DAYS, BTC, INDEX_BASE, AssetMove, Breadth, DailyMove, DataQuality, Dominance, Event, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts
 from reports.facts.history import Drawdown, LevelSince, Volatility
@@ -148,6 +149,7 @@ class AssetWeekFacts:
     extension: hist.Extension | None = None
     events: tuple[Event, ...] = ()  # scheduled events after the week for the market or this asset
     prior_range: Range | None = None  # the asset's range of closes before the week
+    drivers: Drivers | None = None  # the drivers that concern the asset (`reports.facts.drivers.for_asset`)
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)
@@ -182,6 +184,7 @@ def compute_asset_facts(
     history = hist.longest_history(data, asset_id, week)
     drawdown = hist.drawdown(history) if history else None
     market_range = market.market_range
+    drivers = for_asset(market.drivers, asset_id) if market.drivers is not None else None
     return AssetWeekFacts(
         asset_id=asset_id,
         week=week,
@@ -208,10 +211,11 @@ def compute_asset_facts(
         history_window=_history_window(history, week),
         gaps=_subject_gaps(data, week, asset_id, history),
         quality=market.quality,
-        sources=_sources(data, asset_id, market.sources, history),
+        sources=_sources(data, asset_id, market.sources, history, drivers),
         series=_chart_data(data, week, subject, history, market.market_cap, market.asset(BTC) is not None),
         events=upcoming(scheduled_events(settings), week, asset_id),
         prior_range=prior_range(data.prices.close[asset_id], asset_id, week),
+        drivers=drivers,
     )
 
 
@@ -302,12 +306,13 @@ def _subject_gaps(data: MarketData, week: Week, asset_id: str, history: hist.His
 
 
 def _sources(data: MarketData, asset_id: str, market_sources: tuple[SeriesInfo, ...],
-             history: hist.History | None) -> tuple[SeriesInfo, ...]:
-    """The market brief's series, minus histories of other assets, plus this asset's history."""
+             history: hist.History | None, drivers: Drivers | None) -> tuple[SeriesInfo, ...]:
+    """The market brief's series, minus histories of other assets and drivers of other assets, plus this asset's history."""
     # the market brief's other histories reach back on the splice's source; this asset's own history says if it does
     spliced = data.history.splice.info if data.history is not None and data.history.splice is not None else None
     used = [data.prices.info_of(asset_id)]
-    used += [info for info in market_sources if info is not spliced]
+    theirs = {series.info.key for series in data.drivers.values()} - {info.key for info in driver_sources(data, drivers)} if drivers else set()
+    used += [info for info in market_sources if info is not spliced and info.key not in theirs]
     if history is not None:
         used += [history.info] + ([history.splice.info] if history.splice is not None else [])
     return tuple({info.key: info for info in used}.values())

@@ -7,6 +7,7 @@ live in `reports.facts.model`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -23,6 +24,7 @@ from reports.facts.model import (
     Dominance, Dropped, FearGreed, Gap, MarketCap, Method, Points, Range, Regime, Universe, WeekFacts, _lead,
 )
 from reports.facts.days import daily_extreme, daily_move, intraday, week_data
+from reports.facts.drivers import chart_points, compute_drivers, sources as driver_sources
 from reports.facts.week import Week
 from reports.facts.events import prior_range, upcoming
 from reports.data.events import scheduled_events
@@ -38,6 +40,8 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
     histories = {asset: h for asset in _focus(moves) if (h := hist.longest_history(data, asset, week)) is not None}
     market_cap = _market_cap(data, week)
     fear_greed = _fear_greed(data, week)
+    drivers = compute_drivers(data, week)
+    flows, flow_closes = chart_points(data, week, drivers)
     return WeekFacts(
         week=week,
         method=Method(),
@@ -59,14 +63,15 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         altcoins=_altcoins(data, week, compared),
         fear_greed=fear_greed,
         quality=_quality(data, week, dropped, histories, market_cap, fear_greed),
-        sources=_sources_used(data, moves, histories, market_cap, fear_greed),
-        series=_chart_data(data, week, moves, histories),
+        sources=(*_sources_used(data, moves, histories, market_cap, fear_greed), *driver_sources(data, drivers)),
+        series=replace(_chart_data(data, week, moves, histories), etf_flows=flows, etf_closes=flow_closes),
         ranks=_ranks(data, week, histories, market_cap),
         streaks=_streaks(data, week, moves),
         regime=_regime(data, week, compared),
         extension=hist.extension(list(histories.values())),
         events=upcoming(scheduled_events(settings), week),
         prior_ranges=tuple(r for asset in histories if (r := prior_range(data.prices.close[asset], asset, week))),
+        drivers=drivers,
     )
 
 

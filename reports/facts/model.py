@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from reports.facts import history as hist
 from reports.facts.history import Drawdown, LevelSince, Streak, Volatility, WeekRank
 from reports.data.model import Freshness, SeriesInfo
 from reports.facts.week import Week
+
+if TYPE_CHECKING:  # the drivers' records name this module's constants
+    from reports.facts.drivers import Drivers
 
 
 BTC = "bitcoin"
@@ -242,6 +246,9 @@ class ChartData:
     drawdown: Points
     drawdown_asset: str | None
     fear_greed: Points
+    etf_flows: Points = ()  # US spot bitcoin ETFs' net flow (US dollars) on each day from the base day; None: no trading
+    # in the week (the base day is the week before's)
+    etf_closes: Points = ()  # bitcoin's close on the same days
 
 
 @dataclass(frozen=True)
@@ -290,6 +297,7 @@ class WeekFacts:
     extension: hist.Extension | None = None  # where the long histories continue on another source's closes
     events: tuple[Event, ...] = ()  # scheduled events after the week (What to Watch)
     prior_ranges: tuple[Range, ...] = ()  # the focus assets' ranges of closes before the week
+    drivers: Drivers | None = None  # what drove the week (ETF flows, stocks, stablecoins), on their own calendars
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)

@@ -134,12 +134,34 @@ def _fear_greed(desk: MarketDesk) -> Figure | None:
     )
 
 
+def _etf_flows(desk: MarketDesk) -> Figure | None:
+    drivers = desk.facts.drivers
+    flow = drivers.flows("bitcoin") if drivers is not None else None
+    if flow is None or not desk.facts.series.etf_flows or desk.facts.asset("bitcoin") is None:
+        return None
+    k = "drivers.etf.bitcoin"
+    return Figure(
+        chart="etf-flows",
+        title=phrase("US spot bitcoin ETF net flows and bitcoin's price, week to {end}", end=desk.f.day("week.end")),
+        caption=sentence("Bars: the funds' total net flow on each US trading day, from {provider}; line: bitcoin's daily close ({time})",
+                         provider=desk.f.cite(f"sources.{flow.source}.provider", str),
+                         time=desk.f.cite(f"sources.{desk.facts.sources[0].key}.time_of_day", str)),
+        alt=sentence("Bar chart of daily net flows of US spot bitcoin ETFs over {days} trading days, {total} in all, with the largest "
+                     "on {day} ({amount}), beside a line of bitcoin's close, which ended the week at {close}",
+                     days=desk.f.cardinal(f"{k}.trading_days"), total=desk.f.money(f"{k}.total_usd"),
+                     day=desk.f.day(f"{k}.largest_day"), amount=desk.f.money(f"{k}.largest_usd"),
+                     close=desk.f.price("assets.bitcoin.close")),
+        labels=(("inflow", "Net inflow"), ("outflow", "Net outflow"), ("bitcoin", "Bitcoin close (right axis)")),
+    )
+
+
 FIGURES: dict[str, Callable[[MarketDesk], Figure | None]] = {
     "price-path": _price_path,
     "weekly-change": _weekly_change,
     "market-cap": _market_cap,
     "drawdown": _drawdown,
     "fear-greed": _fear_greed,
+    "etf-flows": _etf_flows,
 }
 
 

@@ -43,6 +43,7 @@ MIN_SCALE_PCT = 1.0  # a stablecoin's near-zero volatility must not make a 0.3% 
 ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
             "nineteenth", "twentieth")
+CARDINALS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 PART_OF_MONTH = ((10, "early "), (20, "mid-"), (31, "late "))
 
 
@@ -52,3 +53,8 @@ def ordinal(count: int) -> str:
         return ORDINALS[count]
     suffix = "th" if 10 <= count % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(count % 10, "th")
     return f"{count}{suffix}"
+
+
+def cardinal(count: int) -> str:
+    """ "five" for 5: small counts (of trading days) are spelled out, larger ones in digits."""
+    return CARDINALS[count] if 0 <= count < len(CARDINALS) else str(count)

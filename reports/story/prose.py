@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports.core.formatting import Formatter
-from reports.story.lexicon import ordinal
+from reports.story.lexicon import cardinal, ordinal
 
 DIGIT = re.compile(r"\d")
 
@@ -143,6 +143,10 @@ class Facts:
     def ordinal(self, key: str) -> Fragment:
         """A count as news copy spells it: "third" (the checker matches it to the cited count)."""
         return self.cite(key, ordinal)
+
+    def cardinal(self, key: str) -> Fragment:
+        """A small count spelled out: "five" (trading days)."""
+        return self.cite(key, cardinal)
 
     def decimal(self, key: str, digits: int = 2) -> Fragment:
         """A plain number to fixed decimals, such as a correlation or a beta: "0.76"."""

@@ -14,7 +14,7 @@ from reports.data.catalog import DATA_DIR, catalog, slug
 from reports.data.model import CLOSE_BASIS, SNAPSHOT_BASIS, SeriesInfo
 from reports.data.validate import RawMarketData
 from reports.data.raw import RawSeries, RawTable, read_csv
-from reports.data.sources import coingecko_series, named_by_catalog
+from reports.data.sources import coingecko_series, drivers, named_by_catalog
 
 TOP100 = coingecko_series("coingecko-top100", "CoinGecko daily snapshots of the top 100 coins",
                           "snapshots at about 12:00 UTC", SNAPSHOT_BASIS)
@@ -66,6 +66,7 @@ def load(data_dir: Path = DATA_DIR) -> RawMarketData:
         asset_caps=ASSET_CAPS,
         candles=RawSeries(_binance(read_csv(data_dir / DAILY_CANDLES)), BINANCE),
         hourly=RawSeries(_binance(read_csv(data_dir / HOURLY_CANDLES)).renamed({"datetime_utc": "hour"}), BINANCE_HOURLY),
+        drivers=drivers.load(data_dir),
     )
 
 

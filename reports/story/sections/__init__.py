@@ -14,7 +14,8 @@ from typing import Protocol
 
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.model import Section
-from reports.story.sections import comparison, faq, happened, impact, methodology, notes, overview, takeaways, watch
+from reports.story.sections import (comparison, drivers, faq, happened, impact, methodology, notes, overview,
+                                    takeaways, watch)
 
 
 class SectionModule(Protocol):
@@ -31,6 +32,7 @@ SECTIONS: tuple[SectionModule, ...] = (
     overview,
     takeaways,
     happened,
+    drivers,
     impact,
     comparison,
     notes.DESK,

@@ -10,6 +10,7 @@ from reports.story.model import Paragraph, Section
 from reports.story.sections.blocks import bullets, paragraph
 from reports.story.sections.notes import notes_of
 from reports.story.asset_view import section, subject
+from reports.story.sections.drivers import left_out_notes, method_sentence
 
 
 # --- the price basis, stated once, for both briefs ---------------------------------------------
@@ -81,6 +82,7 @@ def market(desk: MarketDesk) -> Section:
         measure="total market value" if facts.market_cap else "the median asset",
         threshold=desk.f.pct("method.sentiment_threshold_pct"),
     ))
+    method += [line for line in (method_sentence(desk),) if line is not None]
     return Section("methodology", "Methodology & Sources", (
         paragraph(*method),
         Paragraph((phrase("Data notes"),), kind="subhead"),
@@ -112,6 +114,7 @@ def _data_notes(desk: MarketDesk) -> list[Sentence]:
         notes.append(sentence("Columns not used: {columns}",
                               columns=desk.f.cite("quality.ignored_columns", lambda cols: ", ".join(cols))))
     notes.extend(_freshness_notes(desk))
+    notes.extend(left_out_notes(desk))
     if not q.gaps and not q.dropped:
         notes.append(sentence("No gaps: every series used has a value on each day from {base} to {end}",
                               base=desk.f.day("week.base"), end=desk.f.day("week.end")))
@@ -162,6 +165,7 @@ def asset(desk: AssetDesk) -> Section:
     method.append(sentence("The sentiment label is positive when {name}'s price rose by at least {threshold} over the week, negative "
                            "when it fell by at least as much, and neutral otherwise", name=name,
                            threshold=desk.f.pct("method.sentiment_threshold_pct")))
+    method += [line for line in (method_sentence(desk),) if line is not None]
     return section("methodology", "Methodology & Sources", paragraph(*method), Paragraph((phrase("Data notes"),), kind="subhead"),
                     bullets(*_asset_data_notes(desk)), Paragraph((phrase("Sources"),), kind="subhead"), bullets(*desk.attributions()))
 
@@ -180,6 +184,7 @@ def _asset_data_notes(desk: AssetDesk) -> list[Sentence]:
         notes.append(sentence("{name} is outside the {total} coins of the market brief (an excluded kind or a lower rank); it is "
                               "compared with them all the same", name=desk.names.plain(subject(desk)),
                               total=desk.f.count("universe.shown")))
+    notes.extend(left_out_notes(desk))
     if not desk.facts.gaps:
         notes.append(sentence("No gaps: {name} has a price on each day from {base} to {end}",
                               name=desk.names.plain(subject(desk)), base=desk.f.day("week.base"), end=desk.f.day("week.end")))

@@ -10,6 +10,7 @@ from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.wording import is_flat, reads_equal, up_down, week_shape
 from reports.story.sections.blocks import paragraph
+from reports.story.sections.drivers import standout_sentence
 from reports.story.asset_view import btc_comparison, gap_words, market_name, rank_clause, section, since_bitcoin, subject
 
 
@@ -17,7 +18,8 @@ from reports.story.asset_view import btc_comparison, gap_words, market_name, ran
 
 
 def market(desk: MarketDesk) -> Section:
-    first = paragraph(_market_sentence(desk), _lead_sentence(desk), breadth_sentence(desk), _fear_greed_sentence(desk))
+    first = paragraph(_market_sentence(desk), _lead_sentence(desk), standout_sentence(desk), breadth_sentence(desk),
+                      _fear_greed_sentence(desk))
     history = context.history_paragraph_sentences(desk)
     return Section("overview", "Overview", (first, paragraph(*history)) if history else (first,))
 
@@ -108,7 +110,8 @@ def _fear_greed_sentence(desk: MarketDesk) -> Sentence | None:
 def asset(desk: AssetDesk) -> Section:
     a = subject(desk)
     first = sentence("{name} {moved} in {week}", name=desk.names(a), moved=desk.moved_to(a), week=desk.week_to())
-    return section("overview", "Overview", paragraph(first, against(desk), _rank_sentence(desk), _place_sentence(desk)))
+    return section("overview", "Overview", paragraph(first, standout_sentence(desk), against(desk), _rank_sentence(desk),
+                                                     _place_sentence(desk)))
 
 
 def against(desk: AssetDesk) -> Sentence:

@@ -1,0 +1,348 @@
+"""What drove the week: ETF flows, US stocks, gold, the dollar, yields and stablecoin supply beside the week's move.
+
+Words of association only ("coincided with", "alongside", "over the same days"): the data shows what moved
+together, never what caused what, and the checker refuses causal wording. Drivers are told in order of
+size against their own history (`reports.facts.drivers`: the share of earlier seven-day windows each week
+exceeds); a driver the data lacks is left out here and named in the data notes (`left_out_notes`).
+The asset brief tells the drivers that concern its asset (`for_asset`: its own ETFs, stocks and stablecoins).
+"""
+
+from __future__ import annotations
+
+from reports.facts.drivers import Drivers, EtfFlows, MarketMove
+from reports.story.asset_view import CLOSE_LINK
+from reports.story.desk import AssetDesk, Desk, F, MarketDesk
+from reports.story.figures import figure
+from reports.story.model import Block, Cell, Column, Figure, Paragraph, Section, Table
+from reports.story.prose import Fragment, Sentence, join, sentence
+from reports.story.sections.blocks import paragraph
+from reports.story.wording import is_flat, simple_verb
+
+TITLE = "What Drove the Week"
+ETF_NAMES = {"bitcoin": "US spot bitcoin ETFs", "ethereum": "US spot ether ETFs"}
+MARKET_NAMES = {"qqq": "US tech stocks (QQQ)", "spy": "the broad US stock market (SPY)", "gold": "gold",
+                "dxy": "the dollar index (DXY)"}
+LEFT_OUT_NAMES = {"etf_btc": "US spot bitcoin ETF flows", "etf_eth": "US spot ether ETF flows", "qqq": "US tech stocks (QQQ)",
+                  "spy": "the broad US stock market (SPY)", "gold": "gold", "dxy": "the dollar index",
+                  "ust10y": "the US Treasury yield", "stablecoins": "stablecoin supply",
+                  "stablecoins.usdt": "USDT supply", "stablecoins.usdc": "USDC supply",
+                  "stablecoins.top10": "the ten largest stablecoins' supply"}
+REASONS = {"no_file": "the data has no file for them", "outside_dates": "the files' dates do not cover the week",
+           "no_trading_day": "the files have no trading day in the week"}
+
+
+def market(desk: MarketDesk) -> Section:
+    return _section(desk, figure(desk, "etf-flows"))
+
+
+def asset(desk: AssetDesk) -> Section:
+    return _section(desk, None)
+
+
+def _section(desk: Desk[F], chart: Figure | None) -> Section:
+    drivers = desk.facts.drivers
+    if drivers is None or not (drivers.etf or drivers.markets or drivers.stablecoins):
+        return Section("drivers", TITLE, (paragraph(sentence(
+            "The data has none of the week's drivers (US spot ETF flows, US stocks, stablecoin supply) for this week; the "
+            "data notes say why")),))
+    parts = sorted(_parts(desk, drivers), key=lambda item: -item[0])
+    blocks: list[Block | None] = [paragraph(_opening(desk, drivers))]
+    blocks += [block for _, block in parts]
+    blocks.append(paragraph(*_link_sentences(desk, drivers)) if drivers.stock_links else None)
+    blocks.append(chart)
+    blocks.append(_table(desk, drivers))
+    return Section("drivers", TITLE, tuple(block for block in blocks if block is not None))
+
+
+def _size(*shares: float | None) -> float:
+    return max((share for share in shares if share is not None), default=0.0)
+
+
+def _parts(desk: Desk[F], drivers: Drivers) -> list[tuple[float, Paragraph]]:
+    parts = []
+    if drivers.etf:
+        sentences = [line for flow in drivers.etf for line in _etf_sentences(desk, flow)]
+        parts.append((_size(*(flow.standing.share_pct for flow in drivers.etf)), paragraph(*sentences)))
+    if drivers.markets:
+        parts.append((_size(*(m.standing.share_pct for m in drivers.markets)), paragraph(*_market_sentences(desk, drivers))))
+    if drivers.supply("top10") is not None:
+        top = drivers.supply("top10")
+        assert top is not None
+        parts.append((_size(top.standing.share_pct), paragraph(*_supply_sentences(desk, drivers))))
+    return parts
+
+
+# --- the opening: the week's move beside the driver that stands out ---------------------------------------------
+
+
+def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
+    lead = desk.lead
+    change = desk.move(lead).change_pct
+    moved = (Fragment(desk.names.plain(lead).text + "'s ") + desk.f.pct(f"assets.{lead}.change_pct", absolute=True)
+             + (" rise" if change > 0 else " fall")) if not is_flat(change) else Fragment(desk.names.plain(lead).text + "'s flat week")
+    if drivers.largest is None:
+        return sentence("{moved} came in a week when none of the drivers below stood out against their own history (none was "
+                        "larger than {share} of the earlier seven-day windows of its series)", moved=moved,
+                        share=_share_words(desk))
+    return sentence("{moved} coincided with {driver}, the largest of the week's drivers against its own history: larger than "
+                    "{share} of its earlier seven-day windows", moved=moved, driver=standout_clause(desk),
+                    share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"))
+
+
+def _share_words(desk: Desk[F]) -> Fragment:
+    return desk.f.cite("drivers.standout_pct", lambda share: desk.fmt.percent(share, digits=0))
+
+
+def standout_clause(desk: Desk[F]) -> Fragment:
+    """The driver that stands out, as a noun phrase: "net outflows of $1.49 billion from US spot bitcoin ETFs".
+    The Overview's lead paragraph uses it too."""
+    drivers = desk.facts.drivers
+    assert drivers is not None and drivers.largest is not None
+    kind, key = drivers.largest.split(".")
+    k = f"drivers.{drivers.largest}"
+    if kind == "etf":
+        flow = drivers.flows(key)
+        assert flow is not None
+        return Fragment(f"net {flow.direction}s of ") + desk.f.money(f"{k}.total_usd", absolute=True) + f" {_etf_from(flow)} {ETF_NAMES[key]}"
+    if kind == "stablecoins":
+        supply = drivers.supply(key)
+        assert supply is not None
+        return (Fragment("a ") + desk.f.money(f"{k}.change_usd", absolute=True)
+                + (" rise" if supply.change_usd > 0 else " fall") + " in the supply of the ten largest stablecoins")
+    move = drivers.market(key)
+    assert move is not None
+    if move.change_bp is not None:
+        return (Fragment("a ") + _bp(desk, f"{k}.change_bp") + "-basis-point " + ("rise" if move.change_bp > 0 else "fall")
+                + " in the " + desk.f.count(f"{k}.years") + "-year US Treasury yield")
+    return (Fragment("a ") + desk.f.pct(f"{k}.change_pct", absolute=True) + (" rise in " if (move.change_pct or 0) > 0 else " fall in ")
+            + MARKET_NAMES[key])
+
+
+def standout_sentence(desk: Desk[F]) -> Sentence | None:
+    """For the Overview's lead paragraph: the driver that stands out, when one does."""
+    drivers = desk.facts.drivers
+    if drivers is None or drivers.largest is None or is_flat(desk.move(desk.lead).change_pct):
+        return None  # a flat week (a stablecoin's) has no move to set beside a driver
+    return sentence("The move coincided with {driver}, large against that driver's own history", driver=standout_clause(desk))
+
+
+def _etf_from(flow: EtfFlows) -> str:
+    return "from" if flow.direction == "outflow" else "into"
+
+
+# --- the drivers, one paragraph each ----------------------------------------------------------------------------
+
+
+def _etf_sentences(desk: Desk[F], flow: EtfFlows) -> list[Sentence | None]:
+    k = f"drivers.etf.{flow.asset}"
+    name = ETF_NAMES[flow.asset]
+    verb = "took in net inflows of" if flow.direction == "inflow" else "saw net outflows of"
+    first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{moved}", name=name, verb=verb,
+                     total=desk.f.money(f"{k}.total_usd", absolute=True), days=desk.f.cardinal(f"{k}.trading_days"),
+                     first=desk.f.day(f"{k}.first_day"), last=desk.f.day(f"{k}.last_day"), moved=_as_moved(desk, flow.asset))
+    largest = sentence("The largest single day was {day}, a net {side} of {amount}", day=desk.f.day(f"{k}.largest_day"),
+                       side="inflow" if flow.largest_usd > 0 else "outflow", amount=desk.f.money(f"{k}.largest_usd", absolute=True))
+    before = None
+    if flow.previous_usd is not None:
+        before = sentence("The week before, they had net {side} of {amount} over {days} trading days",
+                          side="inflows" if flow.previous_usd > 0 else "outflows",
+                          amount=desk.f.money(f"{k}.previous_usd", absolute=True), days=desk.f.cardinal(f"{k}.previous_days"))
+    return [first, largest if flow.trading_days > 1 else None, before, _rank_sentence(desk, flow)]
+
+
+def _as_moved(desk: Desk[F], asset: str) -> Fragment:
+    """ ", as ether fell 23.8%": the asset's own week beside its funds' flows (plain verbs: no seeded choice here)."""
+    move = desk.facts.asset(asset)
+    if move is None or not move.compared and asset != desk.lead:
+        return Fragment("")
+    if is_flat(move.change_pct):
+        return Fragment(", as " + desk.names.plain(asset).text + " was little changed", (f"assets.{asset}.change_pct",))
+    return Fragment(", as " + desk.names.plain(asset).text + " " + simple_verb(move.change_pct) + " ") + desk.change(asset)
+
+
+def _rank_sentence(desk: Desk[F], flow: EtfFlows) -> Sentence | None:
+    """ "It was the largest weekly net outflow since March 2025": only when the earlier one is more than a month back."""
+    k = f"drivers.etf.{flow.asset}"
+    if flow.rank is None or flow.windows is None or flow.windows < drivers_min(desk):
+        return None
+    if flow.since is None:
+        return sentence("It was the largest weekly net {direction} in the data, which begins on {start}",
+                        direction=flow.direction, start=desk.f.date(f"{k}.history_start"))
+    if (desk.facts.week.start - flow.since).days <= 28:
+        return None
+    return sentence("It was the largest weekly net {direction} since {month}", direction=flow.direction,
+                    month=desk.f.month(f"{k}.since"))
+
+
+def drivers_min(desk: Desk[F]) -> int:
+    drivers = desk.facts.drivers
+    return drivers.min_history if drivers is not None else 0
+
+
+def _move_words(desk: Desk[F], move: MarketMove) -> Fragment:
+    k = f"drivers.markets.{move.key}"
+    if move.change_bp is not None:
+        if round(move.change_bp) == 0:
+            return Fragment("the ") + desk.f.count(f"{k}.years") + "-year US Treasury yield was unchanged at " + desk.f.decimal(f"{k}.end_value") + "%"
+        return (Fragment("the ") + desk.f.count(f"{k}.years") + "-year US Treasury yield " + simple_verb(move.change_bp) + " "
+                + _bp(desk, f"{k}.change_bp") + " basis points to " + desk.f.decimal(f"{k}.end_value") + "%")
+    change = move.change_pct or 0.0
+    if is_flat(change):
+        return Fragment(MARKET_NAMES[move.key] + " was little changed", (f"{k}.change_pct",))
+    return Fragment(MARKET_NAMES[move.key] + " " + simple_verb(change) + " ") + desk.f.pct(f"{k}.change_pct", absolute=True)
+
+
+def _bp(desk: Desk[F], key: str) -> Fragment:
+    return desk.f.cite(key, lambda value: desk.fmt.number(abs(value)))
+
+
+def _market_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
+    stocks = [move for move in drivers.markets if move.key in ("qqq", "spy")]
+    others = [move for move in drivers.markets if move.key not in ("qqq", "spy")]
+    found: list[Sentence | None] = []
+    if stocks:
+        first = stocks[0]
+        k = f"drivers.markets.{first.key}"
+        found.append(sentence("Over the week's US trading days, from the close of {base} to that of {end}, {moves}", base=desk.f.day(f"{k}.base_day"),
+                              end=desk.f.day(f"{k}.end_day"), moves=join([_move_words(desk, move) for move in stocks])))
+    if others:
+        found.append(sentence("{moves}", moves=join([_move_words(desk, move) for move in others])))
+    gold = drivers.market("gold")
+    if gold is not None and gold.column == "gld_close":
+        found.append(sentence("Gold's move is that of the GLD fund: the data has no LBMA gold price for the week"))
+    return found
+
+
+def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
+    top = drivers.supply("top10")
+    assert top is not None
+    k = "drivers.stablecoins.top10"
+    if is_flat(top.change_pct):
+        first = sentence("The supply of the ten largest US dollar stablecoins was little changed at {end}, between the {start_day} "
+                         "and {end_day} snapshots at midnight UTC", end=desk.f.money(f"{k}.end_usd"),
+                         start_day=desk.f.day(f"{k}.start_day"), end_day=desk.f.day(f"{k}.end_day"))
+    else:
+        first = sentence("The supply of the ten largest US dollar stablecoins {verb} {amount}, or {pct}, to {end} between the {start_day} "
+                         "and {end_day} snapshots at midnight UTC", verb="rose" if top.change_usd > 0 else "fell",
+                         amount=desk.f.money(f"{k}.change_usd", absolute=True), pct=desk.f.pct(f"{k}.change_pct", absolute=True),
+                         end=desk.f.money(f"{k}.end_usd"), start_day=desk.f.day(f"{k}.start_day"), end_day=desk.f.day(f"{k}.end_day"))
+    coins = []
+    for key, name in (("usdt", "USDT"), ("usdc", "USDC")):
+        supply = drivers.supply(key)
+        if supply is not None:
+            coins.append(Fragment(f"{name} ") + ("added " if supply.change_usd > 0 else "lost ")
+                         + desk.f.money(f"drivers.stablecoins.{key}.change_usd", absolute=True))
+    return [first, sentence("Of the two largest, {coins}", coins=join(coins)) if coins else None]
+
+
+def _link_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence]:
+    first, *rest = drivers.stock_links
+    k = f"drivers.stock_links.{first.key}"
+    how = "closely" if first.correlation >= CLOSE_LINK else "loosely" if first.correlation > 0 else "not at all"
+    more = Fragment("")
+    for link in rest:
+        r = f"drivers.stock_links.{link.key}"
+        more = more + ", and over " + desk.f.count(f"{r}.days") + " days " + desk.f.decimal(f"{r}.correlation") + " (" + desk.f.count(f"{r}.observations") + " pairs)"
+    return [sentence(
+        "Over the past {days} days bitcoin's daily moves tracked US tech stocks {how}: a correlation of {value} with QQQ over "
+        "{pairs} pairs of daily returns on common trading days{more}", days=desk.f.count(f"{k}.days"), how=how,
+        value=desk.f.decimal(f"{k}.correlation"), pairs=desk.f.count(f"{k}.observations"), more=more)]
+
+
+# --- the drivers table ------------------------------------------------------------------------------------------
+
+
+def _table(desk: Desk[F], drivers: Drivers) -> Table:
+    fmt = desk.fmt
+    rows: list[tuple[Cell, ...]] = []
+    for flow in drivers.etf:
+        k = f"drivers.etf.{flow.asset}"
+        meaning = (f"Net {'buying' if flow.direction == 'inflow' else 'selling'} of the funds over the week's "
+                   f"{'trading day' if flow.trading_days == 1 else 'trading days'}")
+        rows.append((Cell(ETF_NAMES[flow.asset]), Cell(fmt.money(flow.total_usd), f"{k}.total_usd", _tone(flow.total_usd)),
+                     Cell(meaning + _out_of_line(flow.standing.stands_out))))
+    for move in drivers.markets:
+        k = f"drivers.markets.{move.key}"
+        if move.change_bp is not None:
+            rows.append((Cell(fmt.number(move.years or 0) + "-year US Treasury yield", f"{k}.years"), Cell(f"{fmt.number(move.change_bp)} bp" if move.change_bp <= 0 else f"+{fmt.number(move.change_bp)} bp",
+                                                         f"{k}.change_bp", _tone(-move.change_bp)),
+                         Cell(("Higher" if move.change_bp > 0 else "Lower" if move.change_bp < 0 else "Unchanged")
+                              + " long-term US borrowing costs" + _out_of_line(move.standing.stands_out))))
+            continue
+        change = move.change_pct or 0.0
+        rows.append((Cell(MARKET_NAMES[move.key][0].upper() + MARKET_NAMES[move.key][1:]),
+                     Cell(fmt.percent(change, sign=True), f"{k}.change_pct", "" if is_flat(change) else _tone(change)),
+                     Cell(MEANINGS[move.key][0 if change > 0 else 1] + _out_of_line(move.standing.stands_out))))
+    top = drivers.supply("top10")
+    if top is not None:
+        rows.append((Cell("Stablecoin supply (ten largest)"),
+                     Cell(("+" if top.change_usd > 0 else "") + fmt.money(top.change_usd), "drivers.stablecoins.top10.change_usd", _tone(top.change_usd)),
+                     Cell(("More" if top.change_usd > 0 else "Fewer") + " dollars held in stablecoins, ready to trade"
+                          + _out_of_line(top.standing.stands_out))))
+    for link in drivers.stock_links:
+        rows.append((Cell("Correlation with QQQ, past " + fmt.number(link.days) + " days", f"drivers.stock_links.{link.key}.days"),
+                     Cell(fmt.number(link.correlation, 2), f"drivers.stock_links.{link.key}.correlation"),
+                     Cell("Bitcoin's daily moves " + ("tracked" if link.correlation >= CLOSE_LINK else "loosely followed"
+                          if link.correlation > 0 else "did not follow") + " US tech stocks")))
+    return Table(
+        sentence("Each driver over the week to {end}, on its own calendar; flows are net, in US dollars", end=desk.f.day("week.end")),
+        (Column("Driver"), Column("This week", numeric=True), Column("What it means")), tuple(rows))
+
+
+MEANINGS = {
+    "qqq": ("US tech stocks rose over the same days", "US tech stocks fell over the same days"),
+    "spy": ("The broad US market rose", "The broad US market fell"),
+    "gold": ("Gold, often held as a haven, rose", "Gold, often held as a haven, fell"),
+    "dxy": ("A stronger dollar against major currencies", "A weaker dollar against major currencies"),
+}
+
+
+def _tone(value: float) -> str:
+    return "up" if value > 0 else "down" if value < 0 else ""
+
+
+def _out_of_line(stands_out: bool) -> str:
+    return "; larger than most weeks in its history" if stands_out else ""
+
+
+# --- for the methodology section --------------------------------------------------------------------------------
+
+
+def method_sentence(desk: Desk[F]) -> Sentence | None:
+    drivers = desk.facts.drivers
+    if drivers is None or not (drivers.etf or drivers.markets or drivers.stablecoins):
+        return None
+    return sentence(
+        "The drivers are measured on their own calendars: ETF flows summed over the US trading days in the week, US markets "
+        "from the last close before the week to the last close in it, stablecoin supply between the midnight UTC snapshots at "
+        "the week's two closes; a driver stands out when its week is larger, in absolute size, than {share} of the earlier "
+        "seven-day windows of its series (at least {windows} of them), and bitcoin's correlation with QQQ pairs its close "
+        "of each day (midnight UTC at its end) with that day's US close", share=_share_words(desk),
+        windows=desk.f.count("drivers.min_history"))
+
+
+def left_out_notes(desk: Desk[F]) -> list[Sentence]:
+    """One data note per reason (and file dates): which drivers the section leaves out, and why."""
+    drivers = desk.facts.drivers
+    if drivers is None:
+        return []
+    groups: dict[tuple, list] = {}
+    for item in drivers.left_out:
+        groups.setdefault((item.reason, item.first_day, item.last_day), []).append(item)
+    notes = []
+    for (reason, first, _), items in groups.items():
+        k = f"drivers.left_out.{items[0].key}"
+        dates = (Fragment(" (") + desk.f.date(f"{k}.first_day") + " to " + desk.f.date(f"{k}.last_day") + ")"
+                 if first is not None and reason != "no_file" else Fragment(""))
+        names = join([Fragment(LEFT_OUT_NAMES.get(item.key, item.key)) for item in items])
+        notes.append(sentence("The drivers section leaves out {what}: {why}{dates}", what=names,
+                              why=REASONS[reason], dates=dates))
+    for flow in drivers.etf:
+        if flow.closed_days:
+            k = f"drivers.etf.{flow.asset}"
+            notes.append(sentence(
+                "{name} flows and the US market moves cover the week's {days} trading days: there was no US trading on {closed}",
+                name=ETF_NAMES[flow.asset].removesuffix("s"), days=desk.f.cardinal(f"{k}.trading_days"),
+                closed=desk.f.cite(f"{k}.closed_days", lambda days: join([Fragment(desk.fmt.day(day)) for day in days]).text)))
+            break
+    return notes
