@@ -194,3 +194,26 @@ def test_the_asset_brief_gets_its_own_etfs_and_the_shared_drivers(bundled_data):
     assert [flow.asset for flow in ether.etf] == ["ethereum"]
     assert solana.etf == () and solana.markets and solana.stablecoins
     assert not math.isnan(solana.stock_links[0].correlation)
+
+
+def test_what_to_watch_follows_the_signals_the_drivers_measured(sell_off):
+    """ETF flows in the same direction as the week before "continue"; stocks are a signal while bitcoin's
+    30-day correlation with QQQ is at least 0.5 (0.63 here, computed from the raw files); stablecoin supply
+    is the ten largest's sum at the week's closing snapshot."""
+    text = _section_text(sell_off, "what-to-watch")
+    rows = _week_rows("farside_btc_etf_flows_daily.csv", SELL_OFF)
+    total = sum(float(row["total_usd_m"]) for row in rows)
+    assert f"ETF flows: whether net outflows from US spot bitcoin ETFs continue: ${-total:.1f} million over the week's five trading days" in text
+    value, _ = _correlation(30)
+    assert value >= 0.5
+    start, end = _last_on_or_before("cross_asset_daily.csv", "qqq_close", BASE), _last_on_or_before("cross_asset_daily.csv", "qqq_close", SELL_OFF)
+    qqq = (end[1] / start[1] - 1) * 100
+    assert (f"US stocks: US tech stocks (QQQ) fell {-qqq:.1f}% this week, and bitcoin's daily moves have been in step with "
+            f"them over the past 30 days (a correlation of {value:.2f} with QQQ)") in text
+    closing = next(row for row in raw_rows("stablecoin_marketcap_daily.csv") if row["date"] == _iso(SELL_OFF + timedelta(days=1)))
+    assert f"Stablecoin supply: ${float(closing['top10_listed_sum_usd']) / 1e9:.1f} billion in the ten largest US dollar stablecoins, up" in text
+
+
+def test_what_to_watch_leaves_out_signals_the_week_has_no_data_for(bundled_data):
+    text = _section_text(build_story(bundled_data, OUTSIDE), "what-to-watch")
+    assert "ETF flows" not in text and "US stocks" not in text and "Stablecoin supply" not in text

@@ -179,7 +179,8 @@ def drivers_min(desk: Desk[F]) -> int:
     return drivers.min_history if drivers is not None else 0
 
 
-def _move_words(desk: Desk[F], move: MarketMove) -> Fragment:
+def move_words(desk: Desk[F], move: MarketMove) -> Fragment:
+    """ "gold fell 9.6%", "the 10-year US Treasury yield rose 12 basis points to 4.3%": one market's week (What to Watch too)."""
     k = f"drivers.markets.{move.key}"
     if move.change_bp is not None:
         if round(move.change_bp) == 0:
@@ -204,9 +205,9 @@ def _market_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
         first = stocks[0]
         k = f"drivers.markets.{first.key}"
         found.append(sentence("Over the week's US trading days, from the close of {base} to that of {end}, {moves}", base=desk.f.day(f"{k}.base_day"),
-                              end=desk.f.day(f"{k}.end_day"), moves=join([_move_words(desk, move) for move in stocks])))
+                              end=desk.f.day(f"{k}.end_day"), moves=join([move_words(desk, move) for move in stocks])))
     if others:
-        found.append(sentence("{moves}", moves=join([_move_words(desk, move) for move in others])))
+        found.append(sentence("{moves}", moves=join([move_words(desk, move) for move in others])))
     gold = drivers.market("gold")
     if gold is not None and gold.column == "gld_close":
         found.append(sentence("Gold's move is that of the GLD fund: the data has no LBMA gold price for the week"))

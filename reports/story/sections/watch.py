@@ -9,6 +9,7 @@ before it. No target is invented. Events come from the bundled FOMC calendar and
 
 from __future__ import annotations
 
+from reports.facts.drivers import Drivers, EtfFlows
 from reports.facts.model import Event, FearGreed, Range
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.figures import figure
@@ -18,11 +19,15 @@ from reports.story.wording import is_flat, reads_equal
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.sections.blocks import bullets
+from reports.story.sections.drivers import ETF_NAMES, move_words
 from reports.story.asset_view import CLOSE_LINK, section, subject
 from reports.story.asset_figures import drawdown_figure, history_figure
 
 FOMC = "fomc"
 NEXT_WEEK_DAYS = 7
+
+
+STOCK_SIGNAL = 0.5  # a 30-day correlation with QQQ from which US stocks are a signal worth following
 
 
 # --- the market brief -------------------------------------------------------------------------
@@ -40,10 +45,56 @@ def market(desk: MarketDesk) -> Section:
 
 
 def _signal_bullets(desk: Desk[F]) -> list[Sentence | None]:
-    """The signals to watch that the drivers section measures (ETF flows, stablecoin supply, stocks),
-    for both briefs (an asset brief: the drivers of its asset): their bullets go here, between the
-    levels and sentiment, once those facts exist. None yet: no signal is stated without its fact."""
-    return []
+    """The signals to watch that the drivers section measured, for both briefs (an asset brief gets the
+    drivers of its asset): ETF flows, US stocks when bitcoin has moved with them, stablecoin supply.
+    Each names what to follow next and the week's reading of it, from the drivers' facts."""
+    drivers: Drivers | None = desk.facts.drivers
+    if drivers is None:
+        return []
+    flows: list[Sentence | None] = [_flow_signal(desk, flow) for flow in drivers.etf]
+    return [*flows, _stocks_signal(desk, drivers), _supply_signal(desk, drivers)]
+
+
+def _flow_signal(desk: Desk[F], flow: EtfFlows) -> Sentence:
+    """ "whether net outflows from US spot bitcoin ETFs continue": the same direction as the week before
+    continues, a new one holds."""
+    k = f"drivers.etf.{flow.asset}"
+    direction = "net outflows from" if flow.direction == "outflow" else "net inflows into"
+    parts: dict[str, Fragment | str] = dict(name=ETF_NAMES[flow.asset], total=desk.f.money(f"{k}.total_usd", absolute=True),
+                 days=desk.f.cardinal(f"{k}.trading_days"))
+    if flow.previous_usd is None:
+        return sentence(f"ETF flows: whether {direction} {{name}} go on, after {{total}} over the week's {{days}} trading days", **parts)
+    before = "net inflows" if flow.previous_usd > 0 else "net outflows"
+    if (flow.previous_usd > 0) == (flow.direction == "inflow"):
+        opening = f"ETF flows: whether {direction} {{name}} continue"
+    else:
+        opening = f"ETF flows: whether the turn to {direction} {{name}} holds"
+    return sentence(opening + f": {{total}} over the week's {{days}} trading days, after {before} of {{previous}} the week before",
+                    previous=desk.f.money(f"{k}.previous_usd", absolute=True), **parts)
+
+
+def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
+    """US stocks are a signal only while bitcoin has moved with them (a 30-day correlation of at least STOCK_SIGNAL)."""
+    link, qqq = next(iter(drivers.stock_links), None), drivers.market("qqq")
+    if link is None or qqq is None or link.correlation < STOCK_SIGNAL:
+        return None
+    k = f"drivers.stock_links.{link.key}"
+    return sentence("US stocks: {moved} this week, and bitcoin's daily moves have been in step with them over the past {days} "
+                    "days (a correlation of {value} with QQQ)", days=desk.f.count(f"{k}.days"),
+                    value=desk.f.decimal(f"{k}.correlation"), moved=move_words(desk, qqq))
+
+
+def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
+    top = drivers.supply("top10")
+    if top is None:
+        return None
+    k = "drivers.stablecoins.top10"
+    if is_flat(top.change_pct):
+        return sentence("Stablecoin supply: {end} in the ten largest US dollar stablecoins, little changed over the week",
+                        end=desk.f.money(f"{k}.end_usd"))
+    return sentence("Stablecoin supply: {end} in the ten largest US dollar stablecoins, {way} {amount} over the week",
+                    end=desk.f.money(f"{k}.end_usd"), way="up" if top.change_usd > 0 else "down",
+                    amount=desk.f.money(f"{k}.change_usd", absolute=True))
 
 
 # --- shared by both briefs --------------------------------------------------------------------
