@@ -83,4 +83,4 @@ def _dateline(desk: AssetDesk) -> Sentence:
 
 def _tags(desk: AssetDesk) -> tuple[str, ...]:
     a = desk.facts.subject
-    return tag_list(["asset-brief", "weekly-brief", a.id, a.symbol, *mood_tags(desk, a.change_pct)])
+    return tag_list([a.name, *mood_tags(desk, a.change_pct)])

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from reports.data.catalog import tag
 from reports.story.desk import Desk, F, MarketDesk
-from reports.facts.model import BTC, ETH
 from reports.story.prose import Fragment, Sentence, phrase, sentence
 from reports.story.wording import is_flat, part_of_month, week_shape
 
@@ -107,11 +106,11 @@ def dateline(desk: MarketDesk) -> Sentence:
 
 
 def tags(desk: MarketDesk) -> tuple[str, ...]:
-    """Lower-case tags a site or CMS can file the brief under: assets, the week's shape, sentiment."""
-    found = ["crypto-market", "weekly-brief"]
-    found += [asset for asset in (BTC, ETH) if desk.facts.asset(asset)]
-    found += mood_tags(desk, desk.market_change)
-    found += [desk.move(asset).symbol for asset in (desk.facts.leaders[:1] + desk.facts.laggards[:1])]
+    """Lower-case tags a site or CMS can file the brief under, each telling what the week was about:
+    its shape ("rally", "sell-off"), the Fear & Greed label, and its biggest movers by name (never a
+    bare ticker, never the same words every week)."""
+    found = mood_tags(desk, desk.market_change)
+    found += [desk.move(asset).name for asset in (desk.facts.leaders[:2] + desk.facts.laggards[:2])]
     return tag_list(found)
 
 
@@ -124,6 +123,7 @@ def mood_tags(desk: Desk[F], change_pct: float) -> list[str]:
 
 
 def tag_list(texts: Iterable[str]) -> tuple[str, ...]:
-    """Tags from fixed labels and validated ids and symbols, never from names: each becomes a
-    folder and an address of the site, so each goes through `assets.tag`. Once each, in order."""
+    """Tags from fixed labels and the data's validated asset names: each becomes a folder and an
+    address of the site, so each goes through `catalog.tag` (a slug where lower-casing is not
+    enough). Once each, in order."""
     return tuple(dict.fromkeys(found for found in map(tag, texts) if found))
