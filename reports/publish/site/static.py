@@ -19,6 +19,7 @@ def static_files(overrides: Path | None) -> dict[str, bytes | Path]:
         "assets/css/site.css": ASSETS / "css" / "site.css",
         "assets/css/fonts.css": font_css().encode("utf-8"),
         "assets/img/logo.svg": ASSETS / "img" / "logo.svg",
+        "assets/js/search.js": ASSETS / "js" / "search.js",  # the search page's one script (Pagefind's UI)
     }
     for _family, _weight, stem in FONTS:
         files[f"assets/fonts/{stem}.woff2"] = ASSETS / "fonts" / f"{stem}.woff2"
