@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from reports.core.formatting import Formatter
 from reports.document import Cell, FigureBlock, TableBlock
+from reports.render import PHONE_EXTENSION
 from reports.render.templating import TEMPLATES
 from reports.core.safepath import within
 from reports.core.settings import Settings
@@ -249,11 +250,18 @@ class BriefView:
         def empty(cell: Cell) -> bool:
             return cell.fact is None or facts.get(cell.fact) is None
 
-        numeric = [all(number(row[i]) or empty(row[i]) for row in block.rows) and any(number(row[i]) for row in block.rows)
-                   for i in range(len(block.columns))]
+        if block.numeric:  # the brief states each column's role and each cell's tone: laid out as given
+            numeric = list(block.numeric)
+            tones: list[list[str]] = [[cell.tone for cell in row] for row in block.rows]
+        else:  # a brief.json from before the roles were written: worked out from the facts, as before
+            numeric = [all(number(row[i]) or empty(row[i]) for row in block.rows) and any(number(row[i]) for row in block.rows)
+                       for i in range(len(block.columns))]
+            tones = [[tone(cell) for cell in row] for row in block.rows]
+        label = next((index for index, role in enumerate(numeric) if not role), None)
         return {
             "columns": list(zip(block.columns, numeric)),
-            "rows": [[(cell.text, numeric[i], tone(cell)) for i, cell in enumerate(row)] for row in block.rows],
+            "label": label,  # the row's name (the asset): the title of its card on a phone
+            "rows": [[(cell.text, numeric[i], tones[r][i]) for i, cell in enumerate(row)] for r, row in enumerate(block.rows)],
         }
 
 
@@ -262,7 +270,7 @@ PHONE_MAX_PX = 640  # the site's phone layout (site.css) begins at this width
 
 def phone_png(png: str) -> str:
     """The phone version of a chart file: `charts/price-path.png` -> `charts/price-path.phone.png`."""
-    return png[: -len(".png")] + ".phone.png" if png.endswith(".png") else png
+    return png.removesuffix(".png") + "." + PHONE_EXTENSION if png.endswith(".png") else png
 
 
 def page_of(brief: PublishedBrief) -> str:
