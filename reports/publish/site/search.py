@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from reports.core.errors import UsageError
@@ -39,9 +40,21 @@ def search_index(pages: Mapping[str, bytes], lang: str) -> dict[str, bytes]:
 
     with tempfile.TemporaryDirectory(prefix="brief-search-") as scratch:
         folder = Path(scratch) / "pagefind"
-        asyncio.run(index(folder))
+        _run_to_end(lambda: index(folder))
         return {urls.PAGEFIND + path.relative_to(folder).as_posix(): path.read_bytes()
                 for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def _run_to_end(task: Callable[[], Coroutine[object, object, None]]) -> None:
+    """Run the async task to its end from synchronous code, also when the caller's thread already runs
+    an event loop (an async application, a browser driver): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(task())
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="search-index") as pool:
+        pool.submit(lambda: asyncio.run(task())).result()
 
 
 def _address(path: str) -> str:
