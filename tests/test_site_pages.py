@@ -283,3 +283,19 @@ def test_every_page_has_a_sign_up_form_posting_to_the_service(week_pool, tmp_pat
         parsed = parse(page)
         assert [(form["action"], form["method"]) for form in parsed.forms] == [(SUBSCRIBE, "post")], page
         assert any(field.get("name") == "email" and field.get("type") == "email" for field in parsed.inputs)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(), st.sampled_from(["https://example.org/a?b=1&c=<x>", "http://x.test/", "(https://y.test/p).",
+                                                         '"><script>', "javascript:alert(1)"])), max_size=6).map(" ".join))
+def test_linked_text_reads_back_and_opens_no_element_but_its_links(text):
+    from html import unescape
+
+    from reports.publish.site.markup import linked
+
+    written = str(linked(text))
+    without_links = re.sub(r'<a href="[^"<>]*" rel="external">', "", written).replace("</a>", "")
+    assert "<" not in without_links and ">" not in without_links  # only the links' own tags
+    assert unescape(without_links) == text
+    for href in re.findall(r'<a href="([^"]*)"', written):
+        assert unescape(href).startswith(("http://", "https://"))
