@@ -226,3 +226,15 @@ def test_links_between_weeks_work_without_javascript(browser, served):
         assert page.locator("ol.items > li").count() == len(WEEKS)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_pager_and_footer_line_up_with_the_article(browser, served, width):
+    page, problems = visit(browser, served + BRIEF_PAGES["market"], width)
+    try:
+        lefts = page.evaluate("""['article.brief', 'nav.pager', '.site-footer .name'].map(
+            selector => Math.round(document.querySelector(selector).getBoundingClientRect().left))""")
+        assert lefts[0] == lefts[1] == lefts[2], lefts
+        assert problems == []
+    finally:
+        page.close()

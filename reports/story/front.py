@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from reports.data.catalog import tag
+from reports.data.catalog import symbol_problem, tag
+from reports.facts.model import AssetMove
 from reports.story.desk import Desk, F, MarketDesk
 from reports.story.prose import Fragment, Sentence, phrase, sentence
 from reports.story.wording import is_flat, part_of_month, week_shape
@@ -110,8 +111,14 @@ def tags(desk: MarketDesk) -> tuple[str, ...]:
     its shape ("rally", "sell-off"), the Fear & Greed label, and its biggest movers by name (never a
     bare ticker, never the same words every week)."""
     found = mood_tags(desk, desk.market_change)
-    found += [desk.move(asset).name for asset in (desk.facts.leaders[:2] + desk.facts.laggards[:2])]
+    found += [name_tag(desk.move(asset)) for asset in (desk.facts.leaders[:2] + desk.facts.laggards[:2])]
     return tag_list(found)
+
+
+def name_tag(asset: AssetMove) -> str:
+    """An asset as a tag: its name when, lower-cased, it is a plain word or words ("Bitcoin",
+    "Wrapped BTC"); else its id (validated where it entered), so markup in a name never makes a tag."""
+    return asset.name if symbol_problem("-".join(asset.name.lower().split())) is None else asset.id
 
 
 def mood_tags(desk: Desk[F], change_pct: float) -> list[str]:
@@ -123,7 +130,6 @@ def mood_tags(desk: Desk[F], change_pct: float) -> list[str]:
 
 
 def tag_list(texts: Iterable[str]) -> tuple[str, ...]:
-    """Tags from fixed labels and the data's validated asset names: each becomes a folder and an
-    address of the site, so each goes through `catalog.tag` (a slug where lower-casing is not
-    enough). Once each, in order."""
+    """Tags from fixed labels and assets' plain names or ids (`name_tag`): each becomes a folder and
+    an address of the site, so each goes through `catalog.tag`. Once each, in order."""
     return tuple(dict.fromkeys(found for found in map(tag, texts) if found))
