@@ -175,6 +175,8 @@ def search(browser, served, query: str, typed: bool) -> list[str]:
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
         page.wait_for_timeout(300)  # the rest of the results settle
         links = page.evaluate("Array.from(document.querySelectorAll('.pagefind-ui__result-link')).map(a => a.href)")
+        titles = page.evaluate("Array.from(document.querySelectorAll('.pagefind-ui__result-link')).map(a => a.textContent)")
+        assert all(" · week ending " in title for title in titles), titles  # each result says its week
         assert problems == []
         return links
     finally:
