@@ -38,6 +38,30 @@ def week_pool(tmp_path_factory) -> Path:
     return pool
 
 
+ASSET_WEEK = PDF_WEEK
+ASSETS = ("bitcoin", "ethereum")  # per-asset briefs built for ASSET_WEEK
+
+
+@pytest.fixture(scope="session")
+def asset_pool(tmp_path_factory) -> Path:
+    """OUT/assets/<id>/<ASSET_WEEK>/ for each of ASSETS, built through the pipeline like the weeks."""
+    from reports.build.assets import build_asset_briefs
+    from reports.core.settings import load_settings
+
+    pool = tmp_path_factory.mktemp("asset-pool")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(published_epoch(ASSET_WEEK)))
+        settings = load_settings(flags={"week_ending": ASSET_WEEK, "out_dir": pool, "formats": ("md", "json"),
+                                        "data_dir": tmp_path_factory.mktemp("asset-data")})
+        list(build_asset_briefs(settings, ",".join(ASSETS)))
+    return pool
+
+
+def copy_assets(pool: Path, out: Path) -> Path:
+    shutil.copytree(pool / "assets", out / "assets")
+    return out
+
+
 def copy_weeks(pool: Path, out: Path, weeks) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for week_end in weeks:

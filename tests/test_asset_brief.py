@@ -227,7 +227,7 @@ def test_two_builds_are_byte_identical(bundled_data, tmp_path):
     first, second = (result.folder for result in results)
     assert first == tmp_path / "a" / "assets" / "solana" / RALLY.isoformat()
     names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
-    assert "brief.pdf" in names and ".dates.json" in names and len(names) == 4 + 5 + 1
+    assert "brief.pdf" in names and ".dates.json" in names and len(names) == 4 + 5 + 5 + 1  # formats, charts, phone charts, dates
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

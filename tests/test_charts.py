@@ -98,3 +98,19 @@ def test_drawing_half_the_charts_in_a_forked_child_changes_no_byte(brief, monkey
     assert [chart.id for chart in split.charts] == [chart.id for chart in brief.charts]
     for ours, theirs in zip(brief.charts, split.charts):
         assert ours == theirs, ours.id
+
+
+def test_phone_versions_are_narrower_and_taller_and_the_same_from_either_core(brief, monkeypatch):
+    """The site's phone charts: 780 px wide (3.9 in at 200 dpi, for a 390 px screen at 2x), a taller
+    shape than the page's chart, the page's chart unchanged, and the same bytes whichever core draws them."""
+    from reports.charts import draw as charts
+
+    phone = draw_charts(brief.story, phone=True)
+    assert all(chart.phone == b"" for chart in brief.charts)  # only when asked
+    for page, drawn in zip(brief.charts, phone.charts):
+        assert drawn.png == page.png, page.id
+        picture = Image.open(io.BytesIO(drawn.phone))
+        assert picture.mode == "RGB" and picture.width == 780, (page.id, picture.size)
+        assert picture.height / picture.width > page.height / page.width, page.id
+    monkeypatch.setattr(charts, "_SECOND_CORE", True)
+    assert draw_charts(brief.story, phone=True).charts == phone.charts

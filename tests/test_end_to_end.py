@@ -48,7 +48,8 @@ def pages(pdf) -> list[str]:
 
 def test_every_output_and_chart_file_is_written(week):
     assert {p.name for p in week.iterdir()} == {"brief.html", "brief.pdf", "brief.md", "brief.json", "charts", ".dates.json"}
-    assert {p.name for p in (week / "charts").iterdir()} == {f"{c}.png" for c in CHARTS}
+    # each chart, and its phone version for the site (built with the json format)
+    assert {p.name for p in (week / "charts").iterdir()} == {f"{c}{kind}" for c in CHARTS for kind in (".png", ".phone.png")}
     assert not [p for p in week.parent.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
 

@@ -23,10 +23,10 @@ def test_every_golden_brief_is_byte_identical(tmp_path):
     golden.build(tmp_path)
     expected = json.loads(golden.MANIFEST.read_text(encoding="utf-8"))
     found = golden.hashes(tmp_path)
-    # 5 weeks x 4 briefs x (4 formats + 5 charts + the dates record), less tether's peers chart each week: it
-    # is on the snapshot basis, so its move is not set among the close-based coins' bars; plus the market
-    # brief's ETF-flows chart each week (the drivers section)
-    assert len(expected) == 200
+    # 5 weeks x 4 briefs x (4 formats + 5 charts + their 5 phone versions + the dates record), less tether's
+    # peers chart and its phone version each week: it is on the snapshot basis, so its move is not set among
+    # the close-based coins' bars; plus the market brief's ETF-flows chart and its phone version each week
+    assert len(expected) == 5 * 4 * (4 + 5 + 5 + 1) - 5 * 2 + 5 * 2 == 300
     assert golden.differences(expected, found) == []
 
 

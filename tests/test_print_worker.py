@@ -67,6 +67,6 @@ def test_a_cold_build_and_an_in_process_build_write_identical_files(tmp_path):
     assert warm.exit_code == 0, warm.output
     cold_files = {p.relative_to(tmp_path / "cold"): p.read_bytes() for p in (tmp_path / "cold").rglob("*") if p.is_file()}
     warm_files = {p.relative_to(tmp_path / "warm"): p.read_bytes() for p in (tmp_path / "warm").rglob("*") if p.is_file()}
-    assert sorted(cold_files) == sorted(warm_files) and len(cold_files) == 11  # 4 formats, 6 charts and the dates record
+    assert sorted(cold_files) == sorted(warm_files) and len(cold_files) == 17  # 4 formats, 6 charts, their 6 phone versions and the dates record
     for name, data in cold_files.items():
         assert data == warm_files[name], name

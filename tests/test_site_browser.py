@@ -1,5 +1,6 @@
 """The site in a real browser: Debian's Chromium driven by Playwright, against the site served by
-`serve`'s own server on 127.0.0.1, at desktop and phone widths, in the light and dark themes."""
+`serve`'s own server on 127.0.0.1, at desktop and phone widths, in the light and dark themes: the
+charts and the data table fit the screen whole, and Pagefind's search finds briefs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_weeks import PDF_WEEK, WEEKS, copy_weeks, week_pool  # noqa: F401 - fixture
+from site_weeks import (ASSET_WEEK, ASSETS, PDF_WEEK, WEEKS, asset_pool, brief_json, copy_assets,  # noqa: F401 - fixtures
+                        copy_weeks, week_pool)
 from reports.charts.canvas import DPI, STYLE
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -18,6 +20,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 PAGES = {"home": "", "brief": f"briefs/{PDF_WEEK}/", "archive": "archive/"}
+BRIEF_PAGES = {"market": f"briefs/{PDF_WEEK}/", "asset": f"assets/{ASSETS[0]}/{ASSET_WEEK}/"}
 
 pytestmark = [
     pytest.mark.slow,
@@ -28,13 +31,13 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwrig
 
 
 @pytest.fixture(scope="module")
-def served(week_pool, tmp_path_factory):  # noqa: F811 - the fixture imported above
+def served(week_pool, asset_pool, tmp_path_factory):  # noqa: F811 - the fixtures imported above
     from reports.core.settings import load_settings
     from reports.publish.site.build import build_site
     from reports.publish.site.serve import make_server
 
     root = tmp_path_factory.mktemp("browser")
-    out = copy_weeks(week_pool, root / "out", WEEKS)
+    out = copy_assets(asset_pool, copy_weeks(week_pool, root / "out", WEEKS))
     site = root / "site"
     build_site(load_settings(flags={"out_dir": out, "site_dir": site, "base_url": "https://brief.example.com/"}))
     server = make_server(site, 0, quiet=True)
@@ -103,21 +106,102 @@ def test_pages_load_cleanly_and_fit_the_screen(browser, served, name, width):
         page.close()
 
 
-def test_charts_keep_readable_text_on_a_phone(browser, served):
-    """On a phone the chart keeps a minimum width and scrolls inside its own box, so its axis labels
-    stay near their designed size instead of shrinking with the screen."""
-    page, problems = visit(browser, served + PAGES["brief"], "phone")
+CHART_FIT = """Array.from(document.querySelectorAll('figure .chart')).map(box => {
+    const img = box.querySelector('img'), rect = img.getBoundingClientRect();
+    return {src: img.currentSrc, left: rect.left, right: rect.right, width: rect.width, natural: img.naturalWidth,
+            loaded: img.complete && img.naturalWidth > 0, boxScroll: box.scrollWidth, boxClient: box.clientWidth};
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", BRIEF_PAGES)
+def test_every_chart_fits_whole_with_this_weeks_end_in_view(browser, served, kind, width):
+    """No chart scrolls sideways and its right edge (where each line ends, this week) is inside the
+    viewport; on a phone it is the phone PNG, shown large enough that its labels stay readable."""
+    page, problems = visit(browser, served + BRIEF_PAGES[kind], width)
     try:
-        # The charts' labels are drawn at font.size points in a DPI picture; on screen an em of them
-        # measures that many pixels times the picture's shown width over its natural width.
+        charts = page.evaluate(CHART_FIT)
+        viewport = page.evaluate("window.innerWidth")
+        assert len(charts) >= 4
+        # The labels are drawn at font.size points in a DPI picture; on screen an em of them measures
+        # that many pixels times the picture's shown width over its natural width.
         label_px = STYLE["font.size"] * DPI / 72
-        scales = page.evaluate("""Array.from(document.querySelectorAll('figure .chart img')).map(
-            img => img.getBoundingClientRect().width / img.naturalWidth)""")
-        assert len(scales) == 6 and min(scales) * label_px >= 8, scales
-        scrollable = page.evaluate("""Array.from(document.querySelectorAll('.chart')).every(
-            box => box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === 'auto')""")
-        assert scrollable
+        for chart in charts:
+            assert chart["loaded"], chart
+            assert chart["boxScroll"] <= chart["boxClient"], f"the chart scrolls sideways: {chart}"
+            assert chart["left"] >= 0 and chart["right"] <= viewport, f"the chart's right edge is off screen: {chart}"
+            assert chart["src"].endswith(".phone.png") == (width == "phone"), chart["src"]
+            assert chart["width"] / chart["natural"] * label_px >= 8, f"labels under 8 px: {chart}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport
         assert problems == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_data_table_fits_the_screen(browser, served, width):
+    page, problems = visit(browser, served + BRIEF_PAGES["market"], width)
+    try:
+        table = page.locator("table.data")
+        table.scroll_into_view_if_needed()
+        sizes = page.evaluate("""(() => { const t = document.querySelector('table.data'), w = t.closest('.table-wrap');
+            return [t.scrollWidth, t.clientWidth, w.scrollWidth, w.clientWidth, t.getBoundingClientRect().right, innerWidth]; })()""")
+        assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3] and sizes[4] <= sizes[5], sizes
+        rows = brief_table_rows(served)
+        assert page.locator("table.data tbody tr").count() == rows
+        first = page.locator("table.data tbody tr").first
+        assert first.locator("td.label").is_visible()
+        assert problems == []
+    finally:
+        page.close()
+
+
+def brief_table_rows(served) -> int:
+    """The rows of the week's table, from its brief.json as served (read with the json module)."""
+    import json
+    from urllib.request import urlopen
+
+    with urlopen(served + BRIEF_PAGES["market"] + "brief.json") as answer:
+        doc = json.loads(answer.read())
+    return next(len(block["rows"]) for section in doc["sections"] for block in section["blocks"] if block["type"] == "table")
+
+
+def search(browser, served, query: str, typed: bool) -> list[str]:
+    """The result links Pagefind's UI shows for `query`: typed into the box, or given in the address (?q=)."""
+    page, problems = visit(browser, served + "search/" + ("" if typed else f"?q={query}"), "desktop")
+    try:
+        if typed:
+            page.locator(".pagefind-ui__search-input").fill(query)
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        page.wait_for_timeout(300)  # the rest of the results settle
+        links = page.evaluate("Array.from(document.querySelectorAll('.pagefind-ui__result-link')).map(a => a.href)")
+        titles = page.evaluate("Array.from(document.querySelectorAll('.pagefind-ui__result-link')).map(a => a.textContent)")
+        assert all(" · week ending " in title for title in titles), titles  # each result says its week
+        assert problems == []
+        return links
+    finally:
+        page.close()
+
+
+def test_search_finds_a_brief_by_a_coin_name(browser, served):
+    links = search(browser, served, "Ethereum", typed=True)
+    assert f"{served}assets/ethereum/{ASSET_WEEK}/" in links, links
+
+
+def test_search_finds_a_brief_by_a_phrase_from_its_text(browser, served, week_pool):  # noqa: F811
+    phrase = " ".join(brief_json(week_pool, WEEKS[1])["headline"].split()[:6])
+    links = search(browser, served, phrase, typed=False)
+    assert links and links[0] == f"{served}briefs/{WEEKS[1]}/", (phrase, links)
+
+
+def test_the_search_page_says_what_to_do_without_javascript(browser, served):
+    page = browser.new_page(java_script_enabled=False)
+    try:
+        page.goto(served + "search/")
+        assert page.locator("noscript, .no-script").count() >= 1
+        assert "archive" in page.content()
+        page.goto(served + BRIEF_PAGES["asset"])  # a brief reads without it, its charts included
+        assert page.locator("figure .chart img").count() >= 4 and page.locator("h1").is_visible()
     finally:
         page.close()
 
@@ -142,5 +226,17 @@ def test_links_between_weeks_work_without_javascript(browser, served):
         page.locator("nav[aria-label=Site] >> text=Archive").click()
         assert page.url == f"{served}archive/"
         assert page.locator("ol.items > li").count() == len(WEEKS)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_pager_and_footer_line_up_with_the_article(browser, served, width):
+    page, problems = visit(browser, served + BRIEF_PAGES["market"], width)
+    try:
+        lefts = page.evaluate("""['article.brief', 'nav.pager', '.site-footer .name'].map(
+            selector => Math.round(document.querySelector(selector).getBoundingClientRect().left))""")
+        assert lefts[0] == lefts[1] == lefts[2], lefts
+        assert problems == []
     finally:
         page.close()

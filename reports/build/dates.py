@@ -79,6 +79,9 @@ def publication(previous: Dates | None, week_end: date, settings: Settings) -> d
     return previous.published if previous is not None else scheduled(week_end, settings)
 
 
+SITE_FORMAT = "json"  # the site publishes the weeks built with brief.json, and shows their phone charts
+
+
 def render_dated(story: Story, settings: Settings, previous: Dates | None, now: datetime) -> tuple[Story, dict[str, bytes]]:
     """Draw the story's charts and render every format, dated: the files as first rendered (no update time)
     give the content hash; when the settled update time is not the publication time, the formats that
@@ -86,7 +89,7 @@ def render_dated(story: Story, settings: Settings, previous: Dates | None, now: 
     from reports.charts.draw import draw_charts
     from reports.render import render_files
 
-    brief = draw_charts(story)
+    brief = draw_charts(story, phone=SITE_FORMAT in settings.formats)  # phone charts: for the site, which reads json
     files = render_files(brief, settings, settings.formats)
     dates = settle(previous, story.published, content_hash(files), now)
     if dates.updated != story.published:

@@ -47,10 +47,15 @@ def chart_path(chart_id: str, extension: str) -> str:
     return f"charts/{chart_id}.{extension}"
 
 
+PHONE_EXTENSION = "phone.png"  # each chart's phone version, beside it: the site shows it on narrow screens
+
+
 def render_files(brief: Brief, settings: Settings, formats: Iterable[str]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for chart in brief.charts:
         files[chart_path(chart.id, "png")] = chart.png
+        if chart.phone:
+            files[chart_path(chart.id, PHONE_EXTENSION)] = chart.phone
     for fmt in formats:
         files[FILENAMES[fmt]] = renderer(fmt)(brief, settings)
     return files

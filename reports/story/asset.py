@@ -15,7 +15,7 @@ from reports.facts.asset import AssetWeekFacts
 from reports.story.desk import AssetDesk, Desk
 from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
-from reports.story.front import mood_tags, notable_level, since_phrase, tag_list
+from reports.story.front import mood_tags, name_tag, notable_level, since_phrase, tag_list
 from reports.story.prose import Facts, Fragment, Sentence, Variation, phrase, sentence
 from reports.core.settings import Settings
 from reports.story.model import Story
@@ -83,4 +83,4 @@ def _dateline(desk: AssetDesk) -> Sentence:
 
 def _tags(desk: AssetDesk) -> tuple[str, ...]:
     a = desk.facts.subject
-    return tag_list(["asset-brief", "weekly-brief", a.id, a.symbol, *mood_tags(desk, a.change_pct)])
+    return tag_list([name_tag(a), *mood_tags(desk, a.change_pct)])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from reports.data.catalog import tag
+from reports.data.catalog import symbol_problem, tag
+from reports.facts.model import AssetMove
 from reports.story.desk import Desk, F, MarketDesk
-from reports.facts.model import BTC, ETH
 from reports.story.prose import Fragment, Sentence, phrase, sentence
 from reports.story.wording import is_flat, part_of_month, week_shape
 
@@ -107,12 +107,18 @@ def dateline(desk: MarketDesk) -> Sentence:
 
 
 def tags(desk: MarketDesk) -> tuple[str, ...]:
-    """Lower-case tags a site or CMS can file the brief under: assets, the week's shape, sentiment."""
-    found = ["crypto-market", "weekly-brief"]
-    found += [asset for asset in (BTC, ETH) if desk.facts.asset(asset)]
-    found += mood_tags(desk, desk.market_change)
-    found += [desk.move(asset).symbol for asset in (desk.facts.leaders[:1] + desk.facts.laggards[:1])]
+    """Lower-case tags a site or CMS can file the brief under, each telling what the week was about:
+    its shape ("rally", "sell-off"), the Fear & Greed label, and its biggest movers by name (never a
+    bare ticker, never the same words every week)."""
+    found = mood_tags(desk, desk.market_change)
+    found += [name_tag(desk.move(asset)) for asset in (desk.facts.leaders[:2] + desk.facts.laggards[:2])]
     return tag_list(found)
+
+
+def name_tag(asset: AssetMove) -> str:
+    """An asset as a tag: its name when, lower-cased, it is a plain word or words ("Bitcoin",
+    "Wrapped BTC"); else its id (validated where it entered), so markup in a name never makes a tag."""
+    return asset.name if symbol_problem("-".join(asset.name.lower().split())) is None else asset.id
 
 
 def mood_tags(desk: Desk[F], change_pct: float) -> list[str]:
@@ -124,6 +130,6 @@ def mood_tags(desk: Desk[F], change_pct: float) -> list[str]:
 
 
 def tag_list(texts: Iterable[str]) -> tuple[str, ...]:
-    """Tags from fixed labels and validated ids and symbols, never from names: each becomes a
-    folder and an address of the site, so each goes through `assets.tag`. Once each, in order."""
+    """Tags from fixed labels and assets' plain names or ids (`name_tag`): each becomes a folder and
+    an address of the site, so each goes through `catalog.tag`. Once each, in order."""
     return tuple(dict.fromkeys(found for found in map(tag, texts) if found))

@@ -4,8 +4,9 @@ The site never recomputes a brief. It reads brief.json (the renderers' machine-r
 output) through `reports.document`, so a damaged or foreign file is a clear error naming the
 file, and it publishes the PDF, Markdown and chart files beside it as they are. Each tag must
 also pass the symbol rule, since it names a folder of the site.
-Only folders named like a date are weeks; anything else in OUT (per-asset briefs under
-OUT/assets/, staging folders) is left alone.
+Only folders named like a date are weeks; anything else in OUT (staging folders) is left alone.
+Per-asset briefs (OUT/assets/<asset-id>/<week-end>/) are read by `find_asset_briefs`, each id
+checked by the symbol rule before it names a folder of the site.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from pathlib import Path
 from reports import document
 from reports.data.catalog import symbol_problem
 from reports.core.errors import InputError, UsageError
+from reports.core.safepath import within
 from reports.document import Block, Brief, Chart, Section
 
-__all__ = ["Block", "PublishedBrief", "find_briefs", "is_week_folder", "read_brief"]
+__all__ = ["Block", "PublishedBrief", "find_asset_briefs", "find_briefs", "is_week_folder", "read_brief"]
 
 WEEK_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FORMATS = {"pdf": "brief.pdf", "md": "brief.md", "json": "brief.json"}
@@ -32,6 +34,11 @@ class PublishedBrief:
     def __init__(self, folder: Path, brief: Brief) -> None:
         self.folder = folder
         self.doc = brief
+
+    @property
+    def asset(self) -> str | None:
+        """The subject of a per-asset brief (its id), None for the market brief."""
+        return self.doc.asset
 
     @property
     def week_end(self) -> date:
@@ -68,6 +75,33 @@ def find_briefs(out_dir: Path) -> list[PublishedBrief]:
         )
     briefs = [read_brief(folder) for folder in sorted(out_dir.iterdir(), reverse=True) if is_week_folder(folder)]
     return [brief for brief in briefs if brief is not None]
+
+
+def find_asset_briefs(out_dir: Path) -> dict[str, list[PublishedBrief]]:
+    """Every asset's briefs under `out_dir`/assets/<asset-id>/<week-end>/, newest first, assets by id.
+    An id folder that breaks the symbol rule is an error naming it; a brief for another asset than
+    its folder says is one too."""
+    root = out_dir / "assets"
+    if not root.is_dir():
+        return {}
+    found: dict[str, list[PublishedBrief]] = {}
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        problem = symbol_problem(folder.name)
+        if problem is not None:
+            raise InputError(folder, f"the folder name cannot be an asset id: {problem}",
+                             "Per-asset briefs live in OUT/assets/<asset-id>/; move or remove this folder")
+        weeks = [read_brief(week) for week in sorted(within(root, folder.name).iterdir(), reverse=True)
+                 if is_week_folder(week)]
+        briefs = [brief for brief in weeks if brief is not None]
+        for brief in briefs:
+            if brief.asset != folder.name:
+                raise InputError(brief.folder / "brief.json", f"the brief is about {brief.asset!r}, but its folder is "
+                                 f"assets/{folder.name}/", "Rebuild it with `python build.py brief --asset ID`")
+        if briefs:
+            found[folder.name] = briefs
+    return found
 
 
 def is_week_folder(folder: Path) -> bool:

@@ -21,6 +21,19 @@ class Handler(SimpleHTTPRequestHandler):
     def list_directory(self, path: str | os.PathLike[str]) -> None:
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page is answered with the site's own 404 page, as a web server set up for it would."""
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or self.command == "HEAD" or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         if isinstance(self.server, PreviewServer) and self.server.quiet:
             return

@@ -21,6 +21,7 @@ def static_files(overrides: Path | None) -> dict[str, bytes | Path]:
         "assets/img/logo.svg": ASSETS / "img" / "logo.svg",
         "assets/img/logo.png": ASSETS / "img" / "logo.png",  # the feeds' image: RSS takes GIF, JPEG or PNG
         "favicon.ico": ASSETS / "img" / "favicon.ico",
+        "assets/js/search.js": ASSETS / "js" / "search.js",  # the search page's one script (Pagefind's UI)
     }
     for _family, _weight, stem in FONTS:
         files[f"assets/fonts/{stem}.woff2"] = ASSETS / "fonts" / f"{stem}.woff2"

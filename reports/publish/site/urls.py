@@ -9,18 +9,29 @@ social cards use absolute addresses built from the `base_url` setting.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from reports.core.safepath import name
-from reports.document.addresses import brief_page
+from reports.document.addresses import asset_index, brief_page
 
 ARCHIVE = "archive/"
 TAGS = "tags/"
+ASSETS = "assets/"  # the index of assets; each asset's briefs under assets/<asset-id>/ (beside assets/css/...)
+SEARCH = "search/"
+NOT_FOUND = "404.html"
+PAGEFIND = "pagefind/"
 ATOM = "feed.xml"
 RSS = "rss.xml"
 
 
-def brief(week_end: date) -> str:
-    return brief_page(week_end)
+def brief(week_end: date, asset: str | None = None) -> str:
+    """A market brief's page, or with `asset` (a validated id) that asset's brief of the week."""
+    return brief_page(week_end, name(asset) if asset else None)
+
+
+def asset(asset_id: str) -> str:
+    """The index of one asset's briefs."""
+    return asset_index(name(asset_id))
 
 
 def archive(page: int) -> str:
@@ -45,3 +56,10 @@ def root_from(page: str) -> str:
 
 def absolute(base_url: str, path: str) -> str:
     return base_url + path
+
+
+def server_root(base_url: str) -> str:
+    """The site's root as a path on its server ("/" or "/brief/"): for the 404 page, which the server
+    sends for any missing address, at any depth, so relative links cannot work there."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
