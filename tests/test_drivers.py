@@ -208,8 +208,8 @@ def test_what_to_watch_follows_the_signals_the_drivers_measured(sell_off):
     assert value >= 0.5
     start, end = _last_on_or_before("cross_asset_daily.csv", "qqq_close", BASE), _last_on_or_before("cross_asset_daily.csv", "qqq_close", SELL_OFF)
     qqq = (end[1] / start[1] - 1) * 100
-    assert (f"US stocks: US tech stocks (QQQ) fell {-qqq:.1f}% this week, and bitcoin's daily moves have been in step with "
-            f"them over the past 30 days (a correlation of {value:.2f} with QQQ)") in text
+    assert (f"US stocks: US tech stocks (QQQ) fell {-qqq:.1f}% this week, and bitcoin's daily moves have followed them "
+            f"loosely over the past 30 days (a correlation of {value:.2f} with QQQ)") in text
     closing = next(row for row in raw_rows("stablecoin_marketcap_daily.csv") if row["date"] == _iso(SELL_OFF + timedelta(days=1)))
     assert f"Stablecoin supply: ${float(closing['top10_listed_sum_usd']) / 1e9:.1f} billion in the ten largest US dollar stablecoins, up" in text
 

@@ -79,8 +79,9 @@ def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
     if link is None or qqq is None or link.correlation < STOCK_SIGNAL:
         return None
     k = f"drivers.stock_links.{link.key}"
-    return sentence("US stocks: {moved} this week, and bitcoin's daily moves have been in step with them over the past {days} "
-                    "days (a correlation of {value} with QQQ)", days=desk.f.count(f"{k}.days"),
+    how = "closely" if link.correlation >= CLOSE_LINK else "loosely"  # the drivers section's words for the same figure
+    return sentence("US stocks: {moved} this week, and bitcoin's daily moves have followed them {how} over the past {days} "
+                    "days (a correlation of {value} with QQQ)", how=how, days=desk.f.count(f"{k}.days"),
                     value=desk.f.decimal(f"{k}.correlation"), moved=move_words(desk, qqq))
 
 
