@@ -142,28 +142,29 @@ def test_every_chart_fits_whole_with_this_weeks_end_in_view(browser, served, kin
 def test_the_data_table_fits_the_screen(browser, served, width):
     page, problems = visit(browser, served + BRIEF_PAGES["market"], width)
     try:
-        table = page.locator("table.data")
-        table.scroll_into_view_if_needed()
-        sizes = page.evaluate("""(() => { const t = document.querySelector('table.data'), w = t.closest('.table-wrap');
-            return [t.scrollWidth, t.clientWidth, w.scrollWidth, w.clientWidth, t.getBoundingClientRect().right, innerWidth]; })()""")
-        assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3] and sizes[4] <= sizes[5], sizes
-        rows = brief_table_rows(served)
-        assert page.locator("table.data tbody tr").count() == rows
-        first = page.locator("table.data tbody tr").first
-        assert first.locator("td.label").is_visible()
+        tables = page.locator("table.data")
+        assert tables.count() == len(brief_table_rows(served)) >= 2  # the drivers table and the data table
+        for index in range(tables.count()):
+            tables.nth(index).scroll_into_view_if_needed()
+            sizes = page.evaluate("""(index) => { const t = document.querySelectorAll('table.data')[index], w = t.closest('.table-wrap');
+                return [t.scrollWidth, t.clientWidth, w.scrollWidth, w.clientWidth, t.getBoundingClientRect().right, innerWidth]; }""", index)
+            assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3] and sizes[4] <= sizes[5], (index, sizes)
+            rows = tables.nth(index).locator("tbody tr")
+            assert rows.count() == brief_table_rows(served)[index]
+            assert rows.first.locator("td.label").is_visible()
         assert problems == []
     finally:
         page.close()
 
 
-def brief_table_rows(served) -> int:
-    """The rows of the week's table, from its brief.json as served (read with the json module)."""
+def brief_table_rows(served) -> list[int]:
+    """The rows of each of the week's tables, in page order, from its brief.json as served (read with the json module)."""
     import json
     from urllib.request import urlopen
 
     with urlopen(served + BRIEF_PAGES["market"] + "brief.json") as answer:
         doc = json.loads(answer.read())
-    return next(len(block["rows"]) for section in doc["sections"] for block in section["blocks"] if block["type"] == "table")
+    return [len(block["rows"]) for section in doc["sections"] for block in section["blocks"] if block["type"] == "table"]
 
 
 def search(browser, served, query: str, typed: bool) -> list[str]:
