@@ -19,8 +19,8 @@ import click
 
 from reports.core.errors import BriefError
 from reports.core.progress import shown
-from reports.core.settings import (CONFIG_FILE, DEFAULT_BASE_URL, FORMATS, Settings, default_config_dir,
-                                   load_settings, local_address)
+from reports.core.settings import CONFIG_FILE, DEFAULT_BASE_URL, FORMATS, Settings, default_config_dir, load_settings
+from reports.core.values import local_address
 
 DEBUG_ENV = "BRIEF_DEBUG"
 LOG = logging.getLogger("reports")

@@ -22,7 +22,9 @@ from functools import cache
 from pathlib import Path
 
 from reports.core.errors import InputError, Location, UsageError
-from reports.core.settings import EventEntry, Settings, http_url
+from reports.core.events import EventEntry
+from reports.core.settings import Settings
+from reports.core.values import http_url
 from reports.data.catalog import DATA_DIR, ID, name_problem, slug
 from reports.data.raw import LINE, read_csv
 

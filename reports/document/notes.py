@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.core.errors import InputError, Location
-from reports.core.settings import http_url, one_line
+from reports.core.values import http_url, one_line
 from reports.document.quote import NoteRole, QuoteBlock, Span, Style
 
 MAX_BYTES = 1 << 20

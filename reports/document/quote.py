@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from reports.core.settings import http_url
+from reports.core.values import http_url
 from reports.document.base import Model
 
 NoteRole = Literal["desk", "quote", "unconfirmed"]
