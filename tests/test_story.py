@@ -78,8 +78,9 @@ def test_a_falling_week_and_a_rising_week_read_the_opposite_way(bundled_data):
     assert (down.sentiment, up.sentiment) == ("NEGATIVE", "POSITIVE")
     assert _verbs(down.headline.text, DOWN_VERBS) and not _verbs(down.headline.text, UP_VERBS)
     assert _verbs(up.headline.text, UP_VERBS) and not _verbs(up.headline.text, DOWN_VERBS)
-    overview_down = down.sections[0].blocks[0].sentences[0].text  # the market sentence
-    overview_up = up.sections[0].blocks[0].sentences[0].text
+    # the market-value sentence of the lead (both weeks open with bitcoin's record week, then the market)
+    overview_down = next(s.text for s in down.sections[0].blocks[0].sentences if "market_cap.change_usd" in s.facts)
+    overview_up = next(s.text for s in up.sections[0].blocks[0].sentences if "market_cap.change_usd" in s.facts)
     assert "$549.7 billion" in overview_down and not re.search(r"\b(added|adding|rose|up)\b", overview_down)
     assert "$125.0 billion" in overview_up and not re.search(r"\b(lost|erasing|wiped|fell|down)\b", overview_up)
     assert "sell-off" in down.tags and "rally" in up.tags
