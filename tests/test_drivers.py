@@ -181,7 +181,7 @@ def test_a_driver_that_stands_out_is_named_in_the_overview(bundled_data):
     gold = story.facts.drivers.market("gold")
     change, _, _ = _move("gold_lbma_pm_usd", date(2026, 3, 22))
     assert gold.change_pct == pytest.approx(change, abs=1e-9) and gold.standing.stands_out
-    assert f"The move coincided with a {FMT.percent(abs(change))} fall in gold" in _section_text(story, "overview")
+    assert f"a move that coincided with a {FMT.percent(abs(change))} fall in gold" in _section_text(story, "overview")
 
 
 def test_the_asset_brief_gets_its_own_etfs_and_the_shared_drivers(bundled_data):

@@ -66,8 +66,9 @@ def test_the_sell_off_ranks_say_which_windows_they_compare(stories):
     text = " ".join(s.text for s in stories[SELL_OFF].sentences())
     assert ("Bitcoin's 16.2% fall was its worst week in data going back to September 2024, leaving aside the seven-day "
             "windows ending earlier this week (the seven days to Feb 5 fell 25.7%)") in text
-    assert ("The $549.7 billion drop was the largest one-week loss of total market value in CoinGecko's global data since "
-            "mid-October 2025 (the data begin in September 2025)") in text
+    assert ("Total crypto market value fell 19.0% to $2.34 trillion; the $549.7 billion drop was the largest one-week loss "
+            "in CoinGecko's global data since mid-October 2025.") in text  # the Overview, which tells it once
+    assert "At its worst, in the seven days to Feb 5, it was down 25.7%." in text  # the deeper window, said plainly
 
 
 @pytest.mark.parametrize("end", WEEKS, ids=str)

@@ -110,7 +110,7 @@ def test_claims_that_compare_moves_leave_the_snapshot_coins_out_and_say_how_many
     assert facts.altcoins.count == len(compared) - 1
     assert "hyperliquid" not in facts.leaders  # the noon snapshot's +12.7% is not on the same basis
     text = _text(sell_off)
-    assert f"All {len(compared)} coins with daily closes fell" in text
+    assert f"all {len(compared)} coins with daily closes fell" in text  # the dek and the lead: "No coin bucked the move: all 12 ..."
 
 
 def test_the_table_marks_the_snapshot_coins_and_drops_the_empty_market_cap_column(sell_off):

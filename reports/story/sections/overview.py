@@ -46,7 +46,9 @@ def market(desk: MarketDesk) -> Section:
 def _opening(desk: MarketDesk, plan: str) -> Sentence:
     """The lead asset first: "Bitcoin (BTC) plunged 16.2% to $70,580 in the week to Feb 6, its worst week ..."."""
     lead = desk.lead
-    parts: dict[str, Fragment | str] = dict(name=desk.names(lead), moved=desk.moved_to(lead), week=desk.week_to())
+    flat = is_flat(desk.move(lead).change_pct)  # "held steady at $90,395", not "held steady to"
+    moved = desk.moved(lead) + " at " + desk.f.price(f"assets.{lead}.close") if flat else desk.moved_to(lead)
+    parts: dict[str, Fragment | str] = dict(name=desk.names(lead), moved=moved, week=desk.week_to())
     if plan == "record":
         level = level_clause(desk)
         return sentence("{name} {moved} in {week}, {record}{level}", **parts, record=record_clause(desk),
@@ -183,9 +185,9 @@ def _breadth(desk: MarketDesk, plan: str = "broad") -> Sentence | None:
     majority = max(b.rose, b.fell)
     if plan == "divergence" and b.total >= 2 and b.rose != b.fell and not is_flat(desk.move(desk.lead).change_pct):
         with_lead = (b.fell > b.rose) == (desk.move(desk.lead).change_pct < 0)
-        return sentence("Most of the largest coins went {whose} way: {clause}", clause=breadth_clause(desk),
-                        whose=Fragment(desk.names.plain(desk.lead).text + "'s" if with_lead else "the other",
-                                       (f"assets.{desk.lead}.change_pct",)))
+        follow = Fragment("went " + desk.names.plain(desk.lead).text + "'s way" if with_lead else "did not follow it",
+                          (f"assets.{desk.lead}.change_pct",))
+        return sentence("Most of the largest coins {follow}: {clause}", clause=breadth_clause(desk), follow=follow)
     if b.total < 2 or majority == b.total - 1 or majority * 4 < b.total * 3:
         return breadth_sentence(desk)  # one coin against the rest (named), or a split market
     if majority == b.total:
