@@ -114,7 +114,7 @@ class Store:
         self.close()
 
     def _transaction(self):
-        return _Transaction(self.db)
+        return Transaction(self.db)
 
     def where(self, table: str) -> Path:
         """How an error names a table of this file, as if it were a CSV file whose lines are rowids."""
@@ -185,12 +185,13 @@ class Store:
         rows = self.db.execute("SELECT coin, last_listed FROM coins WHERE last_listed < ? ORDER BY coin", (day.isoformat(),))
         return [(coin, date.fromisoformat(last)) for coin, last in rows]
 
-    def left_between(self, first: date, last: date) -> list[str]:
-        """Coins last listed on a day from `first` to `last`, when a later listing exists: they left the top list."""
+    def left_top_list(self) -> list[tuple[str, str, date]]:
+        """(coin, symbol, last day listed) of every coin a later listing no longer holds: it left the top
+        list on that day. Which week that falls in is the facts' question, for the week being built."""
         rows = self.db.execute(
-            "SELECT coin FROM coins WHERE last_listed BETWEEN ? AND ? AND last_listed < (SELECT max(day) FROM listings) "
-            "ORDER BY coin", (first.isoformat(), last.isoformat()))
-        return [coin for (coin,) in rows]
+            "SELECT coin, symbol, last_listed FROM coins WHERE last_listed < (SELECT max(day) FROM listings) "
+            "ORDER BY coin")
+        return [(coin, symbol, date.fromisoformat(last)) for coin, symbol, last in rows]
 
     def last_pull(self) -> datetime | None:
         value = self._one("SELECT max(finished_at) FROM pulls")
@@ -223,7 +224,7 @@ class Store:
         return row[0] if row else None
 
 
-class _Transaction:
+class Transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (autocommit connection, explicit transactions)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
