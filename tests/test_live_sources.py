@@ -11,10 +11,11 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings as examples, strategies as st
 from conftest import NOON_FEB_9, ROOT, raw_rows, run_cli
 from live_servers import CM, CM_BASE, FNG, coinmetrics_rows, fear_greed_rows, serve_coinmetrics, serve_fear_greed
 from werkzeug import Response
@@ -235,3 +236,28 @@ def test_kill_9_mid_pull_leaves_the_store_consistent_and_the_next_pull_completes
     module.pull(settings(data_dir=tmp_path / "killed"))
     module.pull(settings(data_dir=tmp_path / "clean"))
     assert stored(tmp_path / "killed") == stored(tmp_path / "clean")
+
+
+# --- hostile answers ---------------------------------------------------------------------------------
+
+JSON = st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=20), inner, max_size=4),
+                    max_leaves=20)
+RECORD = st.fixed_dictionaries({}, optional={"value": JSON | st.text(max_size=12), "value_classification": JSON,
+                                             "timestamp": JSON | st.text(max_size=12), "asset": st.sampled_from(["btc", "eth", "x"]) | JSON,
+                                             "time": JSON | st.text(max_size=40), "PriceUSD": JSON | st.text(max_size=20)})
+
+
+@examples(max_examples=300, deadline=None)
+@given(answer=JSON | st.fixed_dictionaries({"data": st.lists(RECORD | JSON, max_size=5)}))
+def test_any_answer_is_read_or_refused_as_a_changed_answer_never_a_crash(answer):
+    for read in (feargreed.readings_of, coinmetrics.closes_of):
+        try:
+            rows = read(answer, date(2026, 2, 9))
+        except ChangedAnswer as error:
+            assert error.exit_code == 2
+            continue
+        for row in rows:  # what is kept is a day up to today and a finite positive (or 0..100) number
+            assert isinstance(row[-2 if read is feargreed.readings_of else 1], date)
+            value = row[1] if read is feargreed.readings_of else row[2]
+            assert math.isfinite(value) and value >= 0

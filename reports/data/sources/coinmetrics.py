@@ -22,7 +22,7 @@ from reports.core.settings import Settings
 from reports.data.raw import LINE, RawTable
 from reports.data.sources.bundled import HISTORY_ASSETS
 from reports.data.sources.coingecko.client import Client
-from reports.data.sources.liveapi import ChangedAnswer, LivePull, api_config, field, pulled_today
+from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today
 from reports.data.sources.livestore import LiveStore
 from reports.data.validate import LIMITS
 
@@ -40,14 +40,8 @@ COLUMNS = ("date", "asset", "close")
 
 
 def pull(settings: Settings, client: Client | None = None) -> LivePull:
-    own = client is None
-    client = client or Client(api_config(settings, BASE_URL_ENV, DEFAULT_URL))
-    try:
-        with LiveStore.at(settings.data_dir) as store:
-            return _pull(store, client)
-    finally:
-        if own:
-            client.close()
+    """Bring this source's part of the live store up to date (the live registry's entry)."""
+    return pull_with(settings, client, BASE_URL_ENV, DEFAULT_URL, _pull)
 
 
 def _pull(store: LiveStore, client: Client) -> LivePull:
@@ -93,7 +87,7 @@ def closes_of(answer: Any, today: date) -> list[tuple[str, date, float]]:
         at = f"{where}, record {number} of {len(data)}"
         ticker, stamp = field(record, "asset", at, BASE_URL_ENV), field(record, "time", at, BASE_URL_ENV)
         day = _day(stamp)
-        if ticker not in ASSETS or day is None:
+        if not isinstance(ticker, str) or ticker not in ASSETS or day is None:
             raise ChangedAnswer(at, f"not one of {sorted(ASSETS)} at 00:00 UTC of a day: {str(record)[:120]}",
                                 BASE_URL_ENV)
         price = _price(record.get(METRIC))

@@ -18,7 +18,7 @@ from reports.core import clock
 from reports.core.settings import Settings
 from reports.data.raw import LINE, RawTable
 from reports.data.sources.coingecko.client import Client
-from reports.data.sources.liveapi import ChangedAnswer, LivePull, api_config, field, pulled_today
+from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today
 from reports.data.sources.livestore import LiveStore
 
 NAME = "fear-greed"
@@ -30,14 +30,8 @@ COLUMNS = ("date", "timestamp", "value", "classification")
 
 
 def pull(settings: Settings, client: Client | None = None) -> LivePull:
-    own = client is None
-    client = client or Client(api_config(settings, BASE_URL_ENV, DEFAULT_URL))
-    try:
-        with LiveStore.at(settings.data_dir) as store:
-            return _pull(store, client)
-    finally:
-        if own:
-            client.close()
+    """Bring this source's part of the live store up to date (the live registry's entry)."""
+    return pull_with(settings, client, BASE_URL_ENV, DEFAULT_URL, _pull)
 
 
 def _pull(store: LiveStore, client: Client) -> LivePull:

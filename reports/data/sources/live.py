@@ -101,9 +101,12 @@ def statuses(settings: Settings, today: date) -> tuple[SourceStatus, ...]:
             found.append(("coingecko", date.fromisoformat(newest) if newest else None, cg.last_pull()))
     else:
         found.append(("coingecko", None, None))
-    with LiveStore.at(settings.data_dir) as store:
-        found.append(("fear-greed", store.newest("fear_greed"), store.last_pull("fear-greed")))
-        found.append(("coinmetrics", coinmetrics.newest_day(store), store.last_pull("coinmetrics")))
+    if (settings.data_dir / LIVE_FILE).exists():  # asking makes no store
+        with LiveStore.at(settings.data_dir) as store:
+            found.append(("fear-greed", store.newest("fear_greed"), store.last_pull("fear-greed")))
+            found.append(("coinmetrics", coinmetrics.newest_day(store), store.last_pull("coinmetrics")))
+    else:
+        found += [("fear-greed", None, None), ("coinmetrics", None, None)]
     return tuple(SourceStatus(name, newest, pulled, newest is None or newest < wanted) for name, newest, pulled in found)
 
 

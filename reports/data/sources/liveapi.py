@@ -10,14 +10,15 @@ the CoinGecko settings' (`coingecko_rate_limit`, `coingecko_backoff`), one polit
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from reports.core.errors import UsageError
 from reports.core.settings import Settings
-from reports.data.sources.coingecko.client import ApiConfig, ApiError
+from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
+from reports.data.sources.livestore import LiveStore
 
 
 class ChangedAnswer(ApiError):
@@ -52,6 +53,19 @@ def api_config(settings: Settings, env_name: str, default_url: str,
     if not base_url.startswith(("http://", "https://")):
         raise UsageError(f"{env_name} is {base_url!r}; give a full URL, e.g. {default_url}.")
     return ApiConfig(base_url=base_url, calls_per_minute=settings.coingecko_rate_limit, backoff=settings.coingecko_backoff)
+
+
+def pull_with(settings: Settings, client: Client | None, env_name: str, default_url: str,
+              body: Callable[[LiveStore, Client], LivePull]) -> LivePull:
+    """Run a source's pull `body` against the live store, with the given client or one of its own."""
+    own = client is None
+    client = client or Client(api_config(settings, env_name, default_url))
+    try:
+        with LiveStore.at(settings.data_dir) as store:
+            return body(store, client)
+    finally:
+        if own:
+            client.close()
 
 
 def pulled_today(last: datetime | None, now: datetime) -> bool:

@@ -8,12 +8,10 @@ the next pull asks again from the newest stored day. Days are UTC calendar days 
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime
-from pathlib import Path
 
-from reports.data.sources.coingecko.store import Transaction
+from reports.data.sources.coingecko.store import SqliteStore
 
 LIVE_FILE = "live.sqlite3"
 SCHEMA = """
@@ -39,46 +37,24 @@ CREATE TABLE IF NOT EXISTS pulls (
 """
 
 
-class LiveStore:
-    """The SQLite file; every write method is one transaction."""
+class LiveStore(SqliteStore):
+    """The live sources' file."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
-
-    @classmethod
-    def at(cls, data_dir: Path) -> LiveStore:
-        return cls(data_dir / LIVE_FILE)
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> LiveStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def where(self, table: str) -> Path:
-        """How an error names a table of this file, as if it were a CSV file whose lines are rowids."""
-        return Path(f"{self.path} [table {table}; line = rowid]")
+    FILE = LIVE_FILE
+    SCHEMA_SQL = SCHEMA
 
     def save_fear_greed(self, readings: Iterable[tuple[date, float, str]]) -> None:
-        with Transaction(self.db):
+        with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO fear_greed VALUES (?, ?, ?)",
                                 [(day.isoformat(), value, label) for day, value, label in readings])
 
     def save_closes(self, source: str, closes: Iterable[tuple[str, date, float]]) -> None:
-        with Transaction(self.db):
+        with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO closes VALUES (?, ?, ?, ?)",
                                 [(source, asset, day.isoformat(), close) for asset, day, close in closes])
 
     def record_pull(self, source: str, started_at: datetime, finished_at: datetime, calls: int) -> None:
-        with Transaction(self.db):
+        with self._transaction():
             self.db.execute("INSERT OR REPLACE INTO pulls VALUES (?, ?, ?, ?)",
                             (source, started_at.isoformat(), finished_at.isoformat(), calls))
 
@@ -93,10 +69,3 @@ class LiveStore:
     def last_pull(self, source: str) -> datetime | None:
         value = self._one("SELECT max(finished_at) FROM pulls WHERE source = ?", source)
         return datetime.fromisoformat(value) if value else None
-
-    def rows(self, query: str, *params: object) -> list[tuple]:
-        return list(self.db.execute(query, params))
-
-    def _one(self, query: str, *params: object):
-        row = self.db.execute(query, params).fetchone()
-        return row[0] if row else None
