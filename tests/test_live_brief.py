@@ -17,7 +17,9 @@ from reports.data.sources import bundled, load_source
 from reports.data.validate import validate
 from reports.facts.table import fact_table
 
-WEEK_END = date(2026, 2, 8)  # Sunday; the clock is Monday Feb 9, 12:00 UTC
+WEEK_END = date(2026, 2, 8)
+BOTH = ("fear_greed.", "levels.", "ranges.", "prior_ranges.", "drawdowns.", "volatility.", "ranks.bitcoin.", "streaks.",
+        "assets.bitcoin.", "assets.ethereum.")  # Sunday; the clock is Monday Feb 9, 12:00 UTC
 
 
 def everything(api, monkeypatch, top: int = 8) -> None:
@@ -32,6 +34,7 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_histo
     from conftest import build_story
 
     everything(api, monkeypatch)
+    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "365")  # the free tier's year, for the prices' own context
     out = tmp_path / "out"
     result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
     assert result.exit_code == 0, result.output
@@ -44,9 +47,14 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_histo
     live = validate(load_source(settings))
     ours = fact_table(build_story(live, WEEK_END, source="live", offline=True).facts)
     theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), candles=None, hourly=None)), WEEK_END).facts)
-    sentiment = {key for key in theirs if key.startswith("fear_greed.")}
-    assert len(sentiment) >= 8
-    assert {key: (ours.get(key), theirs[key]) for key in sentiment if ours.get(key) != theirs[key]} == {}
+    # Every series both have: the sentiment, the long history's levels, ranges, drawdowns, volatility,
+    # week ranks and streaks, and bitcoin's and ether's week (the stand-in's market caps are only theirs,
+    # so the live universe is these two). Left out: the rank (the store lists ranks from its first pull,
+    # Feb 9) and the price series' name (the store's closes, not the bundled snapshots: same values).
+    compared = {key for key in theirs if key.startswith(BOTH)
+                and not key.endswith((".rank", ".series")) or key.startswith(("sources.coinmetrics.", "sources.fear-greed."))}
+    assert len(compared) >= 150 and {"fear_greed.value", "levels.bitcoin.low.since", "ranks.bitcoin.since"} <= compared
+    assert {key: (ours.get(key), theirs[key]) for key in compared if ours.get(key) != theirs[key]} == {}
     # "lowest since" reaches back before CoinGecko's served days: the long history is Coin Metrics'
     assert live.history is not None and live.history.info.key == "coinmetrics"
     assert live.history.close["bitcoin"].first_valid_index().date() == date(2024, 9, 13)
