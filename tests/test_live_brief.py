@@ -64,6 +64,8 @@ def test_sources_lists_each_source_with_its_newest_day_last_pull_and_staleness(a
     everything(api, monkeypatch, top=2)
     before = run_cli("sources")
     assert before.exit_code == 0 and before.output.count("nothing stored") == 3 and before.output.count("STALE") == 3
+    data_dir = load_settings(env=os.environ).data_dir
+    assert not (data_dir / "live.sqlite3").exists() and not (data_dir / "coingecko.sqlite3").exists()  # asking makes no store
     assert run_cli("brief", "--source", "live", "--formats", "md").exit_code == 0
     lines = run_cli("sources").output.splitlines()
     assert [line.split()[:4] for line in lines] == [["coingecko", "newest", "day", "2026-02-08"],
