@@ -170,10 +170,28 @@ def test_a_coin_that_leaves_the_top_list_keeps_its_history_and_is_no_longer_fetc
 
     data = validate(load_source(settings(source="coingecko", offline=True, week_ending=date(2026, 2, 9))))
     assert data.prices.close["ethereum"].last_valid_index().date() == date(2026, 2, 8)
-    assert data.freshness.left_top_list == ("ETH",)
+    assert data.freshness.for_week(date(2026, 2, 9)).left_top_list == ("ETH",)
     story = build_story(data, date(2026, 2, 9), source="coingecko", offline=True)
     assert "ETH left CoinGecko's top list during the week" in " ".join(s.text for s in story.sentences())
     assert data.freshness.newest_day == date(2026, 2, 9) and data.freshness.stale_for is None
+
+
+def test_a_backfill_from_the_store_says_a_coin_left_the_top_list_only_in_the_week_it_did(api, monkeypatch):
+    """The store is read once for a backfill (no week asked for), so "left the top list" must be worked out
+    for each week built, not for the week of today: ETH was last listed on Mon Feb 9 (the pull of Feb 10 no
+    longer lists it), so of the weeks ending on Mondays only the one ending Feb 9 says it left."""
+    world = World(top=3)
+    serve(api, world)
+    pull(settings())
+    world.gone.add("ethereum")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_10)
+    pull(settings())
+    data = validate(load_source(settings(source="coingecko", offline=True, week_ends_on="monday")))
+    said = {}
+    for week_end in (date(2026, 1, 26), date(2026, 2, 2), date(2026, 2, 9)):
+        story = build_story(data, week_end, source="coingecko", offline=True, week_ends_on="monday")
+        said[week_end] = "ETH left CoinGecko's top list during the week" in " ".join(s.text for s in story.sentences())
+    assert said == {date(2026, 1, 26): False, date(2026, 2, 2): False, date(2026, 2, 9): True}
 
 
 def test_real_coins_markets_records_are_read(api):

@@ -16,9 +16,10 @@ from reports.core.settings import Settings
 @click.option("--week-ending", callback=_week, metavar="YYYY-MM-DD",
               help="Last day of the week (the week is that day and the six before it). "
                    "Default: the latest complete week ending on the configured weekday (Sunday).")
-@click.option("--source", type=click.Choice(["bundled", "csv", "coingecko"]),
+@click.option("--source", type=click.Choice(["bundled", "csv", "coingecko", "live"]),
               help="Where the market data comes from: the dataset shipped with the package (default), a CSV file, "
-                   "or CoinGecko (pulls what is new into the local store, then builds from the store).")
+                   "CoinGecko (pulls what is new into the local store, then builds from the store), or live "
+                   "(pulls every live source, then builds the latest complete week; exit 3 if a source failed).")
 @click.option("--data", type=click.Path(path_type=Path),
               help="With --source csv: a long-format CSV, one row per UTC day and asset, columns "
                    "date,asset,close (required) and symbol,name,rank,market_cap,volume (optional).")
@@ -58,6 +59,11 @@ def brief(ctx: click.Context, written: list[Path], week_ending=None, source=None
     if (offline or allow_stale) and source is None:
         flags["source"] = "coingecko"
     settings = settings_from(config, flags)
+    failed = _pull_live(settings)
+    if failed is not None:
+        from reports.data.sources.live import replace_offline
+
+        settings = replace_offline(settings)  # pulled: the build reads the stores (a failed source is not asked twice)
     if (ctx.obj or {}).get("process"):
         _use_both_cores(settings)
     from reports.build.pipeline import build_brief
@@ -69,6 +75,22 @@ def brief(ctx: click.Context, written: list[Path], week_ending=None, source=None
         written.append(result.folder)
         say(f"{result.folder}: {result.story.headline.text}")
     warn_about_base_url(settings)  # once it is built: a rejected build says one thing, its error
+    if failed:
+        from reports.data.sources.live import FAILED_EXIT
+
+        for failure in failed:
+            click.echo(f"warning: {failure.line()}", err=True)
+        sys.exit(FAILED_EXIT)
+
+
+def _pull_live(settings: Settings) -> tuple | None:
+    """With --source live (not offline): pull every live source first, so that a source's failure can be
+    named and the exit code say so; the build then reads the stores as they are."""
+    if settings.source != "live" or settings.offline:
+        return None
+    from reports.data.sources.live import pull_all
+
+    return pull_all(settings)
 
 
 def _use_both_cores(settings: Settings) -> None:
@@ -132,3 +154,19 @@ def check_command(brief_json: Path) -> None:
         click.echo(failures_text(brief_json, report.failures))
         sys.exit(2)
     click.echo(summary(brief_json, report))
+
+
+@click.command("sources")
+@click.option("--week-ending", callback=_week, metavar="YYYY-MM-DD",
+              help="The week to judge staleness for. Default: the latest complete week.")
+@config_option
+@data_dir_option
+@runs
+def sources_command(week_ending=None, config=None, data_dir=None) -> None:
+    """Each live source: its newest stored day, its last pull, and whether it is stale for the week to build."""
+    from reports.core import clock
+    from reports.data.sources.live import statuses
+
+    settings = settings_from(config, {"week_ending": week_ending, "data_dir": data_dir})
+    for status in statuses(settings, clock.now().date()):
+        click.echo(status.line())

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from reports.cli.briefs import backfill, brief, check_command
+from reports.cli.briefs import backfill, brief, check_command, sources_command
 from reports.cli.common import use_verbosity
 from reports.cli.mailing import bounces, send, send_status, serve_subscriptions, subscribers
 from reports.cli.publishing import fetch, serve, site
@@ -74,6 +74,7 @@ COMMANDS: tuple[tuple[click.Command, str], ...] = (
     (bounces, "Record bounces and complaints from a Maildir."),
     (backfill, "Build every week in a date range, in parallel."),
     (check_command, "Fact-check a built brief.json against its facts."),
+    (sources_command, "Each live source's newest day, last pull and staleness."),
 )
 SUBCOMMANDS = {
     ("subscribers", "import"): "Add subscribers from a CSV (email,name,tags).",

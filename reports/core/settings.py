@@ -63,7 +63,7 @@ class Settings(BaseModel):
 
     publication_name: str = Field("The Weekly Crypto Brief", min_length=1, description="Name printed on every brief.")
     tagline: str = Field("What moved the crypto market this week, from the data.", description="Line under the name.")
-    source: Literal["bundled", "csv", "coingecko"] = Field("bundled", description="Where market data comes from.")
+    source: Literal["bundled", "csv", "coingecko", "live"] = Field("bundled", description="Where market data comes from.")
     data: Path | None = Field(None, description="The CSV file to read when source is csv.")
     week_ending: date | None = Field(None, description="Last day of the week; default: latest complete week.")
     week_ends_on: Weekday = Field("sunday", description="Weekday a week ends on, for the default week.")

@@ -37,7 +37,7 @@ def load_market_data(settings: Settings) -> MarketData:
     from reports.data.sources import load_source
     from reports.data.validate import validate
 
-    if settings.source == "coingecko":
+    if settings.source in ("coingecko", "live"):
         return validate(load_source(settings))
     path = settings.data_dir / "parsed" / f"market-{cache_key(settings)}.pickle"
     data = _read(path)

@@ -9,8 +9,8 @@ because a figure must use one time-of-day convention and say which.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -138,6 +138,17 @@ class Freshness:
     pulled_at: datetime | None
     stale_for: date | None = None
     left_top_list: tuple[str, ...] = ()  # symbols of coins that dropped out of the top list during the week
+    # (symbol, last day listed) of every coin a later listing no longer holds; `for_week` keeps the week's
+    last_listed: tuple[tuple[str, date], ...] = ()
+
+    def for_week(self, end: date) -> Freshness:
+        """This freshness for the week ending `end` (the one being built, not the week of today): the coins
+        last listed during that week (listed on its last day L means a close through L-1), and the
+        staleness only when the week is the newest the store holds (an older week of a backfill is complete)."""
+        start = end - timedelta(days=6)
+        during = tuple((symbol, day) for symbol, day in self.last_listed if start <= day <= end)
+        stale_for = self.stale_for if end > self.newest_day - timedelta(days=7) else None
+        return replace(self, stale_for=stale_for, left_top_list=tuple(symbol for symbol, _ in during), last_listed=during)
 
 
 @dataclass(frozen=True)

@@ -326,6 +326,7 @@ class Freshness(Model):
     pulled_at: IsoTime | None
     stale_for: date | None
     left_top_list: tuple[str, ...]
+    last_listed: tuple[tuple[str, date], ...] = ()  # (symbol, last day listed) of those that left during the week
 
 
 class DataQuality(Model):

@@ -364,7 +364,8 @@ def _quality(data, week, dropped, histories, market_cap, fear_greed) -> DataQual
         candidates.append((data.sentiment.info.key, data.sentiment.frame["value"]))
     gaps = tuple(gap for name, frame in candidates if (gap := _gaps(name, frame, week)) is not None)
     missing = tuple(name for name, found in (("market_cap", market_cap), ("fear_greed", fear_greed)) if found is None)
-    return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, data.prices.close.index[-1].date(), data.freshness)
+    fresh = data.freshness.for_week(week.end) if data.freshness is not None else None
+    return DataQuality(gaps, tuple(dropped), missing, data.ignored_columns, data.prices.close.index[-1].date(), fresh)
 
 
 def _sources_used(data: MarketData, moves, histories, market_cap, fear_greed) -> tuple[SeriesInfo, ...]:

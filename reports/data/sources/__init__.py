@@ -26,6 +26,7 @@ SOURCES: dict[str, str] = {
     "bundled": "reports.data.sources.bundled",
     "csv": "reports.data.sources.csvfile",
     "coingecko": "reports.data.sources.coingecko.stored",
+    "live": "reports.data.sources.live",  # every live source pulled (sources.live.LIVE_PULLERS), then the stores
 }
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Self
 
 from reports.data.catalog import id_problem
 from reports.core.errors import InputError, Location
@@ -89,8 +90,12 @@ class GlobalSnapshot:
     eth_dominance_pct: float | None
 
 
-class Store:
-    """The SQLite file; every write method is one transaction."""
+class SqliteStore:
+    """A store's SQLite file (WAL, full sync, explicit transactions), its tables made by `SCHEMA_SQL`;
+    every write method of a store is one transaction. The live sources' store is one too (livestore.py)."""
+
+    FILE = STORE_FILE
+    SCHEMA_SQL = SCHEMA
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -98,27 +103,38 @@ class Store:
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(self.SCHEMA_SQL)
 
     @classmethod
-    def at(cls, data_dir: Path) -> Store:
-        return cls(data_dir / STORE_FILE)
+    def at(cls, data_dir: Path) -> Self:
+        return cls(data_dir / cls.FILE)
 
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _transaction(self):
-        return _Transaction(self.db)
+        return Transaction(self.db)
 
     def where(self, table: str) -> Path:
         """How an error names a table of this file, as if it were a CSV file whose lines are rowids."""
         return Path(f"{self.path} [table {table}; line = rowid]")
+
+    def rows(self, query: str, *params: object) -> list[tuple]:
+        return list(self.db.execute(query, params))
+
+    def _one(self, query: str, *params: object):
+        row = self.db.execute(query, params).fetchone()
+        return row[0] if row else None
+
+
+class Store(SqliteStore):
+    """The CoinGecko pulls' file."""
 
     # --- writes ----------------------------------------------------------------------------------
 
@@ -185,19 +201,17 @@ class Store:
         rows = self.db.execute("SELECT coin, last_listed FROM coins WHERE last_listed < ? ORDER BY coin", (day.isoformat(),))
         return [(coin, date.fromisoformat(last)) for coin, last in rows]
 
-    def left_between(self, first: date, last: date) -> list[str]:
-        """Coins last listed on a day from `first` to `last`, when a later listing exists: they left the top list."""
+    def left_top_list(self) -> list[tuple[str, str, date]]:
+        """(coin, symbol, last day listed) of every coin a later listing no longer holds: it left the top
+        list on that day. Which week that falls in is the facts' question, for the week being built."""
         rows = self.db.execute(
-            "SELECT coin FROM coins WHERE last_listed BETWEEN ? AND ? AND last_listed < (SELECT max(day) FROM listings) "
-            "ORDER BY coin", (first.isoformat(), last.isoformat()))
-        return [coin for (coin,) in rows]
+            "SELECT coin, symbol, last_listed FROM coins WHERE last_listed < (SELECT max(day) FROM listings) "
+            "ORDER BY coin")
+        return [(coin, symbol, date.fromisoformat(last)) for coin, symbol, last in rows]
 
     def last_pull(self) -> datetime | None:
         value = self._one("SELECT max(finished_at) FROM pulls")
         return datetime.fromisoformat(value) if value else None
-
-    def rows(self, query: str) -> list[tuple]:
-        return list(self.db.execute(query))
 
     def dump(self) -> dict[str, list[tuple]]:
         """Every market table in a fixed order, to compare two stores (the pull log is left out)."""
@@ -218,12 +232,8 @@ class Store:
                              "row, or the store file, and pull again.")
         return coin
 
-    def _one(self, query: str, *params: object):
-        row = self.db.execute(query, params).fetchone()
-        return row[0] if row else None
 
-
-class _Transaction:
+class Transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (autocommit connection, explicit transactions)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:

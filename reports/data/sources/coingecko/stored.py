@@ -52,8 +52,7 @@ def load(settings: Settings) -> RawMarketData:
                         ("date", "total_market_cap_usd", "btc_dominance_pct", "eth_dominance_pct"))
         pulled_at = store.last_pull()
         wanted = requested_end(settings, clock.now().date())
-        # last listed on day L means closes through L-1: the base close but not the last one
-        left = store.left_between(wanted - timedelta(days=6), wanted)
+        left = store.left_top_list()
     if prices.frame.empty:
         raise NoDataError(f"The market-data store {path} holds no closes yet. Run `python build.py fetch` first.")
     prices = _catalog_ids(prices)
@@ -62,7 +61,7 @@ def load(settings: Settings) -> RawMarketData:
         prices=RawSeries(prices, CLOSES),
         market=RawSeries(market, GLOBAL) if not market.frame.empty else None,
         catalog=catalog(),
-        freshness=_freshness(settings, newest, wanted, pulled_at, path, _symbols(prices, left)),
+        freshness=_freshness(settings, newest, wanted, pulled_at, path, _last_listed(prices, left)),
     )
 
 
@@ -97,12 +96,14 @@ def requested_end(settings: Settings, today: date) -> date:
     return last_close - timedelta(days=back)
 
 
-def _symbols(prices: RawTable, coins: list[str]) -> tuple[str, ...]:
-    frame = prices.frame
-    return tuple(frame.loc[frame["coin"] == coin, "symbol"].iloc[-1] for coin in coins if (frame["coin"] == coin).any())
+def _last_listed(prices: RawTable, left: list[tuple[str, str, date]]) -> tuple[tuple[str, date], ...]:
+    """(symbol, last day listed) of the coins that left the top list and have stored closes."""
+    coins = set(prices.frame["coin"])
+    return tuple((symbol, day) for coin, symbol, day in left if coin in coins)
 
 
-def _freshness(settings: Settings, newest: date, wanted: date, pulled_at, path: Path, left: tuple[str, ...]) -> Freshness:
+def _freshness(settings: Settings, newest: date, wanted: date, pulled_at, path: Path,
+               left: tuple[tuple[str, date], ...]) -> Freshness:
     stale = newest < wanted
     if stale and not settings.allow_stale:
         raise NoDataError(
@@ -110,7 +111,7 @@ def _freshness(settings: Settings, newest: date, wanted: date, pulled_at, path: 
             f"{wanted}. Run without --offline to pull the missing days, or pass --allow-stale to build the latest week "
             "the store holds (the brief will say it is stale)."
         )
-    return Freshness(newest_day=newest, pulled_at=pulled_at, stale_for=wanted if stale else None, left_top_list=left)
+    return Freshness(newest_day=newest, pulled_at=pulled_at, stale_for=wanted if stale else None, last_listed=left)
 
 
 def from_settings(settings: Settings) -> RawMarketData:

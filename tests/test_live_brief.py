@@ -1,0 +1,90 @@
+"""`build.py brief --source live` on an empty store, every source served by stand-ins on 127.0.0.1, and
+`build.py sources`; a source that fails after its retries leaves the brief built and the exit code 3."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from datetime import date
+
+from coingecko_server import World, serve
+from conftest import run_cli
+from live_servers import CM, CM_BASE, FNG, serve_coinmetrics, serve_fear_greed
+
+from reports.core.settings import load_settings
+from reports.data.sources import bundled, load_source
+from reports.data.validate import validate
+from reports.facts.table import fact_table
+
+WEEK_END = date(2026, 2, 8)
+BOTH = ("fear_greed.", "levels.", "ranges.", "prior_ranges.", "drawdowns.", "volatility.", "ranks.bitcoin.", "streaks.",
+        "assets.bitcoin.", "assets.ethereum.")  # Sunday; the clock is Monday Feb 9, 12:00 UTC
+
+
+def everything(api, monkeypatch, top: int = 8) -> None:
+    serve(api, World(top=top))
+    serve_fear_greed(api)
+    serve_coinmetrics(api)
+    monkeypatch.setenv("ALTERNATIVE_ME_BASE_URL", api.url_for("/alt"))
+    monkeypatch.setenv("COINMETRICS_BASE_URL", api.url_for(CM_BASE))
+
+
+def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_history(api, monkeypatch, tmp_path):
+    from conftest import build_story
+
+    everything(api, monkeypatch)
+    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "365")  # the free tier's year, for the prices' own context
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 0, result.output
+    assert (out / WEEK_END.isoformat() / "brief.json").is_file()
+    calls = len(api.log)
+    again = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md")
+    assert again.exit_code == 0 and len(api.log) == calls  # a second run the same day makes no calls
+
+    settings = load_settings(env=os.environ, flags={"source": "live", "offline": True})
+    live = validate(load_source(settings))
+    ours = fact_table(build_story(live, WEEK_END, source="live", offline=True).facts)
+    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), candles=None, hourly=None)), WEEK_END).facts)
+    # Every series both have: the sentiment, the long history's levels, ranges, drawdowns, volatility,
+    # week ranks and streaks, and bitcoin's and ether's week (the stand-in's market caps are only theirs,
+    # so the live universe is these two). Left out: the rank (the store lists ranks from its first pull,
+    # Feb 9) and the price series' name (the store's closes, not the bundled snapshots: same values).
+    compared = {key for key in theirs if key.startswith(BOTH)
+                and not key.endswith((".rank", ".series")) or key.startswith(("sources.coinmetrics.", "sources.fear-greed."))}
+    assert len(compared) >= 150 and {"fear_greed.value", "levels.bitcoin.low.since", "ranks.bitcoin.since"} <= compared
+    assert {key: (ours.get(key), theirs[key]) for key in compared if ours.get(key) != theirs[key]} == {}
+    # "lowest since" reaches back before CoinGecko's served days: the long history is Coin Metrics'
+    assert live.history is not None and live.history.info.key == "coinmetrics"
+    assert live.history.close["bitcoin"].first_valid_index().date() == date(2024, 9, 13)
+
+
+def test_sources_lists_each_source_with_its_newest_day_last_pull_and_staleness(api, monkeypatch):
+    everything(api, monkeypatch, top=2)
+    before = run_cli("sources")
+    assert before.exit_code == 0 and before.output.count("nothing stored") == 3 and before.output.count("STALE") == 3
+    data_dir = load_settings(env=os.environ).data_dir
+    assert not (data_dir / "live.sqlite3").exists() and not (data_dir / "coingecko.sqlite3").exists()  # asking makes no store
+    assert run_cli("brief", "--source", "live", "--formats", "md").exit_code == 0
+    lines = run_cli("sources").output.splitlines()
+    assert [line.split()[:4] for line in lines] == [["coingecko", "newest", "day", "2026-02-08"],
+                                                    ["fear-greed", "newest", "day", "2026-02-09"],
+                                                    ["coinmetrics", "newest", "day", "2026-02-08"]]
+    assert all("last pull 2026-02-09 12:00 UTC" in line and line.endswith("fresh") for line in lines)
+
+
+def test_a_source_that_fails_leaves_the_brief_built_and_exits_3_naming_it(api, monkeypatch, tmp_path):
+    everything(api, monkeypatch)
+    api.clear()
+    serve(api, World(top=8))
+    serve_coinmetrics(api)
+    api.expect_request(FNG).respond_with_data("down", status=503)
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 3
+    assert "warning: fear-greed failed: GET /fng/: HTTP 503" in result.stderr
+    assert (out / WEEK_END.isoformat() / "brief.md").is_file()
+    brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
+    assert "fear_greed" in brief["data_quality"]["missing"]  # the section is left out, the rest is built
+    assert CM in {request.path for request, _ in api.log}
