@@ -101,7 +101,7 @@ def _faq_fear_greed(desk: MarketDesk) -> Question | None:
 def asset(desk: AssetDesk) -> Section:
     # Not asked: how it did against bitcoin and how volatile it was, which the Overview, What Happened and Impact
     # tell in the same sentences (an answer would copy them).
-    questions = [_faq_high(desk), _faq_rank(desk), _asset_faq_fear_greed(desk)]
+    questions = [_faq_high(desk), _faq_rank(desk), _faq_volatility(desk), _asset_faq_fear_greed(desk)]
     return section("faq", "FAQ", FAQ(tuple(q for q in questions if q is not None)[:5]))
 
 
@@ -125,6 +125,18 @@ def _faq_rank(desk: AssetDesk) -> Question | None:
     answer = [sentence("On {end}, by {provider} ranking, {name} was {rank}", name=name, rank=rank_clause(desk),
                        end=desk.f.day("week.end"), provider=possessive(desk.f.cite(f"sources.{desk.facts.sources[0].key}.provider", str)))]
     return Question(ask(desk, "Where does {name} rank?", "standing.rank", name=name), Paragraph(tuple(answer)))
+
+
+def _faq_volatility(desk: AssetDesk) -> Question | None:
+    """In other words than Impact's volatility bullet: how the week's swings compare with a typical week's."""
+    vol = desk.facts.volatility
+    if vol is None:
+        return None
+    name = desk.names.plain(subject(desk))
+    size = "wider" if vol.annualised_pct > vol.median_pct else "narrower"
+    return Question(ask(desk, "How volatile was {name} this week?", "volatility.annualised_pct", name=name), paragraph(sentence(
+        "Its daily swings were {size} than in a typical week: {vol} on a yearly scale, against {median} for the median "
+        "seven-day window", size=size, vol=desk.f.pct("volatility.annualised_pct"), median=desk.f.pct("volatility.median_pct"))))
 
 
 def _asset_faq_fear_greed(desk: AssetDesk) -> Question | None:

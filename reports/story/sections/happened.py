@@ -206,6 +206,6 @@ def link_sentence(desk: AssetDesk) -> Sentence | None:
         return None
     how = "closely" if link.correlation >= CLOSE_LINK else "loosely"
     return sentence(
-        "Over the past {days} days {name}'s daily moves have tracked bitcoin's {how} (correlation {corr}), at {beta} times their "
-        "size on average (its beta)", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(subject(desk)), corr=desk.f.decimal("btc_link.correlation"),
+        "Over the past {days} days {name}'s daily moves have tracked bitcoin's {how} (correlation {corr}), with a beta of {beta}: "
+        "the slope of its daily returns against bitcoin's", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(subject(desk)), corr=desk.f.decimal("btc_link.correlation"),
         beta=desk.f.decimal("btc_link.beta"))
