@@ -128,7 +128,9 @@ def test_every_asset_brief_passes_the_checker(bundled_data):
             for s in story.sentences():
                 assert not re.search(r"\b(None|nan)\b", s.text), (asset, week, s.text)
             faq = next(section for section in story.sections if section.id == "faq").blocks[0]
-            assert 3 <= len(faq.items) <= 5, (asset, week)
+            # two at least: the FAQ never pads with a question whose answer would copy the body (issue 16); a coin at
+            # its record high has no "how far from its high" (bitcoin on Oct 5, 2025)
+            assert 2 <= len(faq.items) <= 5, (asset, week)
 
 
 def test_the_brief_is_told_from_the_assets_point_of_view(bundled_data):

@@ -89,7 +89,7 @@ def test_a_number_no_fact_backs_is_named(doc):
 
 
 def test_a_direction_word_against_the_sign_is_named(doc):
-    text = _edit(doc, "Bitcoin (BTC)", "plunged 16.2%", "rallied 16.2%")
+    text = _edit(doc, "Bitcoin (BTC)", "crashed 16.2%", "rallied 16.2%")
     _only_failure_is_in(doc, text, "assets.bitcoin.change_pct is a fall")
 
 
@@ -182,7 +182,7 @@ def test_check_command_passes_a_clean_brief_and_fails_a_corrupted_one(tmp_path, 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"OK {clean}:") and result.output.count("\n") == 1
 
-    text = _edit(doc, "Bitcoin (BTC)", "plunged 16.2%", "rose 16.2%")
+    text = _edit(doc, "Bitcoin (BTC)", "crashed 16.2%", "rose 16.2%")
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc), encoding="utf-8")
     result = run_cli("check", str(bad))

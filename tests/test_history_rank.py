@@ -64,8 +64,8 @@ def test_the_sell_off_ranks_say_which_windows_they_compare(stories):
     assert (market.unit, market.since, market.direction) == ("usd", date(2025, 10, 17), "fall")
     assert round(market.since_change_usd / 1e9, 1) == -604.2
     text = " ".join(s.text for s in stories[SELL_OFF].sentences())
-    assert ("Bitcoin's 16.2% fall was its worst week in data going back to September 2024, leaving aside the seven-day "
-            "windows ending earlier this week (the seven days to Feb 5 fell 25.7%)") in text
+    assert ("History: bitcoin's worst week in data going back to September 2024 (-16.2%), leaving aside the seven-day "
+            "windows ending earlier this week (the seven days to Feb 5 fell 25.7%)") in text  # the takeaway
     assert ("Total crypto market value fell 19.0% to $2.34 trillion; the $549.7 billion drop was the largest one-week loss "
             "in CoinGecko's global data since mid-October 2025.") in text  # the Overview, which tells it once
     assert "At its worst, in the seven days to Feb 5, it was down 25.7%." in text  # the deeper window, said plainly
@@ -112,7 +112,8 @@ def test_dispersion_and_spread_of_the_weeks_changes(stories, end):
 def test_sell_off_correlations_converged(stories):
     regime = stories[SELL_OFF].facts.regime
     assert regime.correlation_week - regime.correlation_past >= 0.1
-    assert any(s.text.startswith("Correlations converged") for s in stories[SELL_OFF].sentences())
+    # a correlation of seven daily returns is too noisy to report (issue 16): the fact is kept, the brief says nothing of it
+    assert not any("Correlations converged" in s.text for s in stories[SELL_OFF].sentences())
 
 
 def test_fear_and_greed_low_names_the_stress_period_it_reaches_back_to(stories):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reports.check import basis
+from reports.check import basis, edit
 from reports.check.document import Failure, _values, load, sentences, story_document
 from reports.check.notes import quoted_as_own
 from reports.check.rules import NUMBER, _cell_artifacts, _empty_sections, check_sentence
@@ -37,6 +37,7 @@ def check(doc: Brief) -> Report:
     table, fmt = _values(doc), Formatter(doc.locale or "en_US")
     failures: list[Failure] = list(_empty_sections(doc)) + list(_cell_artifacts(doc)) + list(basis.end_prices(doc, table, fmt))
     failures += quoted_as_own(doc)
+    failures += edit.check(doc, table)
     count = numbers = 0
     for cited in sentences(doc):
         count += 1

@@ -165,8 +165,8 @@ def dispersion_sentence(desk: MarketDesk) -> Sentence | None:
     if regime is None or len(desk.facts.assets) < 4:
         return None
     return sentence(
-        "Dispersion was {size}: weekly changes across the {total} coins had a standard deviation of {sd} percentage "
-        "points, with {spread} points between the best and the worst",
+        "Dispersion, how far apart the coins' weeks were, was {size}: weekly changes across the {total} coins had a "
+        "standard deviation of {sd} percentage points, with {spread} points between the best and the worst",
         size="wide" if regime.dispersion_pp >= 8 else "narrow" if regime.dispersion_pp < 3 else "moderate",
         total=desk.f.count("breadth.total"), sd=desk.f.points("regime.dispersion_pp"),
         spread=desk.f.points("regime.spread_pp"),

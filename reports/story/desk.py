@@ -16,7 +16,7 @@ from reports.facts.table import fact_table
 from reports.core.formatting import Formatter
 from reports.story.prose import Facts, Fragment, Sentence, Variation, join, sentence
 from reports.core.settings import Settings
-from reports.story.wording import Names, is_flat, relation_to_lead, simple_verb, verb
+from reports.story.wording import Names, Verbs, is_flat, relation_to_lead, verb
 
 
 # The facts a desk writes from: the market brief's or one asset's. Section writers take a
@@ -33,6 +33,7 @@ class Desk(Generic[F]):
     vary: Variation
     settings: Settings
     recent: list[str] = field(default_factory=list)  # verbs used lately, so that neighbours differ
+    verbs: Verbs = field(default_factory=Verbs)  # one verb per asset's week in the brief
 
     @classmethod
     def open(cls, facts: F, settings: Settings) -> Desk[F]:
@@ -97,7 +98,7 @@ class Desk(Generic[F]):
         if is_flat(change):
             return Fragment(verb(change, self.vary, present), (f"assets.{asset}.change_pct",))
         scale = self.move(asset).typical_week_pct
-        word = verb(change, self.vary, present, scale, avoid=tuple(self.recent[-1:])) if varied else simple_verb(change, present)
+        word = self.verbs(asset, change, self.vary, present, scale, avoid=tuple(self.recent[-1:]), varied=varied)
         self.recent.append(word)
         return Fragment(word + " ") + self.change(asset)
 

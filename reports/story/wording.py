@@ -43,19 +43,44 @@ def verb(change_pct: float, vary: Variation, present: bool = False, scale_pct: f
          avoid: tuple[str, ...] = ()) -> str:
     """A verb sized to the move: "edged up" for 0.4%, "plunged" for a move several times the asset's
     typical week. Flat moves have none. `avoid`: verbs just used, so a sentence does not repeat one."""
+    past, now = verb_pair(change_pct, vary, scale_pct, avoid)
+    return now if present else past
+
+
+def verb_pair(change_pct: float, vary: Variation, scale_pct: float | None = None, avoid: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The sized verb in the past and the present tense: ("plunged", "plunges")."""
     if is_flat(change_pct):
-        return "holds steady" if present else "held steady"
+        return "held steady", "holds steady"
     tier = tier_for(change_pct, scale_pct)
     options = tier.up if change_pct > 0 else tier.down
     past, now = vary.pick([pair for pair in options if not set(pair) & set(avoid)] or options)
-    return now if present else past
+    return past, now
 
 
 def simple_verb(change_pct: float, present: bool = False) -> str:
     """The plain verb for lists of movers, where a varied verb per item would distract."""
-    if change_pct > 0:
-        return "rises" if present else "rose"
-    return "falls" if present else "fell"
+    past, now = simple_pair(change_pct)
+    return now if present else past
+
+
+def simple_pair(change_pct: float) -> tuple[str, str]:
+    return ("rose", "rises") if change_pct > 0 else ("fell", "falls")
+
+
+@dataclass
+class Verbs:
+    """One verb per move and asset in a brief: the first verb chosen for an asset's week is the one every later
+    sentence uses ("plunged" in the Overview is not "crashed" in the takeaways)."""
+
+    chosen: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def __call__(self, asset: str, change_pct: float, vary: Variation, present: bool = False, scale_pct: float | None = None,
+                 avoid: tuple[str, ...] = (), varied: bool = True) -> str:
+        if asset not in self.chosen:
+            self.chosen[asset] = verb_pair(change_pct, vary, scale_pct, avoid) if varied or is_flat(change_pct) \
+                else simple_pair(change_pct)
+        past, now = self.chosen[asset]
+        return now if present else past
 
 
 def week_shape(change_pct: float) -> str:
@@ -91,6 +116,11 @@ def relation_to_lead(change_pct: float, lead_pct: float, lead: str) -> str:
     if change_pct > 0 and lead_pct > 0:
         return f"outpacing {lead}" if gap > 0 else f"lagging {lead}"
     return f"bucking {lead}'s decline" if change_pct > 0 else f"despite {lead}'s gain"
+
+
+def asset_label(name: str, symbol: str) -> str:
+    """ "Bitcoin (BTC)", but "BNB" and "XRP" once: a symbol that spells the name is not printed again."""
+    return name if name.upper() == symbol.upper() else f"{name} ({symbol})"
 
 
 def up_down(change_pct: float) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reports.story.desk import Desk, F
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Bullets, Cell, Column, Paragraph
-from reports.story.wording import is_flat, up_down
+from reports.story.wording import asset_label, is_flat, up_down
 
 
 OTHER_BASIS = "†"  # marks a table row priced on another basis than the brief's closes
@@ -63,7 +63,7 @@ def table_row(move, fmt, has_rank: bool, has_cap: bool) -> tuple[Cell, ...]:
     intraday = move.intraday_low is not None and move.intraday_high is not None
     low, high = (move.intraday_low, move.intraday_high) if intraday else (move.low, move.high)
     row += [
-        Cell(f"{move.name} ({move.symbol})" + ("" if move.compared else f" {OTHER_BASIS}"), f"{k}.name"),
+        Cell(asset_label(move.name, move.symbol) + ("" if move.compared else f" {OTHER_BASIS}"), f"{k}.name"),
         Cell(fmt.price(move.close), f"{k}.close"),
         Cell(fmt.percent(move.change_pct, sign=True), f"{k}.change_pct", tone),
         Cell(f"{fmt.price(low)} – {fmt.price(high)}", f"{k}.intraday_low" if intraday else f"{k}.low"),

@@ -84,9 +84,20 @@ def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
         return sentence("{moved} came in a week when none of the drivers below stood out against their own history (none was "
                         "larger than {share} of the earlier seven-day windows of its series)", moved=moved,
                         share=_share_words(desk))
-    return sentence("{moved} coincided with {driver}, the largest of the week's drivers against its own history: larger than "
-                    "{share} of its earlier seven-day windows", moved=moved, driver=standout_clause(desk),
+    # The driver's figure is told in its own paragraph below (and in the Overview): here only its name and standing.
+    return sentence("Of the drivers below, {driver} stood out most against its own history, with a week larger than {share} of "
+                    "its earlier seven-day windows", driver=_standout_name(drivers.largest),
                     share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"))
+
+
+def _standout_name(largest: str) -> str:
+    """The standing-out driver by name alone: "US spot bitcoin ETFs", "the 10-year yield" without its figure."""
+    kind, key = largest.split(".")
+    if kind == "etf":
+        return ETF_NAMES[key]
+    if kind == "stablecoins":
+        return "the supply of the ten largest stablecoins"
+    return MARKET_NAMES.get(key, "the US Treasury yield")
 
 
 def _share_words(desk: Desk[F]) -> Fragment:
@@ -166,12 +177,14 @@ def _rank_sentence(desk: Desk[F], flow: EtfFlows) -> Sentence | None:
     if flow.rank is None or flow.windows is None or flow.windows < drivers_min(desk):
         return None
     if flow.since is None:
-        return sentence("It was the largest weekly net {direction} in the data, which begins on {start}",
-                        direction=flow.direction, start=desk.f.date(f"{k}.history_start"))
+        return sentence("It was the largest weekly net {direction} {funds} in the data, which begins on {start}",
+                        direction=flow.direction, funds=f"{_etf_from(flow)} {ETF_NAMES[flow.asset]}",
+                        start=desk.f.date(f"{k}.history_start"))
     if (desk.facts.week.start - flow.since).days <= 28:
         return None
-    return sentence("It was the largest weekly net {direction} since {month}", direction=flow.direction,
-                    month=desk.f.month(f"{k}.since"))
+    # the funds named: the bitcoin and the ether funds' sentences must not read the same
+    return sentence("It was the largest weekly net {direction} {funds} since {month}", direction=flow.direction,
+                    funds=f"{_etf_from(flow)} {ETF_NAMES[flow.asset]}", month=desk.f.month(f"{k}.since"))
 
 
 def drivers_min(desk: Desk[F]) -> int:

@@ -63,9 +63,14 @@ def _level_sentence(desk: MarketDesk, asset: str) -> Sentence | None:
                     extreme="lowest" if falling else "highest", since=since_phrase(desk, key, precise=True))
 
 
-def _large_caps_paragraph(desk: MarketDesk) -> Paragraph | None:
+def _large_caps(desk: MarketDesk) -> tuple[str | None, list[str]]:
+    """The second coin and the other large caps What Happened names after the lead."""
     second = desk.second
-    others = desk.others(LARGE_CAPS, skip=(desk.lead, second) if second else (desk.lead,))
+    return second, list(desk.others(LARGE_CAPS, skip=(desk.lead, second) if second else (desk.lead,)))
+
+
+def _large_caps_paragraph(desk: MarketDesk) -> Paragraph | None:
+    second, others = _large_caps(desk)
     if not others and second is None:
         return None
     lead_sentence = None
@@ -90,20 +95,36 @@ def _movers_paragraph(desk: MarketDesk) -> Paragraph | None:
     worst, *next_worst = facts.laggards
     # "ahead of" / "followed by" only for coins whose printed change is clearly behind the extreme one
     shown = {move.id: round(move.change_pct, 1) for move in facts.assets}
-    next_best = [asset for asset in next_best if shown[asset] < shown[best]]
-    next_worst = [asset for asset in next_worst if shown[asset] > shown[worst]]
+    # and, after a coin that moved one way, only coins that moved the same way ("fared worst, down 0.1%, followed
+    # by LEO Token (+0.4%)" would call a rise among the worst)
+    next_best = [asset for asset in next_best if shown[asset] < shown[best] and (shown[asset] > 0) == (shown[best] > 0)]
+    next_worst = [asset for asset in next_worst if shown[asset] > shown[worst] and (shown[asset] < 0) == (shown[worst] < 0)]
+    # a coin whose week What Happened has already told (the lead, the large caps) is named without its figure again
+    second, others = _large_caps(desk)
+    told = {desk.lead, *([second] if second else []), *others}
+    next_best = [asset for asset in next_best if asset not in told]
+    next_worst = [asset for asset in next_worst if asset not in told]
     among = Fragment("Among the ") + desk.f.count("breadth.total") + " " + desk.coins + ", " if facts.breadth.left_out else Fragment("")
+    # a best performer that fell "fell the least"; a worst that rose "rose the least"
     top = sentence(
-        "{among}{best} was the week's best performer, {moved}{rest}", among=among,
-        best=desk.names(best), moved=desk.up_down(best),
+        "{among}{best} fell the least{moved}{rest}" if shown[best] < 0 else "{among}{best} was the week's best performer{moved}{rest}",
+        among=among, best=desk.names(best), moved=_moved_once(desk, best, told, shown[best] < 0),
         rest=Fragment(", ahead of ") + desk.signed_list(next_best) if next_best else Fragment(""),
     )
     bottom = sentence(
-        "{worst} fared worst, {moved}{rest}",
-        worst=desk.names(worst), moved=desk.up_down(worst),
+        "{worst} rose the least{moved}{rest}" if shown[worst] > 0 else "{worst} fared worst{moved}{rest}",
+        worst=desk.names(worst), moved=_moved_once(desk, worst, told, shown[worst] > 0),
         rest=Fragment(", followed by ") + desk.signed_list(next_worst) if next_worst else Fragment(""),
     )
     return paragraph(top, bottom)
+
+
+def _moved_once(desk: MarketDesk, asset: str, told: set[str], unsigned: bool) -> Fragment:
+    """ ", down 6.8%" (or the bare ", 6.8%" after "fell the least"), or nothing for a coin whose week What Happened
+    has already told above: its figure is not told a third time."""
+    if asset in told:
+        return Fragment("")
+    return Fragment(", ") + (desk.f.pct(f"assets.{asset}.change_pct", absolute=True) if unsigned else desk.up_down(asset))
 
 
 # --- the asset brief --------------------------------------------------------------------------
@@ -185,6 +206,6 @@ def link_sentence(desk: AssetDesk) -> Sentence | None:
         return None
     how = "closely" if link.correlation >= CLOSE_LINK else "loosely"
     return sentence(
-        "Over the past {days} days {name}'s daily moves have tracked bitcoin's {how} (correlation {corr}), at {beta} times their "
-        "size on average (its beta)", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(subject(desk)), corr=desk.f.decimal("btc_link.correlation"),
+        "Over the past {days} days {name}'s daily moves have tracked bitcoin's {how} (correlation {corr}), with a beta of {beta}: "
+        "the slope of its daily returns against bitcoin's", days=desk.f.count("btc_link.days"), how=how, name=desk.names.plain(subject(desk)), corr=desk.f.decimal("btc_link.correlation"),
         beta=desk.f.decimal("btc_link.beta"))

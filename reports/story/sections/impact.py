@@ -22,7 +22,7 @@ from reports.story.sections.takeaways import share_sentence
 def market(desk: MarketDesk) -> Section:
     items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk), _regime_bullet(desk)]
     items += [_volatility_bullet(desk, v.asset) for v in desk.facts.volatility if v.asset == desk.lead]
-    items += [_drawdown_bullet(desk, d.asset) for d in desk.facts.drawdowns]
+    items += [_drawdown_bullet(desk)]
     blocks = [bullets(*items), figure(desk, "market-cap"), figure(desk, "drawdown")]
     return Section("impact", "Impact on the Crypto Market", tuple(b for b in blocks if b is not None))
 
@@ -83,55 +83,66 @@ def _altcoin_bullet(desk: MarketDesk) -> Paragraph | None:
         count=desk.f.count("altcoins.count"), avg=desk.f.pct("altcoins.average_pct", sign=True), coins=desk.counted("in the universe"),
         median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
     )
-    beta = None
-    if alts.beta is not None:
-        beta = sentence(
-            "Over the past {days} days, their average daily move has been {beta} times bitcoin's (their beta)",
-            days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)),
-        )
-    return paragraph(first, beta)
+    return paragraph(first, beta_sentence(desk))
+
+
+def beta_sentence(desk: MarketDesk) -> Sentence | None:
+    """Beta glossed as what it is, a regression slope: above one, altcoins tended to move more than bitcoin."""
+    alts = desk.facts.altcoins
+    if alts is None or alts.beta is None:
+        return None
+    return sentence(
+        "Over the past {days} days their beta to bitcoin was {beta}: the slope of their daily returns against bitcoin's, "
+        "where above one means they tended to move more than bitcoin and below one less",
+        days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)))
 
 
 def _regime_bullet(desk: MarketDesk) -> Paragraph | None:
     """Correlation with bitcoin this week against the past, and how far apart the coins' weeks were."""
-    found = [context.correlation_sentence(desk), context.dispersion_sentence(desk)]
+    # A correlation of the week's seven daily returns is too few points to report (issue 16): dispersion only.
+    found = [context.dispersion_sentence(desk)]
     if not any(found):
         return None
     return paragraph(*found)
 
 
 def _volatility_bullet(desk: MarketDesk, asset: str) -> Sentence:
-    k = f"volatility.{asset}"
     vol = next(v for v in desk.facts.volatility if v.asset == asset)
-    parts = dict(
-        name=desk.names.plain(asset), vol=desk.f.pct(f"{k}.annualised_pct"), median=desk.f.pct(f"{k}.median_pct"),
-        start=desk.f.month(f"{k}.history_start"),
-    )
-    if vol.highest_since is None:
-        return sentence(
-            "Volatility: {name}'s realised volatility over the week was {vol} annualised, the highest for any seven-day "
-            "window since its history in the data begins in {start}; the median window is {median}", **parts)
-    if vol.annualised_pct > vol.median_pct:
-        return sentence(
-            "Volatility: {name}'s realised volatility over the week was {vol} annualised, above the median of {median} "
-            "for seven-day windows since {start}, and higher than {share} of them", **parts,
-            share=desk.f.pct(f"{k}.percentile", absolute=True))
-    return sentence(
-        "Volatility: {name}'s realised volatility over the week was a subdued {vol} annualised, below the median of "
-        "{median} for seven-day windows since {start}", **parts)
+    return volatility_sentence(desk, desk.names.plain(asset), f"volatility.{asset}", vol.highest_since is None,
+                               vol.annualised_pct > vol.median_pct)
 
 
-def _drawdown_bullet(desk: MarketDesk, asset: str) -> Sentence:
-    k = f"drawdowns.{asset}"
-    dd = next(d for d in desk.facts.drawdowns if d.asset == asset)
-    if dd.drawdown_pct > -0.05:
-        return sentence("{name} closed the week at its all-time high in the data, {peak}",
-                        name=desk.names.plain(asset), peak=desk.f.price(f"{k}.peak"))
-    return sentence(
-        "Distance from the top: on daily closes, {name} ended the week {dd} below its highest close in the data, {peak} on {day}",
-        name=desk.names.plain(asset), dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True),
-        peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"),
-    )
+def volatility_sentence(desk: MarketDesk | AssetDesk, name: Fragment, k: str, highest: bool, above: bool) -> Sentence:
+    """Realised volatility, glossed in plain words the first time: how widely the daily closes swung, at a yearly rate."""
+    parts = dict(name=name, vol=desk.f.pct(f"{k}.annualised_pct"), median=desk.f.pct(f"{k}.median_pct"),
+                 start=desk.f.month(f"{k}.history_start"))
+    what = "Volatility: {name}'s realised volatility (how widely its daily closes swung, scaled to a yearly rate) over the week was"
+    if highest:
+        return sentence(what + " {vol}, the highest for any seven-day window since its history in the data begins in {start}; "
+                        "the median window is {median}", **parts)
+    if above:
+        return sentence(what + " {vol}, above the median of {median} for seven-day windows since {start}", **parts)
+    return sentence(what + " a subdued {vol}, below the median of {median} for seven-day windows since {start}", **parts)
+
+
+def _drawdown_bullet(desk: MarketDesk) -> Sentence | None:
+    """Distance from the top, one sentence for every coin with a history (bitcoin and ether): "bitcoin ended the
+    week 43.4% below its highest close in the data, $124,659 on Oct 6, 2025, and ether 57.3% below its own, ..."."""
+    clauses: list[Fragment] = []
+    for dd in desk.facts.drawdowns:
+        k, name = f"drawdowns.{dd.asset}", desk.names.plain(dd.asset)
+        if dd.drawdown_pct > -0.05:
+            clauses.append(name + " closed the week at its highest close in the data, " + desk.f.price(f"{k}.peak"))
+            continue
+        below = " below its highest close in the data, " if not clauses else " below its own, "
+        clauses.append(name + (" ended the week " if not clauses else " ") + desk.f.pct(f"{k}.drawdown_pct", absolute=True)
+                       + below + desk.f.price(f"{k}.peak") + " on " + desk.f.date(f"{k}.peak_day"))
+    if not clauses:
+        return None
+    told = clauses[0]
+    for clause in clauses[1:]:
+        told = told + ", and " + clause
+    return sentence("Distance from the top: on daily closes, {clauses}", clauses=told)
 
 
 # --- the asset brief --------------------------------------------------------------------------
@@ -168,14 +179,5 @@ def asset_volatility_bullet(desk: AssetDesk) -> Sentence | None:
     vol = desk.facts.volatility
     if vol is None:
         return None
-    parts = dict(name=desk.names.plain(subject(desk)), vol=desk.f.pct("volatility.annualised_pct"),
-                 median=desk.f.pct("volatility.median_pct"), start=desk.f.month("volatility.history_start"))
-    if vol.highest_since is None:
-        return sentence("Volatility: {name}'s realised volatility over the week was {vol} annualised, the highest for any seven-day "
-                        "window since its history in the data begins in {start}; the median window is {median}", **parts)
-    if vol.annualised_pct > vol.median_pct:
-        return sentence("Volatility: {name}'s realised volatility over the week was {vol} annualised, above the median of {median} "
-                        "for seven-day windows since {start}, and higher than {share} of them", **parts,
-                        share=desk.f.pct("volatility.percentile", absolute=True))
-    return sentence("Volatility: {name}'s realised volatility over the week was a subdued {vol} annualised, below the median of "
-                    "{median} for seven-day windows since {start}", **parts)
+    return volatility_sentence(desk, desk.names.plain(subject(desk)), "volatility", vol.highest_since is None,
+                               vol.annualised_pct > vol.median_pct)

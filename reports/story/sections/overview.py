@@ -185,8 +185,8 @@ def _breadth(desk: MarketDesk, plan: str = "broad") -> Sentence | None:
     majority = max(b.rose, b.fell)
     if plan == "divergence" and b.total >= 2 and b.rose != b.fell and not is_flat(desk.move(desk.lead).change_pct):
         with_lead = (b.fell > b.rose) == (desk.move(desk.lead).change_pct < 0)
-        follow = Fragment("went " + desk.names.plain(desk.lead).text + "'s way" if with_lead else "did not follow it",
-                          (f"assets.{desk.lead}.change_pct",))
+        # no citation: bitcoin's move is cited where the lead states it, and here "rose" belongs to the coins' count
+        follow = Fragment("went " + desk.names.plain(desk.lead).text + "'s way" if with_lead else "did not follow it")
         return sentence("Most of the largest coins {follow}: {clause}", clause=breadth_clause(desk), follow=follow)
     if b.total < 2 or majority == b.total - 1 or majority * 4 < b.total * 3:
         return breadth_sentence(desk)  # one coin against the rest (named), or a split market

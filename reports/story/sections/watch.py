@@ -19,7 +19,7 @@ from reports.story.wording import is_flat, reads_equal
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.sections.blocks import bullets
-from reports.story.sections.drivers import ETF_NAMES, move_words
+from reports.story.sections.drivers import ETF_NAMES
 from reports.story.asset_view import CLOSE_LINK, section, subject
 from reports.story.asset_figures import drawdown_figure, history_figure
 
@@ -60,17 +60,18 @@ def _flow_signal(desk: Desk[F], flow: EtfFlows) -> Sentence:
     continues, a new one holds."""
     k = f"drivers.etf.{flow.asset}"
     direction = "net outflows from" if flow.direction == "outflow" else "net inflows into"
-    parts: dict[str, Fragment | str] = dict(name=ETF_NAMES[flow.asset], total=desk.f.money(f"{k}.total_usd", absolute=True),
-                 days=desk.f.cardinal(f"{k}.trading_days"))
+    # Forward-looking: the week's and the week before's figures are told in What Drove the Week; here only their
+    # directions (the flows' facts cited, no figure restated).
+    name = ETF_NAMES[flow.asset]
     if flow.previous_usd is None:
-        return sentence(f"ETF flows: whether {direction} {{name}} go on, after {{total}} over the week's {{days}} trading days", **parts)
+        return sentence(f"ETF flows: whether {direction} {{name}} go on", name=name)
     before = "net inflows" if flow.previous_usd > 0 else "net outflows"
+    said = desk.f.cite(f"{k}.previous_usd", lambda _: before)
     if (flow.previous_usd > 0) == (flow.direction == "inflow"):
-        opening = f"ETF flows: whether {direction} {{name}} continue"
-    else:
-        opening = f"ETF flows: whether the turn to {direction} {{name}} holds"
-    return sentence(opening + f": {{total}} over the week's {{days}} trading days, after {before} of {{previous}} the week before",
-                    previous=desk.f.money(f"{k}.previous_usd", absolute=True), **parts)
+        return sentence(f"ETF flows: whether {direction} {{name}} continue, after {{before}} the week before as well", name=name,
+                        before=said)
+    return sentence(f"ETF flows: whether the turn to {direction} {{name}} holds, after {{before}} the week before", name=name,
+                    before=said)
 
 
 def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
@@ -80,9 +81,10 @@ def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
         return None
     k = f"drivers.stock_links.{link.key}"
     how = "closely" if link.correlation >= CLOSE_LINK else "loosely"  # the drivers section's words for the same figure
-    return sentence("US stocks: {moved} this week, and bitcoin's daily moves have followed them {how} over the past {days} "
-                    "days (a correlation of {value} with QQQ)", how=how, days=desk.f.count(f"{k}.days"),
-                    value=desk.f.decimal(f"{k}.correlation"), moved=move_words(desk, qqq))
+    # The week's stock move is told in What Drove the Week: here whether the link holds.
+    return sentence("US stocks: whether bitcoin keeps following US tech stocks (QQQ), which its daily moves have tracked {how} "
+                    "over the past {days} days (a correlation of {value})", how=how, days=desk.f.count(f"{k}.days"),
+                    value=desk.f.decimal(f"{k}.correlation"))
 
 
 def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
@@ -93,9 +95,10 @@ def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
     if is_flat(top.change_pct):
         return sentence("Stablecoin supply: {end} in the ten largest US dollar stablecoins, little changed over the week",
                         end=desk.f.money(f"{k}.end_usd"))
-    return sentence("Stablecoin supply: {end} in the ten largest US dollar stablecoins, {way} {amount} over the week",
-                    end=desk.f.money(f"{k}.end_usd"), way="up" if top.change_usd > 0 else "down",
-                    amount=desk.f.money(f"{k}.change_usd", absolute=True))
+    # The week's change is told in What Drove the Week: here its direction, and whether it goes on.
+    way = desk.f.cite(f"{k}.change_pct", lambda change: "keeps growing" if change > 0 else "keeps shrinking")
+    return sentence("Stablecoin supply: whether the {end} in the ten largest US dollar stablecoins {way}",
+                    end=desk.f.money(f"{k}.end_usd"), way=way)
 
 
 # --- shared by both briefs --------------------------------------------------------------------
@@ -177,7 +180,8 @@ def _flat_levels(desk: Desk[F], asset: str, prior_key: str, prior: Range | None)
 
 
 def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
-    parts = dict(value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str))
+    # The reading itself is told in the Overview and the FAQ: here what to watch for, from its label and range.
+    parts = dict(label=desk.f.cite("fear_greed.classification", str))
     at_low, at_high = reads_equal(fg.value, fg.week_low, places=0), reads_equal(fg.value, fg.week_high, places=0)
     key = "fear_greed.low_since" if at_low and fg.change is not None and fg.change < 0 else \
         "fear_greed.high_since" if at_high and fg.change is not None and fg.change > 0 else None
@@ -185,11 +189,11 @@ def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
     if key is not None and since is not None and (fg.day - since).days >= NOTABLE_LEVEL_DAYS:
         period = Fragment(", during ") + desk.f.cite(f"{key}_period", str) if f"{key}_period" in desk.f else Fragment("")
         return sentence(
-            "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), a reading last {seen} on {since}{period}",
+            "Sentiment: whether the Fear & Greed Index stays in {label}, at a reading last {seen} on {since}{period}",
             **parts, seen="this low" if key.endswith("low_since") else "this high", since=desk.f.date(key), period=period,
         )
     return sentence(
-        "Sentiment: the Fear & Greed Index ended the week at {value} ({label}), within a weekly range of {low} to {high}",
+        "Sentiment: whether the Fear & Greed Index, at {label} when the week ended, leaves its weekly range of {low} to {high}",
         **parts, low=desk.f.index("fear_greed.week_low"), high=desk.f.index("fear_greed.week_high"),
     )
 
