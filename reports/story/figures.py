@@ -62,9 +62,8 @@ def _weekly_change(desk: MarketDesk) -> Figure | None:
     return Figure(
         chart="weekly-change",
         title=phrase("Seven-day change of the {total} {coins}", total=desk.f.count("breadth.total"), coins=desk.coins),
-        caption=sentence("Change from {base} to {end}; {fell} fell and {rose} rose",
-                         base=desk.f.day("week.base"), end=desk.f.day("week.end"),
-                         fell=desk.f.count("breadth.fell"), rose=desk.f.count("breadth.rose")),
+        caption=sentence("Change from {base} to {end}; {breadth}",
+                         base=desk.f.day("week.base"), end=desk.f.day("week.end"), breadth=breadth_words(desk)),
         alt=sentence(
             "Bar chart of the weekly change of {total} coins, from {worst} at {worst_pct} to {best} at {best_pct}",
             total=desk.f.count("breadth.total"), worst=desk.names.plain(worst),
@@ -163,6 +162,18 @@ FIGURES: dict[str, Callable[[MarketDesk], Figure | None]] = {
     "fear-greed": _fear_greed,
     "etf-flows": _etf_flows,
 }
+
+
+def breadth_words(desk: Desk[F]) -> Fragment:
+    """ "all 12 fell", "all 5 rose", "9 fell and 3 rose", "9 fell, 2 rose and 1 was unchanged": how the coins moved,
+    without a count of none ("12 fell and 0 rose")."""
+    b = desk.facts.breadth
+    for count, key, verb in ((b.fell, "breadth.fell", "fell"), (b.rose, "breadth.rose", "rose")):
+        if count == b.total:
+            return Fragment("all ") + desk.f.count(key) + " " + verb
+    parts = [desk.f.count(key) + f" {verb}" for count, key, verb in ((b.fell, "breadth.fell", "fell"), (b.rose, "breadth.rose", "rose"),
+             (b.unchanged, "breadth.unchanged", "was unchanged" if b.unchanged == 1 else "were unchanged")) if count]
+    return join(parts)
 
 
 def history_caption(desk: Desk[F], series: str, start: str) -> Sentence:
