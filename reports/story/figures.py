@@ -82,10 +82,11 @@ def _market_cap(desk: MarketDesk) -> Figure | None:
         title=phrase("Total crypto market value{dom}, last {days} days",
                      dom=Fragment(" and bitcoin's share") if has_dominance else Fragment(""),
                      days=desk.f.count("method.context_days")),
-        caption=sentence("Daily {title} ({time}); the shaded band is the week to {end}",
+        caption=sentence("Daily {title} ({time}); the shaded band is the week to {end}; the dots mark {start} and {end}, the days its change is measured between{panel}",
                          title=desk.f.cite(f"sources.{desk.facts.market_cap.series}.title", str),
                          time=desk.f.cite(f"sources.{desk.facts.market_cap.series}.time_of_day", str),
-                         end=desk.f.day("week.end")),
+                         end=desk.f.day("week.end"), start=desk.f.day("market_cap.start_day"),
+                         panel=Fragment("; bitcoin's share is drawn below on its own scale") if has_dominance else Fragment("")),
         alt=sentence(
             "Line chart of total crypto market value over the last {days} days; it ended the week at {end}, {change} "
             "on the week{dom}",
@@ -94,7 +95,7 @@ def _market_cap(desk: MarketDesk) -> Figure | None:
             else Fragment(up_down(desk.facts.market_cap.change_pct) + " ") + desk.f.pct("market_cap.change_pct", absolute=True),
             dom=Fragment(", with bitcoin's share at ") + desk.f.pct("dominance.bitcoin.end_pct") if has_dominance else Fragment(""),
         ),
-        labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin dominance")),
+        labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin's share of the total")),
     )
 
 
