@@ -3,8 +3,9 @@ empty, a table starts where at least six of its rows fit, a FAQ question stays w
 
 The pages are rasterised by poppler's `pdftoppm` (installed by .ci/run) at 20 dpi in grey, and each page's
 blank share measured from its pixels: the rows of pixels with no ink between the running header and the
-footer (the page's 20 mm margins), over all the rows between them. Gaps between lines count as blank too, so a
-full page of text measures about 30-40%; a page whose lower half is empty measures well over half.
+footer (the page's 20 mm margins), over all the rows between them, counting only blank stretches at least
+`GAP_MM` tall: the gaps between lines and between paragraphs of text are not empty paper (counted too, a full
+page of text would measure 30-40% blank, the front page with its masthead over half).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ASSETS = ("bitcoin", "ethereum", "tether")
 DPI = 20
 MARGIN_MM, PAGE_MM = 20, 297  # brief.css' @page: A4, 20 mm above and below
 INK = 235  # a grey pixel darker than this is ink (paper is 255)
+GAP_MM = 4  # a stretch of blank rows this tall or taller is empty paper
 LEAD_ROWS = 6
 
 
@@ -56,7 +58,14 @@ def blank_shares(pdf: Path, scratch: Path) -> list[float]:
         width, height = picture.size
         top, bottom = round(height * MARGIN_MM / PAGE_MM), round(height * (PAGE_MM - MARGIN_MM) / PAGE_MM)
         pixels = picture.load()
-        blank = sum(all(pixels[x, y] >= INK for x in range(width)) for y in range(top, bottom))
+        empty = [all(pixels[x, y] >= INK for x in range(width)) for y in range(top, bottom)] + [False]
+        blank, run = 0, 0
+        for row in empty:
+            if row:
+                run += 1
+                continue
+            blank += run if run >= GAP_MM / 25.4 * DPI else 0
+            run = 0
         shares.append(blank / (bottom - top))
         path.unlink()
     return shares
