@@ -7,6 +7,7 @@ import io
 
 import pytest
 from PIL import Image
+from matplotlib.transforms import Bbox
 
 from conftest import SELL_OFF, build_story
 from reports.charts.canvas import DPI, WIDTH_IN
@@ -56,7 +57,7 @@ def test_every_label_fits_inside_the_picture(brief, chart_id):
         extent = text.get_window_extent(renderer)
         assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1, (
             chart_id, getattr(text, "get_text", lambda: "legend")(), extent, box)
-    plot = figure.axes[0].get_window_extent(renderer)
+    plot = Bbox.union([ax.get_window_extent(renderer) for ax in figure.axes])  # the panels, stacked or twinned
     assert plot.width > 0.6 * box.width and plot.height > 0.6 * box.height
 
 
@@ -114,3 +115,41 @@ def test_phone_versions_are_narrower_and_taller_and_the_same_from_either_core(br
         assert picture.height / picture.width > page.height / page.width, page.id
     monkeypatch.setattr(charts, "_SECOND_CORE", True)
     assert draw_charts(brief.story, phone=True).charts == phone.charts
+
+
+def test_bitcoins_share_has_its_own_panel_below_on_an_axis_of_at_least_five_points(brief):
+    """No second axis blowing a half-point wiggle up to the chart's height: the share is drawn in a panel of its
+    own under the market value, sharing its dates, on a scale at least five points tall that holds every reading."""
+    import matplotlib.dates as mdates
+
+    figure, renderer = lay_out(next(f for f in brief.story.figures if f.chart == "market-cap"), brief.story)
+    value, share = figure.axes
+    assert share.get_window_extent(renderer).y1 < value.get_window_extent(renderer).y0  # below it, not on top of it
+    assert share.get_shared_x_axes().joined(share, value)
+    readings = [pct for _, pct in brief.story.facts.series.btc_dominance if pct is not None]
+    low, high = share.get_ylim()
+    assert high - low >= 5 and low <= min(readings) and max(readings) <= high
+    assert max(readings) - min(readings) < 2  # the week of Feb 6: a small move, which the old twin axis blew up
+    # the dots: the days the text's change runs between, on each line
+    cap = brief.story.facts.market_cap
+    for ax in (value, share):
+        dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+        assert sorted(mdates.date2num(line.get_xdata()[0]) for line in dots) == [
+            mdates.date2num(cap.start_day), mdates.date2num(cap.end_day)]
+
+
+@pytest.mark.parametrize(("fell", "rose", "unchanged", "words"), [
+    (12, 0, 0, "all 12 fell"), (0, 5, 0, "all 5 rose"), (9, 3, 0, "9 fell and 3 rose"),
+    (9, 2, 1, "9 fell, 2 rose and 1 was unchanged"), (0, 3, 2, "3 rose and 2 were unchanged")])
+def test_the_weekly_change_caption_counts_no_none(bundled_data, fell, rose, unchanged, words):
+    """ "12 fell and 0 rose" reads as a slip: a count that is everything says "all", a count of none is left out."""
+    story = build_story(bundled_data, SELL_OFF)
+    real = story.facts.breadth
+    assert (real.fell, real.rose, real.unchanged) == (sum(m.change_pct < 0 for m in story.facts.assets if m.compared), 0, 0)
+    from reports.core.settings import load_settings
+    from reports.story.desk import Desk
+    from reports.story.figures import breadth_words
+
+    breadth = dataclasses.replace(real, fell=fell, rose=rose, unchanged=unchanged, total=fell + rose + unchanged)
+    desk = Desk.open(dataclasses.replace(story.facts, breadth=breadth), load_settings())
+    assert breadth_words(desk).text == words

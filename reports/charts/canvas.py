@@ -125,7 +125,8 @@ def fit_margins(mpl: MplFigure, renderer) -> None:
     for them. Tick labels are measured from the strings their formatter gives, which costs a
     fraction of asking matplotlib for each axis' tight box (it builds and lays out every tick).
     """
-    box = mpl.axes[0].get_position().transformed(mpl.transFigure)
+    boxes = [ax.get_position().transformed(mpl.transFigure) for ax in mpl.axes]
+    box = Bbox.union(boxes)  # one box, or panels stacked in it (`panel_below`)
     extents = [box]
     for ax in mpl.axes:
         extents += _tick_label_boxes(ax, ax.xaxis, renderer) + _tick_label_boxes(ax, ax.yaxis, renderer)
@@ -139,8 +140,12 @@ def fit_margins(mpl: MplFigure, renderer) -> None:
     right = width - (used.x1 - box.x1) - edge
     bottom = (box.y0 - used.y0) + edge
     top = height - (used.y1 - box.y1) - edge
-    for ax in mpl.axes:
-        ax.set_position((left / width, bottom / height, (right - left) / width, (top - bottom) / height))
+    for ax, own in zip(mpl.axes, boxes):  # each panel keeps its share of the box (a twin shares the whole box)
+        x0 = left + (own.x0 - box.x0) / box.width * (right - left)
+        y0 = bottom + (own.y0 - box.y0) / box.height * (top - bottom)
+        x1 = left + (own.x1 - box.x0) / box.width * (right - left)
+        y1 = bottom + (own.y1 - box.y0) / box.height * (top - bottom)
+        ax.set_position((x0 / width, y0 / height, (x1 - x0) / width, (y1 - y0) / height))
 
 
 def _tick_label_boxes(ax: Axes, axis, renderer) -> list[Bbox]:
@@ -208,6 +213,22 @@ def date_axis(ax: Axes, fmt: Formatter, days: int) -> None:
 def week_band(ax: Axes, story: Story) -> None:
     week = story.facts.week
     ax.axvspan(week.start, week.end, color=WEEK_BAND, zorder=0, linewidth=0)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+
+
+def panel_below(ax: Axes, share: float, gap: float = 0.12) -> Axes:
+    """Split the axes' box: `ax` keeps the top, and a new panel `share` of the box tall, sharing its dates, sits
+    below it after a `gap` (fractions of the box). The top panel's date labels are hidden: the panel below shows them."""
+    box = ax.get_position()
+    low = box.height * share
+    ax.set_position((box.x0, box.y0 + low + box.height * gap, box.width, box.height * (1 - share - gap)))
+    panel = ax.figure.add_axes((box.x0, box.y0, box.width, low), sharex=ax)
+    ax.tick_params(axis="x", labelbottom=False)
+    return panel
+
+
+def panel_label(ax: Axes, text: str, color: str) -> None:
+    """A panel's name, above its top left corner (off the gridlines)."""
+    ax.text(0, 1.03, text, transform=ax.transAxes, ha="left", va="bottom", fontsize=8, color=color, fontweight="semibold")
 
 
 def end_label(ax: Axes, x, y, text: str, color: str) -> None:

@@ -27,7 +27,7 @@ Height = Callable[[Story], float]
 DRAWERS: dict[str, tuple[Drawer, Height]] = {
     "price-path": (market.price_path, lambda story: 3.2),
     "weekly-change": (market.weekly_change, market.rows_height),
-    "market-cap": (market.market_cap, lambda story: 2.8),
+    "market-cap": (market.market_cap, lambda story: 3.3),  # with bitcoin's share in a panel below
     "drawdown": (market.drawdown, lambda story: 2.5),
     "fear-greed": (market.fear_greed, lambda story: 2.5),
     "etf-flows": (market.etf_flows, lambda story: 2.8),

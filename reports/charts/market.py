@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from reports.charts.canvas import (ACCENT, DOWN, GRID, INK, MUTED, SERIES, UP, EndLabel, asset_change, date_axis, end_label,
-                                   market_facts, spread_labels, ticks, week_band, xy)
+                                   market_facts, panel_below, panel_label, spread_labels, ticks, week_band, xy)
 from reports.core.formatting import Formatter
 from reports.facts.model import AssetMove
 from reports.story.model import Figure, Story
@@ -64,25 +64,48 @@ def weekly_change(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> Non
 
 
 def market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
-    series = market_facts(story).series
+    """Total market value, and bitcoin's share of it in its own panel below on an axis at least
+    `SHARE_SPAN` points tall, so that a move of half a point looks like one. The week's start and end are marked
+    on each line (the days its change is measured between), the end with its value."""
+    facts = market_facts(story)
+    series = facts.series
+    start, end = (facts.market_cap.start_day, facts.market_cap.end_day) if facts.market_cap else (facts.week.base, facts.week.end)
+    shares = [(day, value) for day, value in series.btc_dominance if value is not None]
+    share_ax = panel_below(ax, 0.3) if shares else None
     week_band(ax, story)
     days, values = xy(series.market_cap)
-    ax.plot(days, values, color=SERIES[1], linewidth=1.8, label=figure.label("market_cap"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    ax.plot(days, values, color=SERIES[1], linewidth=1.8)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    _mark_week(ax, series.market_cap, start, end, SERIES[1], fmt.money_short)
     ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y)))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    handles = ax.get_lines()[:]
-    if any(value is not None for _, value in series.btc_dominance):
-        right = ax.twinx()
-        right.spines["right"].set_visible(True)
-        right.spines["right"].set_color(GRID)
-        right.grid(False)
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    panel_label(ax, figure.label("market_cap"), SERIES[1])
+    if share_ax is not None:
+        week_band(share_ax, story)
         days, values = xy(series.btc_dominance)
-        line, = right.plot(days, values, color=ACCENT, linewidth=1.2, alpha=0.9, label=figure.label("btc_dominance"))  # type: ignore[arg-type]  # stubs: x as dates (see xy)
-        right.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=1)))
-        right.yaxis.set_major_locator(MaxNLocator(5))
-        handles.append(line)
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, borderaxespad=0.2)
-    date_axis(ax, fmt, story.facts.method.context_days)
+        share_ax.plot(days, values, color=ACCENT, linewidth=1.4)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+        _mark_week(share_ax, series.btc_dominance, start, end, ACCENT, lambda y: fmt.percent(y, digits=1))
+        low, high = min(value for _, value in shares), max(value for _, value in shares)
+        middle, half = (low + high) / 2, max(SHARE_SPAN, (high - low) * 1.3) / 2
+        share_ax.set_ylim(middle - half, middle + half)
+        share_ax.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+        share_ax.yaxis.set_major_formatter(ticks(lambda y: fmt.percent(y, digits=0)))
+        panel_label(share_ax, figure.label("btc_dominance"), ACCENT)
+    date_axis(share_ax or ax, fmt, story.facts.method.context_days)
+
+
+# Bitcoin's share of total market value is drawn on an axis at least this many percentage points tall.
+SHARE_SPAN = 5.0
+
+
+def _mark_week(ax: Axes, points, start, end, color: str, label) -> None:
+    """Dots on the line at the week's base day and last day, the last one labelled with its value."""
+    at = {day: value for day, value in points if value is not None}
+    for day in (start, end):
+        if day in at:
+            ax.plot([day], [at[day]], marker="o", markersize=3.6, color=color, zorder=4)  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+    if end in at:
+        ax.annotate(label(at[end]), (end, at[end]), xytext=(5, 0), textcoords="offset points", va="center", ha="left",  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+                    fontsize=7.5, color=color, fontweight="semibold")
 
 
 def drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:

@@ -8,7 +8,7 @@ from reports.facts.model import BTC
 from reports.story.prose import Fragment, join, phrase, sentence
 from reports.story.model import Figure
 from reports.story.asset_view import subject
-from reports.story.figures import history_caption
+from reports.story.figures import breadth_words, history_caption
 
 
 def week_figure(desk: AssetDesk) -> Figure:
@@ -61,9 +61,8 @@ def peers_figure(desk: AssetDesk) -> Figure | None:
         chart="asset-peers",
         title=phrase("{name} among the {total} {coins}", name=desk.names.plain(subject(desk)),
                      total=desk.f.count("standing.of"), coins=desk.coins),
-        caption=sentence("Seven-day change from {base} to {end}; {fell} fell and {rose} rose",
-                         base=desk.f.day("week.base"), end=desk.f.day("week.end"), fell=desk.f.count("breadth.fell"),
-                         rose=desk.f.count("breadth.rose")),
+        caption=sentence("Seven-day change from {base} to {end}; {breadth}",
+                         base=desk.f.day("week.base"), end=desk.f.day("week.end"), breadth=breadth_words(desk)),
         alt=sentence("Bar chart of the weekly change of the largest coins; {name} is at {change}",
                      name=desk.names.plain(subject(desk)), change=desk.change(subject(desk), sign=True)),
         labels=tuple((move.id, move.symbol) for move in desk.facts.assets if move.compared),

@@ -62,9 +62,8 @@ def _weekly_change(desk: MarketDesk) -> Figure | None:
     return Figure(
         chart="weekly-change",
         title=phrase("Seven-day change of the {total} {coins}", total=desk.f.count("breadth.total"), coins=desk.coins),
-        caption=sentence("Change from {base} to {end}; {fell} fell and {rose} rose",
-                         base=desk.f.day("week.base"), end=desk.f.day("week.end"),
-                         fell=desk.f.count("breadth.fell"), rose=desk.f.count("breadth.rose")),
+        caption=sentence("Change from {base} to {end}; {breadth}",
+                         base=desk.f.day("week.base"), end=desk.f.day("week.end"), breadth=breadth_words(desk)),
         alt=sentence(
             "Bar chart of the weekly change of {total} coins, from {worst} at {worst_pct} to {best} at {best_pct}",
             total=desk.f.count("breadth.total"), worst=desk.names.plain(worst),
@@ -83,10 +82,11 @@ def _market_cap(desk: MarketDesk) -> Figure | None:
         title=phrase("Total crypto market value{dom}, last {days} days",
                      dom=Fragment(" and bitcoin's share") if has_dominance else Fragment(""),
                      days=desk.f.count("method.context_days")),
-        caption=sentence("Daily {title} ({time}); the shaded band is the week to {end}",
+        caption=sentence("Daily {title} ({time}); the shaded band is the week to {end}; the dots mark {start} and {end}, the days its change is measured between{panel}",
                          title=desk.f.cite(f"sources.{desk.facts.market_cap.series}.title", str),
                          time=desk.f.cite(f"sources.{desk.facts.market_cap.series}.time_of_day", str),
-                         end=desk.f.day("week.end")),
+                         end=desk.f.day("week.end"), start=desk.f.day("market_cap.start_day"),
+                         panel=Fragment("; bitcoin's share is drawn below on its own scale") if has_dominance else Fragment("")),
         alt=sentence(
             "Line chart of total crypto market value over the last {days} days; it ended the week at {end}, {change} "
             "on the week{dom}",
@@ -95,7 +95,7 @@ def _market_cap(desk: MarketDesk) -> Figure | None:
             else Fragment(up_down(desk.facts.market_cap.change_pct) + " ") + desk.f.pct("market_cap.change_pct", absolute=True),
             dom=Fragment(", with bitcoin's share at ") + desk.f.pct("dominance.bitcoin.end_pct") if has_dominance else Fragment(""),
         ),
-        labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin dominance")),
+        labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin's share of the total")),
     )
 
 
@@ -163,6 +163,18 @@ FIGURES: dict[str, Callable[[MarketDesk], Figure | None]] = {
     "fear-greed": _fear_greed,
     "etf-flows": _etf_flows,
 }
+
+
+def breadth_words(desk: Desk[F]) -> Fragment:
+    """ "all 12 fell", "all 5 rose", "9 fell and 3 rose", "9 fell, 2 rose and 1 was unchanged": how the coins moved,
+    without a count of none ("12 fell and 0 rose")."""
+    b = desk.facts.breadth
+    for count, key, verb in ((b.fell, "breadth.fell", "fell"), (b.rose, "breadth.rose", "rose")):
+        if count == b.total:
+            return Fragment("all ") + desk.f.count(key) + " " + verb
+    parts = [desk.f.count(key) + f" {verb}" for count, key, verb in ((b.fell, "breadth.fell", "fell"), (b.rose, "breadth.rose", "rose"),
+             (b.unchanged, "breadth.unchanged", "was unchanged" if b.unchanged == 1 else "were unchanged")) if count]
+    return join(parts)
 
 
 def history_caption(desk: Desk[F], series: str, start: str) -> Sentence:

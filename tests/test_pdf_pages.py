@@ -1,0 +1,120 @@
+"""The PDF's pages as a reader turns them, for every bundled golden week: no page but the last more than half
+empty, a table starts where at least six of its rows fit, a FAQ question stays with its answer.
+
+The pages are rasterised by poppler's `pdftoppm` (installed by .ci/run) at 20 dpi in grey, and each page's
+blank share measured from its pixels: the rows of pixels with no ink between the running header and the
+footer (the page's 20 mm margins), over all the rows between them, counting only blank stretches at least
+`GAP_MM` tall: the gaps between lines and between paragraphs of text are not empty paper (counted too, a full
+page of text would measure 30-40% blank, the front page with its masthead over half).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from conftest import EPOCH, run_cli
+
+pytestmark = pytest.mark.slow
+
+WEEKS = ("2025-10-27", "2025-12-14", "2026-02-06", "2026-03-15", "2026-03-22")  # the golden weeks (tools/golden.py)
+ASSET_WEEKS = ("2025-12-14", "2026-02-06")  # the asset briefs of two of them (a build of three costs a few seconds)
+ASSETS = ("bitcoin", "ethereum", "tether")
+DPI = 20
+MARGIN_MM, PAGE_MM = 20, 297  # brief.css' @page: A4, 20 mm above and below
+INK = 235  # a grey pixel darker than this is ink (paper is 255)
+GAP_MM = 4  # a stretch of blank rows this tall or taller is empty paper
+LEAD_ROWS = 6
+
+
+@pytest.fixture(scope="module")
+def briefs(tmp_path_factory) -> dict[str, Path]:
+    """Every golden week's market brief and two weeks' asset briefs, as PDF and brief.json, by name."""
+    out = tmp_path_factory.mktemp("pages")
+    found = {}
+    builds = [(week, ()) for week in WEEKS] + [(week, ("--assets", ",".join(ASSETS))) for week in ASSET_WEEKS]
+    for week, assets in builds:
+        result = run_cli("brief", "--week-ending", week, "--out", str(out), "--formats", "pdf,json", *assets,
+                         env={"SOURCE_DATE_EPOCH": EPOCH})
+        assert result.exit_code == 0, result.output
+    for week, assets in builds:
+        for name, folder in [(f"{asset} {week}", out / "assets" / asset / week) for asset in ASSETS] if assets else [(week, out / week)]:
+            found[name] = folder
+    return found
+
+
+def blank_shares(pdf: Path, scratch: Path) -> list[float]:
+    """Each page's share of pixel rows with no ink between the header and the footer."""
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), str(scratch / "page")], check=True)
+    shares = []
+    for path in sorted(scratch.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        picture = Image.open(path).convert("L")
+        width, height = picture.size
+        top, bottom = round(height * MARGIN_MM / PAGE_MM), round(height * (PAGE_MM - MARGIN_MM) / PAGE_MM)
+        pixels = picture.load()
+        empty = [all(pixels[x, y] >= INK for x in range(width)) for y in range(top, bottom)] + [False]
+        blank, run = 0, 0
+        for row in empty:
+            if row:
+                run += 1
+                continue
+            blank += run if run >= GAP_MM / 25.4 * DPI else 0
+            run = 0
+        shares.append(blank / (bottom - top))
+        path.unlink()
+    return shares
+
+
+def test_no_page_but_the_last_is_more_than_half_blank(briefs, tmp_path):
+    worst = []
+    for name, folder in briefs.items():
+        shares = blank_shares(folder / "brief.pdf", tmp_path)
+        print(f"{name}: {len(shares)} pages, blank " + " ".join(f"{share:.0%}" for share in shares))
+        page, share = max(enumerate(shares[:-1], 1), key=lambda item: item[1])
+        worst.append((share, name, page))
+    print("worst pages (not the last): " + ", ".join(f"{name} p{page} {share:.0%}" for share, name, page in sorted(worst)[-3:]))
+    assert all(share <= 0.5 for share, _, _ in worst), sorted(worst)[-3:]
+
+
+def _pages(folder: Path) -> list[str]:
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(folder / "brief.pdf").pages]
+
+
+def _blocks(folder: Path, kind: str) -> list[dict]:
+    document = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+    return [block for section in document["sections"] for block in section["blocks"] if block["type"] == kind]
+
+
+def test_a_table_starts_on_the_page_where_its_header_and_first_six_rows_fit(briefs):
+    checked = 0
+    for name, folder in briefs.items():
+        pages = _pages(folder)
+        for table in _blocks(folder, "table"):
+            header = " ".join(column.upper() for column in table["columns"][-2:])  # printed in capitals (brief.css)
+            start = next(index for index, text in enumerate(pages) if header in text)
+            for row in table["rows"][:LEAD_ROWS]:
+                for cell in row:
+                    assert re.sub(r"\s+", " ", cell["text"]) in pages[start], (name, header, cell["text"], start + 1)
+            checked += 1
+    assert checked >= len(briefs)
+
+
+def test_a_faq_question_is_on_the_page_where_its_answer_begins(briefs):
+    checked = 0
+    for name, folder in briefs.items():
+        pages = _pages(folder)
+        for faq in _blocks(folder, "faq"):
+            for item in faq["items"]:
+                question = item["question"]["text"]
+                opening = " ".join(item["answer"]["text"].split()[:6])
+                on = [index for index, text in enumerate(pages) if question in text]
+                assert on, (name, question)
+                assert opening in pages[on[-1]], (name, question, on[-1] + 1)
+                checked += 1
+    assert checked >= len(briefs)
