@@ -45,7 +45,16 @@ def test_the_built_brief_passes(built):
     assert _reasons(built) == []
 
 
+def _dollars_only(doc) -> None:
+    """The lead's market sentence prints the drop in percent and in dollars; keep its dollar clause only,
+    so the superlative is printed in one unit."""
+    item = _sentence(doc, "drop was the largest one-week loss")
+    item["text"] = item["text"][item["text"].index("the $"):].replace("the $", "The $", 1)
+    item["facts"] = [key for key in item["facts"] if key not in ("market_cap.change_pct", "market_cap.end_usd")]
+
+
 def test_a_superlative_printed_in_dollars_but_ranked_in_percent_fails(doc):
+    _dollars_only(doc)
     doc["facts"]["ranks.market.unit"] = "pct"
     reasons = _reasons(doc)
     assert any("printed in usd but ranks.market is ranked in pct" in reason for reason in reasons), reasons
@@ -73,8 +82,14 @@ def test_lowest_since_without_a_close_fails(doc):
 
 
 def test_build_py_check_fails_a_hand_made_brief_on_each_rule(tmp_path, doc):
+    _dollars_only(doc)
     doc["facts"]["ranks.market.unit"] = "pct"
     path = tmp_path / "brief.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run_cli("check", str(path))
     assert result.exit_code != 0 and "ranked in pct" in result.output
+
+
+def test_the_dollar_only_superlative_passes_while_its_rank_is_in_dollars(doc):
+    _dollars_only(doc)
+    assert _reasons(doc) == []
