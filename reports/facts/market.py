@@ -19,10 +19,11 @@ from reports.core.errors import NoDataError
 from reports.data.model import Asset, MarketData, SeriesInfo
 from reports.core.settings import Settings
 from reports.facts.model import (
-    BETA_DAYS, BTC, CONTEXT_DAYS, CORRELATION_DAYS, ETH, FOCUS, INDEX_BASE, MIN_WEEK_RETURNS, MOVERS_EACH_SIDE,
-    PATH_ASSETS, TYPICAL_WEEK_DAYS, UNCHANGED_PCT, Altcoins, AssetMove, Breadth, ChartData, DailyMove, DataQuality,
-    Dominance, Dropped, FearGreed, Gap, MarketCap, Method, Points, Range, Regime, Universe, WeekFacts, _lead,
+    BTC, CONTEXT_DAYS, ETH, FOCUS, INDEX_BASE, MOVERS_EACH_SIDE,
+    PATH_ASSETS, TYPICAL_WEEK_DAYS, UNCHANGED_PCT, AssetMove, Breadth, ChartData, DailyMove, DataQuality,
+    Dominance, Dropped, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts, _lead,
 )
+from reports.facts.altcoins import altcoins, regime
 from reports.facts.days import daily_extreme, daily_move, intraday, week_data
 from reports.facts.drivers import chart_points, compute_drivers, sources as driver_sources
 from reports.facts.week import Week
@@ -60,14 +61,14 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         market_range=_range(data.market.frame["total_market_cap_usd"], "market", week) if market_cap and data.market else None,
         drawdowns=tuple(hist.drawdown(h) for h in histories.values()),
         volatility=tuple(v for h in histories.values() if (v := hist.volatility(h, week)) is not None),
-        altcoins=_altcoins(data, week, compared),
+        altcoins=altcoins(data, week, compared),
         fear_greed=fear_greed,
         quality=_quality(data, week, dropped, histories, market_cap, fear_greed),
         sources=(*_sources_used(data, moves, histories, market_cap, fear_greed), *driver_sources(data, drivers)),
         series=replace(_chart_data(data, week, moves, histories), etf_flows=flows, etf_closes=flow_closes),
         ranks=_ranks(data, week, histories, market_cap),
         streaks=_streaks(data, week, moves),
-        regime=_regime(data, week, compared),
+        regime=regime(data, week, compared),
         extension=hist.extension(list(histories.values())),
         events=upcoming(scheduled_events(settings), week),
         prior_ranges=tuple(r for asset in histories if (r := prior_range(data.prices.close[asset], asset, week))),
@@ -219,34 +220,6 @@ def _dominance(data: MarketData, week: Week) -> tuple[Dominance, ...]:
     return tuple(found)
 
 
-def _altcoins(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Altcoins | None:
-    btc = next((move for move in moves if move.id == BTC), None)
-    alts = [move for move in moves if move.id != BTC]
-    if btc is None or not alts:
-        return None
-    changes = np.array([move.change_pct for move in alts])
-    beta = _beta(data, week, [move.id for move in alts])
-    return Altcoins(
-        count=len(alts),
-        average_pct=float(changes.mean()),
-        median_pct=float(np.median(changes)),
-        btc_pct=btc.change_pct,
-        gap_pp=float(changes.mean()) - btc.change_pct,
-        outperformed=int((changes > btc.change_pct).sum()),
-        beta=beta,
-        beta_days=BETA_DAYS,
-    )
-
-
-def _beta(data: MarketData, week: Week, alts: list[str]) -> float | None:
-    closes = data.prices.close.loc[pd.Timestamp(week.end) - pd.Timedelta(days=BETA_DAYS) : pd.Timestamp(week.end)]
-    returns = closes / closes.shift(1) - 1
-    pair = pd.DataFrame({"btc": returns[BTC], "alts": returns[alts].mean(axis=1, skipna=True)}).dropna()
-    if len(pair) < 30 or pair["btc"].var() == 0:
-        return None
-    return float(pair["btc"].cov(pair["alts"]) / pair["btc"].var())
-
-
 def _fear_greed(data: MarketData, week: Week) -> FearGreed | None:
     if data.sentiment is None:
         return None
@@ -281,7 +254,7 @@ def _last(series: pd.Series) -> date | None:
     return series.index[-1].date() if len(series) else None
 
 
-# --- the week against the history, and the market's regime -------------------------------------
+# --- the week against the history -------------------------------------
 
 
 def _ranks(data: MarketData, week: Week, histories, market_cap: MarketCap | None) -> tuple[WeekRank, ...]:
@@ -306,43 +279,6 @@ def _streaks(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> tupl
         gap = (weekly[ETH] - weekly[BTC]).dropna()
         found.append(hist.streak(gap, f"{ETH}-vs-{BTC}", week, UNCHANGED_PCT, relative=True))
     return tuple(s for s in found if s is not None)
-
-
-def _regime(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Regime | None:
-    if len(moves) < 2:
-        return None
-    changes = np.array([move.change_pct for move in moves])
-    week_corr: float | None = None
-    past_corr: float | None = None
-    correlated = 0
-    alts = [move.id for move in moves if move.id != BTC]
-    if any(move.id == BTC for move in moves) and alts:
-        returns = data.prices.close / data.prices.close.shift(1) - 1
-        this_week = returns.loc[pd.Timestamp(week.start) : pd.Timestamp(week.end)]
-        past = returns.loc[pd.Timestamp(week.start) - pd.Timedelta(days=CORRELATION_DAYS) : pd.Timestamp(week.base)]
-        pairs = [(_corr(this_week, asset), _corr(past, asset, 30)) for asset in alts]
-        pairs = [(w, p) for w, p in pairs if w is not None and p is not None]
-        if pairs:
-            correlated = len(pairs)
-            week_corr = float(np.mean([w for w, _ in pairs]))
-            past_corr = float(np.mean([p for _, p in pairs]))
-    return Regime(
-        dispersion_pp=float(np.std(changes, ddof=1)),
-        spread_pp=float(changes.max() - changes.min()),
-        correlation_week=week_corr,
-        correlation_past=past_corr,
-        correlation_shift=None if week_corr is None or past_corr is None else week_corr - past_corr,
-        correlated=correlated,
-        past_days=CORRELATION_DAYS,
-    )
-
-
-def _corr(returns: pd.DataFrame, asset: str, least: int = MIN_WEEK_RETURNS) -> float | None:
-    pair = returns[[BTC, asset]].dropna()
-    if len(pair) < least or pair[BTC].std() == 0 or pair[asset].std() == 0:
-        return None
-    value = float(pair[BTC].corr(pair[asset]))
-    return value if np.isfinite(value) else None
 
 
 # --- data quality and provenance --------------------------------------------------------------
