@@ -15,14 +15,13 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import pandas as pd
 
 from reports.core import clock
 from reports.core.settings import Settings
-from reports.data.raw import LINE, RawTable
+from reports.data.raw import RawTable
 from reports.data.sources.bundled import HISTORY_ASSETS
 from reports.data.sources.coingecko.client import Client
-from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today
+from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today, records, stored_table
 from reports.data.sources.livestore import LiveStore
 from reports.data.validate import LIMITS
 
@@ -78,13 +77,8 @@ def _next(url: Any, base_url: str) -> tuple[str, dict[str, Any]]:
 
 def closes_of(answer: Any, today: date) -> list[tuple[str, date, float]]:
     """(catalog id, day, close) of each record of a page; a changed shape is an error, nothing stored."""
-    where = f"GET {PATH} answer"
-    data = field(answer, "data", where, BASE_URL_ENV)
-    if not isinstance(data, list):
-        raise ChangedAnswer(where, "'data' is not a list of records.", BASE_URL_ENV)
     closes = []
-    for number, record in enumerate(data, start=1):
-        at = f"{where}, record {number} of {len(data)}"
+    for at, record in records(answer, f"GET {PATH} answer", "record", BASE_URL_ENV):
         ticker, stamp = field(record, "asset", at, BASE_URL_ENV), field(record, "time", at, BASE_URL_ENV)
         day = _day(stamp)
         if not isinstance(ticker, str) or ticker not in ASSETS or day is None:
@@ -119,11 +113,7 @@ def _price(value: Any) -> float | None:
 def table(store: LiveStore) -> RawTable | None:
     """The stored closes as the history table (text cells, rowid as the line), or None when empty."""
     rows = store.rows("SELECT rowid, day, asset, close FROM closes WHERE source = ? ORDER BY asset, day", NAME)
-    if not rows:
-        return None
-    frame = pd.DataFrame([[day, asset, repr(close)] for _, day, asset, close in rows], columns=list(COLUMNS), dtype=object)
-    frame[LINE] = [row[0] for row in rows]
-    return RawTable(path=store.where("closes"), header=COLUMNS, frame=frame)
+    return stored_table(store.where("closes"), COLUMNS, rows, lambda row: [row[1], row[2], repr(row[3])])
 
 
 def newest_day(store: LiveStore) -> date | None:

@@ -12,13 +12,12 @@ import math
 from datetime import date, datetime, timezone
 from typing import Any
 
-import pandas as pd
 
 from reports.core import clock
 from reports.core.settings import Settings
-from reports.data.raw import LINE, RawTable
+from reports.data.raw import RawTable
 from reports.data.sources.coingecko.client import Client
-from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today
+from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today, records, stored_table
 from reports.data.sources.livestore import LiveStore
 
 NAME = "fear-greed"
@@ -48,13 +47,8 @@ def _pull(store: LiveStore, client: Client) -> LivePull:
 
 def readings_of(answer: Any, today: date) -> list[tuple[date, float, str]]:
     """(day, value, classification) of each reading; a changed shape is an error, nothing stored."""
-    where = f"GET {PATH} answer"
-    data = field(answer, "data", where, BASE_URL_ENV)
-    if not isinstance(data, list):
-        raise ChangedAnswer(where, "'data' is not a list of readings.", BASE_URL_ENV)
     readings = []
-    for number, record in enumerate(data, start=1):
-        at = f"{where}, reading {number} of {len(data)}"
+    for at, record in records(answer, f"GET {PATH} answer", "reading", BASE_URL_ENV):
         stamp, value = _number(field(record, "timestamp", at, BASE_URL_ENV)), _number(field(record, "value", at, BASE_URL_ENV))
         label = field(record, "value_classification", at, BASE_URL_ENV)
         if stamp is None or stamp % 86400 or value is None or not 0 <= value <= 100 or not isinstance(label, str):
@@ -78,9 +72,5 @@ def _number(value: Any) -> float | None:
 def table(store: LiveStore) -> RawTable | None:
     """The stored readings in the bundled file's columns (text cells, the rowid as the line), or None."""
     rows = store.rows("SELECT rowid, day, value, classification FROM fear_greed ORDER BY day")
-    if not rows:
-        return None
-    frame = pd.DataFrame([[day, str(int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp())),
-                           repr(value), label] for _, day, value, label in rows], columns=list(COLUMNS), dtype=object)
-    frame[LINE] = [row[0] for row in rows]
-    return RawTable(path=store.where("fear_greed"), header=COLUMNS, frame=frame)
+    return stored_table(store.where("fear_greed"), COLUMNS, rows, lambda row: [
+        row[1], str(int(datetime.fromisoformat(row[1]).replace(tzinfo=timezone.utc).timestamp())), repr(row[2]), row[3]])

@@ -13,10 +13,14 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from reports.core.errors import UsageError
 from reports.core.settings import Settings
+from reports.data.raw import LINE, RawTable
 from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
 from reports.data.sources.livestore import LiveStore
 
@@ -77,3 +81,23 @@ def field(record: Any, name: str, where: str, env_name: str) -> Any:
     if not isinstance(record, dict) or name not in record:
         raise ChangedAnswer(where, f"a record without {name!r}: {str(record)[:80]}", env_name)
     return record[name]
+
+
+def records(answer: Any, where: str, noun: str, env_name: str) -> list[tuple[str, Any]]:
+    """The records of an answer's `data` list, each with where it is for an error ("..., record 3 of 90");
+    an answer without that list is a changed shape."""
+    data = field(answer, "data", where, env_name)
+    if not isinstance(data, list):
+        raise ChangedAnswer(where, f"'data' is not a list of {noun}s.", env_name)
+    return [(f"{where}, {noun} {number} of {len(data)}", record) for number, record in enumerate(data, start=1)]
+
+
+def stored_table(path: Path, header: tuple[str, ...], rows: list[Any],
+                 cells: Callable[[Any], list[str]]) -> RawTable | None:
+    """Stored rows (each starting with its rowid) as a raw table in a bundled file's columns, text cells
+    made by `cells`, the rowid as the line an error names; None when nothing is stored."""
+    if not rows:
+        return None
+    frame = pd.DataFrame([cells(row) for row in rows], columns=list(header), dtype=object)
+    frame[LINE] = [row[0] for row in rows]
+    return RawTable(path=path, header=header, frame=frame)
