@@ -17,10 +17,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from reports.check.document import Cited, Failure, sentences
+from reports.check.document import Cited, Failure, sentences, table_cells
 from reports.check.rules import IN_THE_DATA, NUMBER, SINCE
 from reports.core.formatting import Formatter
-from reports.document import Brief, TableBlock
+from reports.document import Brief
 
 CLOSE_WORD = re.compile(r"\bclose\b", re.IGNORECASE)
 LEVEL_WORDS = {"lowest", "highest"}
@@ -67,8 +67,7 @@ def end_prices(doc: Brief, table: dict[str, Any], fmt: Formatter) -> Iterator[Fa
     """Two different end-of-week prices for one asset anywhere in the brief (its sentences and table)."""
     shown: dict[str, dict[str, str]] = {}
     cited = [key for item in sentences(doc) for key in item.facts]
-    cells = [cell.fact for section in doc.sections for block in section.blocks if isinstance(block, TableBlock)
-             for row in block.rows for cell in row if cell.fact]
+    cells = [cell.fact for _, cell in table_cells(doc) if cell.fact]
     for key in dict.fromkeys(cited + cells):
         asset = _end_price_asset(key, doc, table)
         value = table.get(key)

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reports import document
 from reports.core.errors import InputError, Location
-from reports.document import Brief, block_sentences
+from reports.document import Brief, Cell, Section, TableBlock, block_sentences
 
 if TYPE_CHECKING:
     from reports.core.settings import Settings
@@ -63,6 +63,25 @@ def sentences(doc: Brief) -> Iterator[Cited]:
             where = f"{section.id} block {number}"
             for item in block_sentences(block):
                 yield Cited(where, item.text, item.facts)
+
+
+B = TypeVar("B")
+
+
+def blocks_of(doc: Brief, kind: type[B]) -> Iterator[tuple[Section, B]]:
+    """Every block of one kind (tables, FAQs, quotes) with its section, in reading order."""
+    for section in doc.sections:
+        for block in section.blocks:
+            if isinstance(block, kind):
+                yield section, block
+
+
+def table_cells(doc: Brief) -> Iterator[tuple[Section, Cell]]:
+    """Every cell of every table, with its section."""
+    for section, block in blocks_of(doc, TableBlock):
+        for row in block.rows:
+            for cell in row:
+                yield section, cell
 
 
 def _values(doc: Brief) -> dict[str, Any]:

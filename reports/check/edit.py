@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from reports.check.document import Failure
-from reports.document import Brief, FAQBlock, TableBlock, block_sentences
+from reports.check.document import Failure, blocks_of, table_cells
+from reports.document import Brief, FAQBlock, block_sentences
 from reports.document.model import BulletsBlock, ParagraphBlock, Sentence
 
 LEAD = ("overview", "key-takeaways")  # the lead and the takeaways: one telling between them
@@ -106,25 +106,21 @@ def told_too_often(doc: Brief) -> Iterator[Failure]:
 
 
 def unanswered_questions(doc: Brief) -> Iterator[Failure]:
-    for section in doc.sections:
-        for block in section.blocks:
-            if not isinstance(block, FAQBlock):
-                continue
-            for item in block.items:
-                about = figure_keys(item.question.facts)
-                cited = {key for s in item.answer.sentences for key in s.facts}
-                if not about:
-                    yield Failure(section.id, item.question.text, "the question names no facts, so its answer cannot "
-                                  "be checked: give it the fact keys it asks about")
-                elif not about & cited:
-                    yield Failure(section.id, item.question.text, f"the answer cites none of the question's facts "
-                                  f"({', '.join(sorted(about))}): answer the question asked")
+    for section, block in blocks_of(doc, FAQBlock):
+        for item in block.items:
+            about = figure_keys(item.question.facts)
+            cited = {key for s in item.answer.sentences for key in s.facts}
+            if not about:
+                yield Failure(section.id, item.question.text, "the question names no facts, so its answer cannot "
+                              "be checked: give it the fact keys it asks about")
+            elif not about & cited:
+                yield Failure(section.id, item.question.text, f"the answer cites none of the question's facts "
+                              f"({', '.join(sorted(about))}): answer the question asked")
 
 
 def duplicate_labels(doc: Brief) -> Iterator[Failure]:
     texts = [(where, item.text) for where, item in body(doc, questions=True)]
-    texts += [(f"{section.id} table", cell.text) for section in doc.sections for block in section.blocks
-              if isinstance(block, TableBlock) for row in block.rows for cell in row]
+    texts += [(f"{section.id} table", cell.text) for section, cell in table_cells(doc)]
     for where, text in texts:
         for match in LABEL.finditer(text):
             if match.group(1).lower() == match.group(2).lower():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from reports.check.document import Failure, sentences
+from reports.check.document import Failure, blocks_of, sentences
 from reports.document import Brief, QuoteBlock
 
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -20,12 +20,10 @@ LEAST_WORDS = 4  # "Yes." or "We disagree." is no quotation
 def note_sentences(doc: Brief) -> list[tuple[str, str]]:
     """Every sentence of the brief's notes long enough to be quoted (normalised), with its section's title."""
     found = []
-    for section in doc.sections:
-        for block in section.blocks:
-            if isinstance(block, QuoteBlock):
-                for line in block.text.split("\n"):
-                    found += [(norm, section.title) for part in SENTENCE_END.split(line)
-                              if len((norm := normalised(part)).split()) >= LEAST_WORDS]
+    for section, block in blocks_of(doc, QuoteBlock):
+        for line in block.text.split("\n"):
+            found += [(norm, section.title) for part in SENTENCE_END.split(line)
+                      if len((norm := normalised(part)).split()) >= LEAST_WORDS]
     return found
 
 

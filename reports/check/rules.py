@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from reports.check.document import Cited, Failure
+from reports.check.document import Cited, Failure, table_cells
 from reports.core.formatting import Formatter
-from reports.document import Brief, QuoteBlock, TableBlock, block_sentences
+from reports.document import Brief, QuoteBlock, block_sentences
 from reports.document.stress import STRESS_PERIODS
 from reports.story.lexicon import ORDINALS, PART_OF_MONTH, TIERS, VOLATILITY_TIERS
 
@@ -94,16 +94,11 @@ def _empty_sections(doc: Brief) -> Iterator[Failure]:
 
 
 def _cell_artifacts(doc: Brief) -> Iterator[Failure]:
-    for section in doc.sections:
-        for block in section.blocks:
-            if not isinstance(block, TableBlock):
-                continue
-            for row in block.rows:
-                for cell in row:
-                    if re.search(r"\b(None|nan|NaN|inf)\b|[\[\]{}]", cell.text):
-                        yield Failure(f"{section.id} table", cell.text, "templating artifact in a table cell")
-                    for reason in causal_claims(cell.text):
-                        yield Failure(f"{section.id} table", cell.text, reason)
+    for section, cell in table_cells(doc):
+        if re.search(r"\b(None|nan|NaN|inf)\b|[\[\]{}]", cell.text):
+            yield Failure(f"{section.id} table", cell.text, "templating artifact in a table cell")
+        for reason in causal_claims(cell.text):
+            yield Failure(f"{section.id} table", cell.text, reason)
 
 
 # --- numbers ------------------------------------------------------------------------------------------
