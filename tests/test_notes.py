@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from xml.etree import ElementTree as ET
 from html.parser import HTMLParser
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import run_cli
+
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 WEEK = "2026-02-06"
 NOTES = """\
@@ -102,6 +105,9 @@ def test_a_quote_and_an_unconfirmed_report_appear_in_every_format_attributed(tmp
     pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
     shown = [page for page in pages if "roughest patch in 15 months" in page]
     assert shown and all("— Alex Analyst, <cite>" in page and "Reported by Example News" in page for page in shown)
+    feed = ET.parse(site / "feed.xml").getroot()
+    (content,) = [entry.find(f"{ATOM}content").text for entry in feed.iter(f"{ATOM}entry")]
+    assert "roughest patch in 15 months" in content and "— Alex Analyst, <cite>" in content  # feed readers get them too
 
     check = run_cli("check", str(folder / "brief.json"))
     assert check.exit_code == 0, check.output  # the quote's "15" is the speaker's, not traced to a fact
