@@ -14,6 +14,11 @@ from reports.story.model import Section
 CLOSE_LINK = 0.7  # correlation to bitcoin at or above which the moves "track" bitcoin's
 
 
+def link_words(correlation: float) -> str:
+    """How bitcoin's daily moves followed a series with this correlation: "closely", "loosely", "not at all"."""
+    return "closely" if correlation >= CLOSE_LINK else "loosely" if correlation > 0 else "not at all"
+
+
 def section(section_id: str, title: str, *blocks) -> Section:
     return Section(section_id, title, tuple(b for b in blocks if b is not None and getattr(b, "items", True)))
 

@@ -10,7 +10,7 @@ The asset brief tells the drivers that concern its asset (`for_asset`: its own E
 from __future__ import annotations
 
 from reports.facts.drivers import Drivers, EtfFlows, MarketMove
-from reports.story.asset_view import CLOSE_LINK
+from reports.story.asset_view import CLOSE_LINK, link_words
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.figures import figure
 from reports.story.model import Block, Cell, Column, Figure, Paragraph, Section, Table
@@ -193,7 +193,7 @@ def drivers_min(desk: Desk[F]) -> int:
 
 
 def move_words(desk: Desk[F], move: MarketMove) -> Fragment:
-    """ "gold fell 9.6%", "the 10-year US Treasury yield rose 12 basis points to 4.3%": one market's week (What to Watch too)."""
+    """ "gold fell 9.6%", "the 10-year US Treasury yield rose 12 basis points to 4.3%": one market's week."""
     k = f"drivers.markets.{move.key}"
     if move.change_bp is not None:
         if round(move.change_bp) == 0:
@@ -252,7 +252,7 @@ def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
 def _link_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence]:
     first, *rest = drivers.stock_links
     k = f"drivers.stock_links.{first.key}"
-    how = "closely" if first.correlation >= CLOSE_LINK else "loosely" if first.correlation > 0 else "not at all"
+    how = link_words(first.correlation)
     more = Fragment("")
     for link in rest:
         r = f"drivers.stock_links.{link.key}"

@@ -20,7 +20,7 @@ from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
 from reports.story.sections.blocks import bullets
 from reports.story.sections.drivers import ETF_NAMES
-from reports.story.asset_view import CLOSE_LINK, section, subject
+from reports.story.asset_view import CLOSE_LINK, link_words, section, subject
 from reports.story.asset_figures import drawdown_figure, history_figure
 
 FOMC = "fomc"
@@ -80,7 +80,7 @@ def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
     if link is None or qqq is None or link.correlation < STOCK_SIGNAL:
         return None
     k = f"drivers.stock_links.{link.key}"
-    how = "closely" if link.correlation >= CLOSE_LINK else "loosely"  # the drivers section's words for the same figure
+    how = link_words(link.correlation)  # the drivers section's words for the same figure
     # The week's stock move is told in What Drove the Week: here whether the link holds.
     return sentence("US stocks: whether bitcoin keeps following US tech stocks (QQQ), which its daily moves have tracked {how} "
                     "over the past {days} days (a correlation of {value})", how=how, days=desk.f.count(f"{k}.days"),
