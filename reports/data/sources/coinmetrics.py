@@ -11,19 +11,19 @@ next pull asks again from there. `PriceUSD` at time D is the close of D (00:00 U
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-
 from reports.core import clock
 from reports.core.settings import Settings
-from reports.data.raw import RawTable
-from reports.data.sources.bundled import HISTORY_ASSETS
+from reports.data.raw import RawSeries, RawTable
+from reports.data.sources.bundled import COINMETRICS, HISTORY_ASSETS
 from reports.data.sources.coingecko.client import Client
 from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today, records, stored_table
 from reports.data.sources.livestore import LiveStore
-from reports.data.validate import LIMITS
+from reports.data.validate import LIMITS, RawMarketData
 
 NAME = "coinmetrics"
 BASE_URL_ENV = "COINMETRICS_BASE_URL"
@@ -120,3 +120,7 @@ def newest_day(store: LiveStore) -> date | None:
     return store.newest("closes", NAME)
 
 
+def add(store: LiveStore, raw: RawMarketData) -> RawMarketData:
+    """The raw data with the stored closes as its long history (the live registry's entry)."""
+    found = table(store)
+    return raw if found is None else replace(raw, history=RawSeries(found, COINMETRICS))

@@ -9,16 +9,18 @@ was already pulled today. Each answer is stored in one transaction. The readings
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any
 
-
 from reports.core import clock
 from reports.core.settings import Settings
-from reports.data.raw import RawTable
+from reports.data.raw import RawSeries, RawTable
+from reports.data.sources.bundled import FEAR_GREED
 from reports.data.sources.coingecko.client import Client
 from reports.data.sources.liveapi import ChangedAnswer, LivePull, field, pull_with, pulled_today, records, stored_table
 from reports.data.sources.livestore import LiveStore
+from reports.data.validate import RawMarketData
 
 NAME = "fear-greed"
 BASE_URL_ENV = "ALTERNATIVE_ME_BASE_URL"
@@ -74,3 +76,13 @@ def table(store: LiveStore) -> RawTable | None:
     rows = store.rows("SELECT rowid, day, value, classification FROM fear_greed ORDER BY day")
     return stored_table(store.where("fear_greed"), COLUMNS, rows, lambda row: [
         row[1], str(int(datetime.fromisoformat(row[1]).replace(tzinfo=timezone.utc).timestamp())), repr(row[2]), row[3]])
+
+
+def newest_day(store: LiveStore) -> date | None:
+    return store.newest("fear_greed")
+
+
+def add(store: LiveStore, raw: RawMarketData) -> RawMarketData:
+    """The raw data with the stored readings as its sentiment (the live registry's entry)."""
+    found = table(store)
+    return raw if found is None else replace(raw, sentiment=RawSeries(found, FEAR_GREED))
