@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from reports.core.errors import InputError, Location
 from reports.document.model import BLOCK_TYPES, SCHEMA, Brief
+from reports.document.upgrade import with_table_roles
 
 FIX = "Pass a brief.json that a build wrote (`python build.py brief`), or rebuild its week"
 
@@ -57,9 +58,10 @@ def parse(raw: object, where: Location | Path | str = "brief.json", fix: str = F
         found = raw.get("schema") if isinstance(raw, dict) else type(raw).__name__
         raise InputError(where, f"not a brief of schema {SCHEMA} (found {found!r})", fix)
     try:
-        return Brief.model_validate(raw)
+        brief = Brief.model_validate(raw)
     except ValidationError as error:
         raise InputError(where, _problem(error), fix) from None
+    return with_table_roles(brief)  # an older build's file, read as today's
 
 
 def _problem(error: ValidationError) -> str:

@@ -122,7 +122,7 @@ def _block(block: document.Block, charts: dict[str, Chart]) -> Block:
     if isinstance(block, TableBlock):
         return Block(block.kind, text=block.caption.text, columns=block.columns,
                      rows=tuple(tuple(cell.text for cell in row) for row in block.rows),
-                     numeric=block.numeric or (False,) * len(block.columns),  # a file without roles: none guessed
+                     numeric=block.numeric,
                      label=block.label_column,
                      tones=tuple(tuple(cell.tone for cell in row) for row in block.rows))
     if isinstance(block, FigureBlock):

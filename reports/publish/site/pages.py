@@ -229,35 +229,10 @@ class BriefView:
             PHONE_MAX_PX, f"{root}{self.page}{phone}", narrow_width, narrow_height, img)
 
     def table(self, block: TableBlock) -> dict:
-        """The table with each column marked numeric (its cells state numbers or nothing) and each change
-        cell toned up or down by the sign of the fact it shows, as the brief's own HTML does."""
-        facts = self.doc.facts
-        unchanged = facts.get("method.unchanged_pct", 0)
-        flat = unchanged if isinstance(unchanged, (int, float)) else 0
-
-        def value_of(cell: Cell) -> float | None:
-            value = facts.get(cell.fact) if cell.fact else None
-            return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-        def number(cell: Cell) -> bool:
-            return value_of(cell) is not None
-
-        def tone(cell: Cell) -> str:
-            value = value_of(cell)
-            if not (cell.fact and cell.fact.endswith("change_pct") and value is not None):
-                return ""
-            return "" if abs(value) < flat else ("up" if value > 0 else "down")
-
-        def empty(cell: Cell) -> bool:
-            return cell.fact is None or facts.get(cell.fact) is None
-
-        if block.numeric:  # the brief states each column's role and each cell's tone: laid out as given
-            numeric = list(block.numeric)
-            tones: list[list[str]] = [[cell.tone for cell in row] for row in block.rows]
-        else:  # a brief.json from before the roles were written: worked out from the facts, as before
-            numeric = [all(number(row[i]) or empty(row[i]) for row in block.rows) and any(number(row[i]) for row in block.rows)
-                       for i in range(len(block.columns))]
-            tones = [[tone(cell) for cell in row] for row in block.rows]
+        """The table laid out from the roles and tones the brief states (document.parse fills them in
+        for a file written before they were)."""
+        numeric = list(block.numeric)
+        tones = [[cell.tone for cell in row] for row in block.rows]
         label = next((index for index, role in enumerate(numeric) if not role), None)
         return {
             "columns": list(zip(block.columns, numeric)),
