@@ -148,6 +148,29 @@ def test_an_asset_id_that_is_a_folder_of_the_sites_assets_is_refused(week_pool, 
         build(out, tmp_path / "site")
 
 
+def test_each_asset_has_its_own_feeds_of_its_briefs_linked_from_its_pages(built):
+    """A reader who follows one coin subscribes to assets/<id>/feed.xml: its entries are that coin's
+    briefs only, at their own pages; the market feed stays the market briefs'."""
+    import feedparser
+
+    out, site = built
+    for asset in ASSETS:
+        series = sorted((out / "assets" / asset).glob("*/brief.json"))
+        headlines = {json.loads(path.read_text(encoding="utf-8"))["headline"] for path in series}
+        for name in ("feed.xml", "rss.xml"):
+            feed = feedparser.parse((site / "assets" / asset / name).read_bytes())
+            assert not feed.bozo, (asset, name, feed.get("bozo_exception"))
+            assert {entry.title for entry in feed.entries} == headlines
+            assert {entry.link for entry in feed.entries} == {f"{BASE}assets/{asset}/{path.parent.name}/" for path in series}
+            assert feed.feed.link == f"{BASE}assets/{asset}/"
+        index = (site / "assets" / asset / "index.html").read_text(encoding="utf-8")
+        page = (site / "assets" / asset / ASSET_WEEK.isoformat() / "index.html").read_text(encoding="utf-8")
+        for html, root in ((index, "../../"), (page, "../../../")):
+            assert f'type="application/atom+xml" title="' in html and f'href="{root}assets/{asset}/feed.xml"' in html
+    market = feedparser.parse((site / "feed.xml").read_bytes())
+    assert {entry.link for entry in market.entries} == {f"{BASE}briefs/{week.isoformat()}/" for week in WEEKS}
+
+
 # --- 404 ------------------------------------------------------------------------------------------
 
 def test_the_404_page_links_home_and_the_archive_from_the_server_root(built):

@@ -65,7 +65,7 @@ def site_files(briefs: list[PublishedBrief], settings: Settings,
     files.update(search_index(html, briefs[0].doc.lang if briefs else "en"))
     for brief in everyone:
         files.update(week_files(brief))
-    files.update(feeds(briefs, settings))
+    files.update(feeds(briefs, settings, assets))
     files[SITEMAP] = sitemap(changed, settings.base_url)
     files[ROBOTS] = robots(settings.base_url)
     for path in files:

@@ -1,4 +1,6 @@
-"""Atom (feed.xml) and RSS 2.0 (rss.xml) feeds of the newest briefs, written by feedgen.
+"""Atom (feed.xml) and RSS 2.0 (rss.xml) feeds of the newest briefs, written by feedgen: one pair for
+the market briefs at the site's root, and one pair per asset beside its index (`assets/bitcoin/feed.xml`),
+for a reader who follows one coin.
 
 One generator per feed, since the two differ where the specifications differ: each feed's
 `rel="self"` link is its own address (RFC 4287 section 4.2.7.2; RSS through `atom:link`), the RSS
@@ -15,7 +17,8 @@ when the site was built, so an unchanged feed is byte-identical.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
@@ -27,7 +30,7 @@ from reports.core.settings import Settings
 from reports.document import FigureBlock
 from reports.publish.site import urls
 from reports.publish.site.briefs import PublishedBrief
-from reports.publish.site.pages import environment, png_size
+from reports.publish.site.pages import asset_name, environment, page_of, png_size
 
 FEED_SIZE = 20
 LOGO = "assets/img/logo.png"  # 144 x 144, made from logo.svg; RSS images are at most 144 wide
@@ -36,14 +39,35 @@ ENTRY_TEMPLATE = "feed_entry.html.j2"
 NO_BRIEFS = datetime(1970, 1, 1, tzinfo=timezone.utc)  # an empty feed's updated time: fixed, never the clock
 
 
-def feeds(briefs: Sequence[PublishedBrief], settings: Settings) -> dict[str, bytes]:
-    """{path in the site: bytes} for feed.xml and rss.xml."""
-    newest = sorted(briefs, key=lambda brief: brief.week_end, reverse=True)[:FEED_SIZE]
+@dataclass(frozen=True)
+class Channel:
+    """One feed pair: its title, the page it is the feed of, and its two files' paths in the site."""
+
+    title: str
+    home: str  # a page address in the site ("" for the home page)
+    atom: str
+    rss: str
+
+
+def feeds(briefs: Sequence[PublishedBrief], settings: Settings,
+          assets: Mapping[str, Sequence[PublishedBrief]] | None = None) -> dict[str, bytes]:
+    """{path in the site: bytes} for the market's feed.xml and rss.xml and each asset's pair."""
     env = environment(settings.templates_dir)
+    files = _pair(briefs, Channel(settings.publication_name, "", urls.ATOM, urls.RSS), settings, env)
+    for asset_id, series in (assets or {}).items():
+        if series:
+            title = f"{settings.publication_name}: {asset_name(series[0])}"
+            files.update(_pair(series, Channel(title, urls.asset(asset_id), urls.atom(asset_id), urls.rss(asset_id)),
+                               settings, env))
+    return files
+
+
+def _pair(briefs: Sequence[PublishedBrief], channel: Channel, settings: Settings, env: Environment) -> dict[str, bytes]:
+    newest = sorted(briefs, key=lambda brief: brief.week_end, reverse=True)[:FEED_SIZE]
     contents = [entry_html(brief, settings.base_url, env) for brief in newest]
     return {
-        urls.ATOM: _atom(newest, contents, settings).atom_str(pretty=True),
-        urls.RSS: _rss(newest, contents, settings).rss_str(pretty=True),
+        channel.atom: _atom(newest, contents, settings, channel).atom_str(pretty=True),
+        channel.rss: _rss(newest, contents, settings, channel).rss_str(pretty=True),
     }
 
 
@@ -58,7 +82,7 @@ class EntryView:
     def __init__(self, brief: PublishedBrief, base_url: str) -> None:
         self.brief = brief
         self.doc = brief.doc
-        self.link = urls.absolute(base_url, urls.brief(brief.week_end))
+        self.link = urls.absolute(base_url, page_of(brief))
         self.week_text = Formatter(brief.doc.locale).date(brief.doc.week.end)
 
     def image(self, block: FigureBlock) -> dict[str, object]:
@@ -72,28 +96,29 @@ class EntryView:
         return {"src": self.link + chart.png, "alt": block.alt.text, "width": shown[0], "height": shown[1]}
 
 
-def _atom(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings) -> FeedGenerator:
-    feed = _common(briefs, contents, settings)
-    feed.link(href=settings.base_url, rel="alternate", type="text/html")
-    feed.link(href=urls.absolute(settings.base_url, urls.ATOM), rel="self", type="application/atom+xml")
+def _atom(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings, channel: Channel) -> FeedGenerator:
+    feed = _common(briefs, contents, settings, channel)
+    feed.link(href=urls.absolute(settings.base_url, channel.home), rel="alternate", type="text/html")
+    feed.link(href=urls.absolute(settings.base_url, channel.atom), rel="self", type="application/atom+xml")
     feed.icon(urls.absolute(settings.base_url, LOGO))
     return feed
 
 
-def _rss(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings) -> FeedGenerator:
-    feed = _common(briefs, contents, settings)
+def _rss(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings, channel: Channel) -> FeedGenerator:
+    feed = _common(briefs, contents, settings, channel)
+    home = urls.absolute(settings.base_url, channel.home)
     # feedgen takes the channel's <link> from the last link given: the self link first, the home page last.
-    feed.link(href=urls.absolute(settings.base_url, urls.RSS), rel="self", type="application/rss+xml")
-    feed.link(href=settings.base_url, rel="alternate", type="text/html")
-    feed.image(url=urls.absolute(settings.base_url, LOGO), title=settings.publication_name, link=settings.base_url,
+    feed.link(href=urls.absolute(settings.base_url, channel.rss), rel="self", type="application/rss+xml")
+    feed.link(href=home, rel="alternate", type="text/html")
+    feed.image(url=urls.absolute(settings.base_url, LOGO), title=channel.title, link=home,
                width=str(LOGO_SIZE), height=str(LOGO_SIZE))
     return feed
 
 
-def _common(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings) -> FeedGenerator:
+def _common(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings: Settings, channel: Channel) -> FeedGenerator:
     feed = FeedGenerator()
-    feed.id(settings.base_url)
-    feed.title(settings.publication_name)
+    feed.id(urls.absolute(settings.base_url, channel.home))
+    feed.title(channel.title)
     feed.description(settings.tagline or settings.publication_name)  # RSS requires one; also Atom's subtitle
     feed.author({"name": settings.publication_name})
     feed.language(briefs[0].doc.lang if briefs else "en")
@@ -107,7 +132,7 @@ def _common(briefs: Sequence[PublishedBrief], contents: Sequence[str], settings:
 
 def _entry(feed: FeedGenerator, brief: PublishedBrief, content: str, base: str) -> None:
     doc = brief.doc
-    link = urls.absolute(base, urls.brief(brief.week_end))
+    link = urls.absolute(base, page_of(brief))
     entry = feed.add_entry()
     entry.id(link)
     entry.guid(link, permalink=True)

@@ -109,7 +109,8 @@ class Pages:
                             newer=newer and self._view(newer), older=older and self._view(older), card=brief,
                             json_ld=script_json(article), coins=self.coins(brief.week_end) if not brief.asset else [],
                             market=market and self._view(market),
-                            asset_name=asset_name(brief) if brief.asset else None)
+                            asset_name=asset_name(brief) if brief.asset else None,
+                            asset_feed=self._asset_feed(brief.asset, asset_name(brief)) if brief.asset else None)
 
     def coins(self, week_end) -> list[tuple[str, str]]:
         """The per-asset briefs of a week, as (the asset's name, page), in the order of the assets' ids."""
@@ -123,8 +124,15 @@ class Pages:
                             card=self.briefs[0] if self.briefs else next(iter(self.assets.values()))[0])
 
     def asset(self, asset_id: str, series: Sequence[PublishedBrief]) -> bytes:
-        return self._render("asset.html.j2", urls.asset(asset_id), name=asset_name(series[0]),
-                            items=[self._view(b) for b in series], card=series[0])
+        name = asset_name(series[0])
+        return self._render("asset.html.j2", urls.asset(asset_id), name=name,
+                            items=[self._view(b) for b in series], card=series[0],
+                            asset_feed=self._asset_feed(asset_id, name))
+
+    @staticmethod
+    def _asset_feed(asset_id: str, name: str) -> dict[str, str]:
+        """The asset's own feeds, for the head's feed links and its index's "Follow" line."""
+        return {"name": name, "atom": urls.atom(asset_id), "rss": urls.rss(asset_id)}
 
     def _market_of(self, week_end) -> PublishedBrief | None:
         return next((brief for brief in self.briefs if brief.week_end == week_end), None)

@@ -34,6 +34,15 @@ def asset(asset_id: str) -> str:
     return asset_index(name(asset_id))
 
 
+def atom(asset_id: str | None = None) -> str:
+    """The Atom feed of the market briefs, or with `asset_id` of that asset's briefs (beside its index)."""
+    return asset(asset_id) + ATOM if asset_id else ATOM
+
+
+def rss(asset_id: str | None = None) -> str:
+    return asset(asset_id) + RSS if asset_id else RSS
+
+
 def archive(page: int) -> str:
     return ARCHIVE if page == 1 else f"{ARCHIVE}page/{page}/"
 
