@@ -30,6 +30,10 @@ LIVE_PULLERS: dict[str, str] = {
     GECKO: "reports.data.sources.coingecko.pull",
     "fear-greed": "reports.data.sources.feargreed",
     "coinmetrics": "reports.data.sources.coinmetrics",
+    "farside": "reports.data.sources.farside",
+    "defillama": "reports.data.sources.defillama",
+    "stooq": "reports.data.sources.stooq",
+    "fred": "reports.data.sources.fred",
 }
 FAILED_EXIT = 3  # the brief was built, but a source failed: cron should alert
 log = logging.getLogger(__name__)
