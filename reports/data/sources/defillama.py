@@ -12,7 +12,9 @@ table leaves `top10_listed_sum_usd` empty, and the brief leaves that figure out 
 No licence is stated for the API's data; the brief attributes DefiLlama.
 
 Asked once a UTC day; each coin's answer is stored in one transaction (a kill leaves whole coins).
-Days after yesterday are not kept (today's point moves until the day is over).
+The point stamped 00:00 UTC today is kept: it is the snapshot a week ending yesterday closes on (the
+bundled file's row of the day after the week). DefiLlama may still revise it during the day; each
+pull stores the whole history again, so the next day's pull replaces it. Points after today are refused.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def _pull(store: LiveStore, client: Client) -> LivePull:
 
 
 def supply_of(answer: Any, today: date) -> list[tuple[date, float]]:
-    """(day, US dollars) of each record before today; a changed shape is an error, nothing stored."""
+    """(day, US dollars) of each record up to today's 00:00 UTC point; a changed shape is an error, nothing stored."""
     where = f"GET {PATH} answer"
     if not isinstance(answer, list):
         raise ChangedAnswer(where, f"not a list of daily records: {str(answer)[:80]}", BASE_URL_ENV)
@@ -76,7 +78,7 @@ def supply_of(answer: Any, today: date) -> list[tuple[date, float]]:
                                 BASE_URL_ENV)
         value = number(str(usd.get("peggedUSD")))
         day = datetime.fromtimestamp(stamp, timezone.utc).date()
-        if value is not None and low <= value <= high and value > 0 and day < today:
+        if value is not None and low <= value <= high and value > 0 and day <= today:
             found.append((day, value))
     return found
 

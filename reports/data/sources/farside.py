@@ -29,7 +29,7 @@ from reports.data.sources.coingecko.client import Client
 from reports.data.sources.drivers import BTC_ETF, BTC_ETF_HISTORY, ETH_ETF
 from reports.data.sources.liveapi import ChangedAnswer, LivePull, pulled_today
 from reports.data.sources.livestore import LiveStore
-from reports.data.sources.livetext import TextClient, newest, pull_text, values_table, with_driver
+from reports.data.sources.livetext import TextClient, last_weekday, newest, pull_text, values_table, with_driver
 from reports.data.validate import RawMarketData
 
 NAME = "farside"
@@ -59,7 +59,7 @@ def _pull(store: LiveStore, client: TextClient) -> LivePull:
         stored = store.rows("SELECT 1 FROM driver_values WHERE source = ? AND series = ? LIMIT 1", NAME, f"{key}:{TOTAL}")
         path = recent if stored else every_day
         page = client.get_text(path, {}, lambda text: "</html>" in text.lower())
-        values = flows_of(page, table_name, now.date())
+        values = flows_of(page, table_name, now.date(), path)
         store.save_values(NAME, [(f"{key}:{column}", day, value) for column, day, value in values])
         kept += len(values)
     store.record_pull(NAME, now, clock.now(), len(client.calls))
@@ -97,12 +97,12 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
-def flows_of(page: str, table_name: str, today: date) -> list[tuple[str, date, float]]:
+def flows_of(page: str, table_name: str, today: date, path: str = PATH) -> list[tuple[str, date, float]]:
     """(column, day, US$ millions) of every fund and the total on each day before `today`."""
     parser = _Tables()
     parser.feed(page)
     parser.close()
-    where = f"GET {PATH} answer, {table_name}"
+    where = f"GET {path} answer, {table_name}"
     tables = [rows for css, rows in parser.tables if "etf" in css.split()]
     if not tables:
         raise ChangedAnswer(where, "no <table class=\"etf\"> on the page.", BASE_URL_ENV)
@@ -146,6 +146,11 @@ def flow(cell: str) -> float | None:
     if value != value or abs(value) > 1e6:
         return None
     return -value if negative else value
+
+
+def needed_day(day: date) -> date:
+    """Dated by US trading days: a week ending on a weekend is complete with its Friday."""
+    return last_weekday(day)
 
 
 def newest_day(store: LiveStore) -> date | None:

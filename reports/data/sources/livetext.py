@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from reports.core.settings import Settings
@@ -89,6 +89,12 @@ def pull_text(settings: Settings, client: Client | None, env_name: str, default_
 def newest(store: LiveStore, source: str) -> date | None:
     value = store.rows("SELECT max(day) FROM driver_values WHERE source = ?", source)[0][0]
     return date.fromisoformat(value) if value else None
+
+
+def last_weekday(day: date) -> date:
+    """The last Monday-to-Friday day on or before `day`: what a source dated by US trading days needs for a
+    week ending `day` (a US holiday on that Friday still makes the source look a day short)."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
 
 
 def values_table(store: LiveStore, sources: Iterable[str], key: str, columns: tuple[str, ...]) -> RawTable | None:

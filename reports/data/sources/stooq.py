@@ -9,7 +9,7 @@ from reports.data.sources import crossasset
 from reports.data.sources.coingecko.client import Client
 from reports.data.sources.liveapi import LivePull
 from reports.data.sources.livestore import LiveStore
-from reports.data.sources.livetext import TextClient, pull_text
+from reports.data.sources.livetext import TextClient, last_weekday, pull_text
 from reports.data.validate import RawMarketData
 
 NAME = "stooq"
@@ -32,6 +32,11 @@ def _pull(store: LiveStore, client: TextClient) -> LivePull:
 
 def _query(symbol: str, start: date) -> tuple[str, dict[str, str]]:
     return PATH, {"s": symbol, "i": "d", "d1": start.strftime("%Y%m%d")}
+
+
+def needed_day(day: date) -> date:
+    """Dated by US trading days: a week ending on a weekend is complete with its Friday."""
+    return last_weekday(day)
 
 
 def newest_day(store: LiveStore) -> date | None:
