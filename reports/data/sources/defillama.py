@@ -35,7 +35,6 @@ NAME = "defillama"
 BASE_URL_ENV = "DEFILLAMA_BASE_URL"
 DEFAULT_URL = "https://stablecoins.llama.fi"
 PATH = "/stablecoincharts/all"
-OVERLAP_DAYS = 0  # each answer is the whole history: every day is stored again
 COINS = {"usdt_mcap_usd": 1, "usdc_mcap_usd": 2}  # column: DefiLlama's stablecoin id
 COLUMNS = ("usdt_mcap_usd", "usdc_mcap_usd", "top10_listed_sum_usd")
 STABLECOINS = SeriesInfo("stablecoins", "DefiLlama", "Market value of Tether (USDT) and USD Coin (USDC)",

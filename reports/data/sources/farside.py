@@ -42,7 +42,6 @@ PAGES = {
     "etf_eth": ("the ether ETF flow table", "/eth/", "/ethereum-etf-flow-all-data/"),
 }
 TOTAL = "total_usd_m"
-OVERLAP_DAYS = 0  # each page is read whole: every day it shows is stored again (revisions included)
 
 
 def pull(settings: Settings, client: Client | None = None) -> LivePull:

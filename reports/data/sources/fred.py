@@ -16,7 +16,6 @@ NAME = "fred"
 BASE_URL_ENV = "FRED_BASE_URL"
 DEFAULT_URL = "https://fred.stlouisfed.org"
 PATH = "/graph/fredgraph.csv"
-OVERLAP_DAYS = crossasset.OVERLAP_DAYS
 SERIES = {"ust10y_pct": "DGS10", "ust2y_pct": "DGS2"}
 HEADER = (("observation_date", "{symbol}"), ("DATE", "{symbol}"))
 

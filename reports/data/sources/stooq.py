@@ -16,7 +16,6 @@ NAME = "stooq"
 BASE_URL_ENV = "STOOQ_BASE_URL"
 DEFAULT_URL = "https://stooq.com"
 PATH = "/q/d/l/"
-OVERLAP_DAYS = crossasset.OVERLAP_DAYS
 SERIES = {"spy_close": "spy.us", "qqq_close": "qqq.us", "gld_close": "gld.us", "dxy_close": "dx.f"}
 HEADER = (("Date", "Close"),)
 
