@@ -14,10 +14,10 @@ import time
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given, settings as examples, strategies as st
+from hypothesis import example, given, settings as examples, strategies as st
 from conftest import ROOT, raw_rows
 from live_servers_drivers import ANSWERS, FARSIDE_BASE, farside_page, serve_drivers
-from test_live_sources import DRIVERS, NOON_FEB_10, Waits, calls_to, client, live, settings  # noqa: F401 (live: the fixture)
+from test_live_sources import DRIVERS, JSON, NOON_FEB_10, Waits, calls_to, client, live, settings  # noqa: F401 (live: the fixture)
 from werkzeug import Response
 
 from reports.data.sources import crossasset, defillama, farside
@@ -276,3 +276,19 @@ def test_any_csv_is_read_or_refused_as_a_changed_answer_never_a_crash(text):
             assert error.exit_code == 2
             continue
         assert all(day < TODAY and value > 0 for day, value in rows)
+
+
+RECORD = st.fixed_dictionaries({}, optional={"date": JSON | st.integers(-10**6, 10**7).map(lambda days: str(days * 86400)),
+                                             "totalCirculatingUSD": JSON | st.fixed_dictionaries({"peggedUSD": JSON})})
+
+
+@examples(max_examples=300, deadline=None)
+@given(answer=JSON | st.lists(RECORD | JSON, max_size=5))
+@example(answer=[{"date": str(-10**6 * 86400), "totalCirculatingUSD": {"peggedUSD": 1}}])  # the year -768: refused, not a crash
+def test_any_stablecoin_answer_is_read_or_refused_as_a_changed_answer_never_a_crash(answer):
+    try:
+        rows = defillama.supply_of(answer, TODAY)
+    except ChangedAnswer as error:
+        assert error.exit_code == 2
+        return
+    assert all(day <= TODAY and value > 0 for day, value in rows)

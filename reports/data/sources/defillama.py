@@ -72,7 +72,7 @@ def supply_of(answer: Any, today: date) -> list[tuple[date, float]]:
         at = f"{where}, record {index} of {len(answer)}"
         usd = record.get("totalCirculatingUSD") if isinstance(record, dict) else None
         stamp = number(str(record.get("date"))) if isinstance(record, dict) else None
-        if not isinstance(usd, dict) or stamp is None or stamp % 86400 or abs(stamp) > 1e11:
+        if not isinstance(usd, dict) or stamp is None or stamp % 86400 or not 0 <= stamp <= 1e11:
             raise ChangedAnswer(at, f"not a record with 'date' at 00:00 UTC and 'totalCirculatingUSD': {str(record)[:120]}",
                                 BASE_URL_ENV)
         value = number(str(usd.get("peggedUSD")))
