@@ -292,3 +292,12 @@ def test_any_stablecoin_answer_is_read_or_refused_as_a_changed_answer_never_a_cr
         assert error.exit_code == 2
         return
     assert all(day <= TODAY and value > 0 for day, value in rows)
+
+
+@pytest.mark.parametrize("name", ["farside", "stooq", "fred"])
+def test_a_refusal_names_the_address_to_change_not_a_key(live, name):
+    module, path = DRIVERS[name]
+    live.expect_oneshot_request(path).respond_with_data("Attention Required! | Cloudflare", status=403)
+    with pytest.raises(ApiError, match=rf"HTTP 403 .* it takes no key\. Check {module.BASE_URL_ENV}") as caught:
+        module.pull(settings())
+    assert "COINGECKO" not in str(caught.value)

@@ -19,7 +19,7 @@ pull stores the whole history again, so the next day's pull replaces it. Points 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from reports.core import clock
@@ -80,6 +80,11 @@ def supply_of(answer: Any, today: date) -> list[tuple[date, float]]:
         if value is not None and low <= value <= high and value > 0 and day <= today:
             found.append((day, value))
     return found
+
+
+def needed_day(day: date) -> date:
+    """A week ending `day` closes on the point stamped 00:00 UTC of the day after (the bundled file's convention)."""
+    return day + timedelta(days=1)
 
 
 def newest_day(store: LiveStore) -> date | None:

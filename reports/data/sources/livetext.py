@@ -22,7 +22,7 @@ from typing import Any
 from reports.core.settings import Settings
 from reports.data.model import SeriesInfo
 from reports.data.raw import LINE, RawSeries, RawTable
-from reports.data.sources.coingecko.client import ApiError, Client, _hint, _message, _retry_after, _Transient
+from reports.data.sources.coingecko.client import ApiError, Client, _message, _retry_after, _Transient
 from reports.data.sources.liveapi import LivePull, api_config
 from reports.data.sources.livestore import LiveStore
 from reports.data.validate import RawMarketData
@@ -36,10 +36,11 @@ Complete = Callable[[str], bool]
 class TextClient(Client):
     """GET calls whose answers are text; `complete(text)` says whether an answer is whole (else: retried)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, env_name: str = "the source's *_BASE_URL", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.http.headers["accept"] = "text/html, text/csv, text/plain, */*"
         self.complete: Complete = lambda text: True
+        self.env_name = env_name
 
     def get_text(self, path: str, params: Mapping[str, Any], complete: Complete) -> str:
         self.complete = complete
@@ -61,7 +62,7 @@ class TextClient(Client):
             raise _Transient(f"HTTP {status} {response.reason_phrase}", _retry_after(response.headers.get("retry-after")))
         if status >= 400:
             message = _message(response, self.config)
-            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {message}. {_hint(status)}", status)
+            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {message}. {self._hint(status)}", status)
         try:
             text = self.config.redact(response.content.decode("utf-8"))
         except UnicodeDecodeError:
@@ -71,12 +72,21 @@ class TextClient(Client):
         return text
 
 
+    def _hint(self, status: int) -> str:
+        """What to do about a refusal: these sources take no key (a 401/403 is the site refusing scripts,
+        e.g. a bot check in front of Farside's pages), so the way out is a mirror or proxy."""
+        if status in (401, 403, 404):
+            return (f"The site refused or does not know this address; it takes no key. Check {self.env_name}, or point it "
+                    "at a mirror or proxy that serves the same page.")
+        return "The request was refused; it will not succeed by retrying."
+
+
 def pull_text(settings: Settings, client: Client | None, env_name: str, default_url: str,
               body: Callable[[LiveStore, TextClient], LivePull]) -> LivePull:
     """Run a source's pull `body` against the live store, with the given client or a text client of its own."""
     own = client is None
     text_client = client if isinstance(client, TextClient) else TextClient(
-        client.config if client is not None else api_config(settings, env_name, default_url),
+        client.config if client is not None else api_config(settings, env_name, default_url), env_name=env_name,
         **({"sleep": client.sleep} if client is not None else {}))
     try:
         with LiveStore.at(settings.data_dir) as store:
