@@ -16,7 +16,7 @@ from datetime import date, datetime
 import pytest
 from hypothesis import example, given, settings as examples, strategies as st
 from conftest import ROOT, raw_rows
-from live_servers_drivers import ANSWERS, FARSIDE_BASE, farside_page, serve_drivers
+from live_servers_drivers import ANSWERS, FARSIDE_BASE, farside_cell, farside_page, serve_drivers
 from test_live_sources import DRIVERS, JSON, NOON_FEB_10, Waits, calls_to, client, live, settings  # noqa: F401 (live: the fixture)
 from werkzeug import Response
 
@@ -87,6 +87,28 @@ def test_farside_reads_parentheses_as_outflows_and_dashes_as_no_figure():
     flows = farside.flows_of(page, "the ether ETF flow table", TODAY)
     assert ("total_usd_m", date(2026, 2, 6), bundled("farside_eth_etf_flows_daily.csv", "total_usd_m")["2026-02-06"]) in flows
     assert all(day < TODAY for _, day, _ in flows)  # today's row ("-" while the US day runs) is not kept
+
+
+def test_farside_reads_its_real_layout_spans_several_header_rows_and_unclosed_rows():
+    """The layout scrapers of farside.co.uk describe: issuers, tickers (ending in Total) and fee rows in the
+    head, figures in `<span class="tabletext">`, outflows in `<span class="redFont">`, rows left unclosed.
+    IBIT's, FBTC's and the total's figures of Feb 5 and 6 from the bundled file (the other funds' columns
+    are left out of this small table; a cell of no figure is `-`)."""
+    rows = {row["date"]: row for row in raw_rows("farside_btc_etf_flows_daily.csv")}
+    feb5, feb6 = rows["2026-02-05"], rows["2026-02-06"]
+    red = lambda text: f'<span class="tabletext"><span class="redFont">{farside_cell(text)}</span></span>'  # noqa: E731
+    page = ('<html><body><table class="etf"><thead>'
+            "<tr><th></th><th>Blackrock</th><th>Fidelity</th><th></th><th></th>"
+            "<tr><th></th><th>IBIT</th><th>FBTC</th><th>GBTC</th><th>Total</th>"
+            "<tr><th>Fee</th><th>0.25%</th><th>0.25%</th><th>1.50%</th><th></th></thead><tbody>"
+            f'<tr><td><span class="tabletext">05 Feb 2026</span></td><td>{red(feb5["IBIT_usd_m"])}</td>'
+            f'<td>{red(feb5["FBTC_usd_m"])}<td>-<td>{red(feb5["total_usd_m"])}'
+            f'<tr><td>06 Feb 2026<td>{farside_cell(feb6["IBIT_usd_m"])}<td>{farside_cell(feb6["FBTC_usd_m"])}<td>-'
+            f'<td>{farside_cell(feb6["total_usd_m"])}</tr>'
+            "<tr><td>Total<td><td><td><td></tr></tbody></table></body></html>")
+    assert farside.flows_of(page, "the bitcoin ETF flow table", TODAY) == [
+        (column, date.fromisoformat(row["date"]), float(row[column])) for row in (feb5, feb6)
+        for column in ("IBIT_usd_m", "FBTC_usd_m", "total_usd_m")]
 
 
 @pytest.mark.parametrize("name", DRIVERS)

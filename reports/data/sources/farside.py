@@ -3,9 +3,10 @@
 `/ethereum-etf-flow-all-data/` (every day since launch, asked once, when nothing is stored yet).
 `FARSIDE_BASE_URL` overrides the address. No licence is stated; the brief attributes Farside Investors.
 
-The page holds one `<table class="etf">`: a header row (or two: issuers, then tickers) whose cells are
-`Date`, one ticker per fund and `Total`, then one row per US trading day (`06 Feb 2026`), then summary
-rows (Total, Average, Maximum, Minimum; a `Seed` row on the ether page). Numbers are US$ millions with
+The page holds one `<table class="etf">`: header rows (issuers, tickers, fees; the ether page also
+staking fees) of which the tickers' row ends in `Total`, then one row per US trading day
+(`06 Feb 2026`), then summary rows (Total, Average, Maximum, Minimum; a `Seed` row on the ether page).
+Figures sit in `<span>`s inside the cells, and some rows are left unclosed. Numbers are US$ millions with
 thousands separators; an outflow is in parentheses, `(123.4)`; `-` is no figure yet. The page is read
 with the standard library's HTML parser. A page without that table, its `Total` column or any dated
 row is a changed shape: a `ChangedAnswer` naming the table, nothing stored, and the brief goes out
@@ -66,7 +67,9 @@ def _pull(store: LiveStore, client: TextClient) -> LivePull:
 
 
 class _Tables(HTMLParser):
-    """Every table of a page as rows of cell texts, with the class of each table."""
+    """Every top-level table of a page as rows of cell texts, with the class of each table. A cell's text is
+    everything inside it (Farside wraps figures in `<span>`s); a cell or row left unclosed ends where the
+    next one starts, as browsers read it."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -80,20 +83,28 @@ class _Tables(HTMLParser):
             if self._depth == 1:
                 self.tables.append((dict(attrs).get("class") or "", []))
         elif self._depth == 1 and tag == "tr":
+            self._end_cell()
             self.tables[-1][1].append([])
         elif self._depth == 1 and tag in ("td", "th") and self.tables[-1][1]:
+            self._end_cell()
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table":
+            if self._depth == 1:
+                self._end_cell()
             self._depth = max(0, self._depth - 1)
-        elif tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
+        elif tag in ("td", "th", "tr"):
+            self._end_cell()
 
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self._cell.append(data)
+
+    def _end_cell(self) -> None:
+        if self._cell is not None and self.tables and self.tables[-1][1]:
+            self.tables[-1][1][-1].append(" ".join("".join(self._cell).split()))
+        self._cell = None
 
 
 def flows_of(page: str, table_name: str, today: date, path: str = PATH) -> list[tuple[str, date, float]]:
