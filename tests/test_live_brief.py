@@ -11,6 +11,7 @@ from datetime import date
 from coingecko_server import World, serve
 from conftest import run_cli
 from live_servers import CM, CM_BASE, FNG, serve_coinmetrics, serve_fear_greed
+from live_servers_drivers import driver_env, serve_drivers
 
 from reports.core.settings import load_settings
 from reports.data.sources import bundled, load_source
@@ -28,6 +29,8 @@ def everything(api, monkeypatch, top: int = 8) -> None:
     serve_coinmetrics(api)
     monkeypatch.setenv("ALTERNATIVE_ME_BASE_URL", api.url_for("/alt"))
     monkeypatch.setenv("COINMETRICS_BASE_URL", api.url_for(CM_BASE))
+    serve_drivers(api)
+    driver_env(api, monkeypatch)
 
 
 def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_history(api, monkeypatch, tmp_path):
@@ -63,14 +66,18 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_histo
 def test_sources_lists_each_source_with_its_newest_day_last_pull_and_staleness(api, monkeypatch):
     everything(api, monkeypatch, top=2)
     before = run_cli("sources")
-    assert before.exit_code == 0 and before.output.count("nothing stored") == 3 and before.output.count("STALE") == 3
+    assert before.exit_code == 0 and before.output.count("nothing stored") == 7 and before.output.count("STALE") == 7
     data_dir = load_settings(env=os.environ).data_dir
     assert not (data_dir / "live.sqlite3").exists() and not (data_dir / "coingecko.sqlite3").exists()  # asking makes no store
     assert run_cli("brief", "--source", "live", "--formats", "md").exit_code == 0
     lines = run_cli("sources").output.splitlines()
     assert [line.split()[:4] for line in lines] == [["coingecko", "newest", "day", "2026-02-08"],
                                                     ["fear-greed", "newest", "day", "2026-02-09"],
-                                                    ["coinmetrics", "newest", "day", "2026-02-08"]]
+                                                    ["coinmetrics", "newest", "day", "2026-02-08"],
+                                                    ["farside", "newest", "day", "2026-02-06"],
+                                                    ["defillama", "newest", "day", "2026-02-09"],
+                                                    ["stooq", "newest", "day", "2026-02-06"],
+                                                    ["fred", "newest", "day", "2026-02-06"]]
     assert all("last pull 2026-02-09 12:00 UTC" in line and line.endswith("fresh") for line in lines)
 
 
@@ -88,3 +95,53 @@ def test_a_source_that_fails_leaves_the_brief_built_and_exits_3_naming_it(api, m
     brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
     assert "fear_greed" in brief["data_quality"]["missing"]  # the section is left out, the rest is built
     assert CM in {request.path for request, _ in api.log}
+
+
+# --- the drivers: Farside, DefiLlama, Stooq and FRED --------------------------------------------------
+# Differ by definition, so left out of the comparison: gold (no keyless daily LBMA price exists, so the live
+# gold move is GLD's, as the facts fall back to) and the ten largest stablecoins (DefiLlama's total is every
+# stablecoin it tracks, not CoinGecko's ten largest: the live table leaves that column empty, and the
+# brief leaves the figure out, which is one more `left_out` entry).
+BY_DEFINITION = ("drivers.markets.gold.", "drivers.stablecoins.top10.", "drivers.left_out")
+
+
+def test_a_live_brief_on_an_empty_store_has_the_bundled_drivers(api, monkeypatch, tmp_path):
+    from conftest import build_story
+
+    everything(api, monkeypatch)
+    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "365")  # bitcoin's 90 days of closes, for its link with QQQ
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(tmp_path / "out"),
+                     "--formats", "md")
+    assert result.exit_code == 0, result.output
+    settings = load_settings(env=os.environ, flags={"source": "live", "offline": True})
+    live = validate(load_source(settings))
+    ours = fact_table(build_story(live, WEEK_END, source="live", offline=True).facts)
+    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), candles=None, hourly=None)), WEEK_END).facts)
+    compared = {key for key in theirs if key.startswith("drivers.") and not key.startswith(BY_DEFINITION)}
+    assert len(compared) >= 140 and {"drivers.etf.bitcoin.total_usd", "drivers.etf.ethereum.rank", "drivers.markets.qqq.change_pct",
+                                     "drivers.markets.ust10y.change_bp", "drivers.stablecoins.usdc.change_usd",
+                                     "drivers.stock_links.past_90.correlation"} <= compared
+    assert {key: (ours.get(key), theirs[key]) for key in compared if ours.get(key) != theirs[key]} == {}
+    assert ours["drivers.markets.gold.column"] == "gld_close" and theirs["drivers.markets.gold.column"] == "gold_lbma_pm_usd"
+    assert ours["drivers.left_out.stablecoins.top10.reason"] == "outside_dates"
+    assert ours["sources.cross-asset.provider"] == "Stooq and FRED" and ours["sources.stablecoins.provider"] == "DefiLlama"
+
+
+def test_a_farside_page_without_its_table_leaves_the_etf_driver_out_and_exits_3(api, monkeypatch, tmp_path):
+    from live_servers_drivers import FARSIDE_BASE, farside_answer
+
+    everything(api, monkeypatch)
+    # a one-shot answer comes before the stand-in's good page: the first pull's bitcoin page, without its table
+    api.expect_oneshot_request(f"{FARSIDE_BASE}/bitcoin-etf-flow-all-data/").respond_with_handler(
+        lambda request: farside_answer(request, table=False))
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 3, result.output
+    assert 'warning: farside failed: GET /bitcoin-etf-flow-all-data/ answer, the bitcoin ETF flow table: no <table class="etf">' in result.stderr
+    brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
+    facts = brief["facts"]
+    assert not any(key.startswith("drivers.etf.") for key in facts) and facts["drivers.left_out.etf_btc.reason"] == "no_file"
+    assert "drivers.markets.qqq.change_pct" in facts  # the other drivers are in
+    notes = (out / WEEK_END.isoformat() / "brief.md").read_text()
+    assert "The drivers section leaves out US spot bitcoin ETF flows and US spot ether ETF flows" in notes
+    assert "farside.co.uk" not in notes  # not among the sources used (the warning above names Farside and the table)

@@ -18,10 +18,12 @@ import pytest
 from hypothesis import given, settings as examples, strategies as st
 from conftest import NOON_FEB_9, ROOT, raw_rows, run_cli
 from live_servers import CM, CM_BASE, FNG, coinmetrics_rows, fear_greed_rows, serve_coinmetrics, serve_fear_greed
+from live_servers_drivers import FARSIDE_BASE, FRED, LLAMA, STOOQ, driver_env, serve_drivers
 from werkzeug import Response
 
 from reports.core.settings import load_settings
 from reports.data.sources import coinmetrics, feargreed
+from reports.data.sources import defillama, farside, fred, stooq
 from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
 from reports.data.sources.liveapi import ChangedAnswer
 from reports.data.sources.livestore import LiveStore
@@ -29,6 +31,10 @@ from reports.data.sources.livestore import LiveStore
 FIXTURES = Path(__file__).parent / "fixtures"
 NOON_FEB_10 = "1770724800"
 SOURCES = {"fear-greed": (feargreed, FNG), "coinmetrics": (coinmetrics, CM)}
+# The driver sources (their failure matrix is tests/test_live_drivers.py: text answers, several calls a pull):
+# each with the stand-in's path of its first call.
+DRIVERS = {"farside": (farside, f"{FARSIDE_BASE}/bitcoin-etf-flow-all-data/"), "defillama": (defillama, LLAMA),
+           "stooq": (stooq, STOOQ), "fred": (fred, FRED)}
 
 
 class Waits:
@@ -48,6 +54,8 @@ def live(httpserver, monkeypatch):
     monkeypatch.setenv("BRIEF_COINGECKO_BACKOFF", "0")
     serve_fear_greed(httpserver)
     serve_coinmetrics(httpserver)
+    driver_env(httpserver, monkeypatch)
+    serve_drivers(httpserver)
     return httpserver
 
 

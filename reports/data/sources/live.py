@@ -7,7 +7,9 @@ module gives the prices (its store must exist); every other module has the same 
   transaction, none at all when already pulled today);
 - `newest_day(store)` is its newest stored day, for `build.py sources`;
 - `add(store, raw)` returns the raw data with what it stored added in a bundled file's shape (or `raw`
-  unchanged when it stored nothing).
+  unchanged when it stored nothing);
+- optionally `needed_day(day)`: the newest day the source must hold for a week ending `day` (a source
+  dated by US trading days needs that week's last weekday, not its Sunday); without it, `day` itself.
 A source that fails after its retries does not stop the build: the brief is made from the others, and
 `pull_all` returns the failures so the command can name each and exit 3 for cron to alert.
 """
@@ -30,6 +32,10 @@ LIVE_PULLERS: dict[str, str] = {
     GECKO: "reports.data.sources.coingecko.pull",
     "fear-greed": "reports.data.sources.feargreed",
     "coinmetrics": "reports.data.sources.coinmetrics",
+    "farside": "reports.data.sources.farside",
+    "defillama": "reports.data.sources.defillama",
+    "stooq": "reports.data.sources.stooq",
+    "fred": "reports.data.sources.fred",
 }
 FAILED_EXIT = 3  # the brief was built, but a source failed: cron should alert
 log = logging.getLogger(__name__)
@@ -118,7 +124,9 @@ def statuses(settings: Settings, today: date) -> tuple[SourceStatus, ...]:
             found += [(name, source.newest_day(store), store.last_pull(name)) for name, source in others.items()]
     else:
         found += [(name, None, None) for name in others]
-    return tuple(SourceStatus(name, newest, pulled, newest is None or newest < wanted) for name, newest, pulled in found)
+    needed = {name: getattr(source, "needed_day", lambda day: day)(wanted) for name, source in others.items()}
+    return tuple(SourceStatus(name, newest, pulled, newest is None or newest < needed.get(name, wanted))
+                 for name, newest, pulled in found)
 
 
 def from_settings(settings: Settings) -> RawMarketData:

@@ -27,6 +27,13 @@ CREATE TABLE IF NOT EXISTS closes (
     close REAL NOT NULL,
     PRIMARY KEY (source, asset, day)
 );
+CREATE TABLE IF NOT EXISTS driver_values (
+    source TEXT NOT NULL,            -- a driver source's name (farside, defillama, stooq, fred)
+    series TEXT NOT NULL,            -- the bundled file's key and column it fills ("etf_btc:total_usd_m")
+    day TEXT NOT NULL,               -- the day the source dates the value with
+    value REAL NOT NULL,
+    PRIMARY KEY (source, series, day)
+);
 CREATE TABLE IF NOT EXISTS pulls (
     source TEXT NOT NULL,
     started_at TEXT NOT NULL,
@@ -52,6 +59,12 @@ class LiveStore(SqliteStore):
         with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO closes VALUES (?, ?, ?, ?)",
                                 [(source, asset, day.isoformat(), close) for asset, day, close in closes])
+
+    def save_values(self, source: str, values: Iterable[tuple[str, date, float]]) -> None:
+        """One driver answer's (series, day, value) rows, in one transaction."""
+        with self._transaction():
+            self.db.executemany("INSERT OR REPLACE INTO driver_values VALUES (?, ?, ?, ?)",
+                                [(source, series, day.isoformat(), value) for series, day, value in values])
 
     def record_pull(self, source: str, started_at: datetime, finished_at: datetime, calls: int) -> None:
         with self._transaction():
