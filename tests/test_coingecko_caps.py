@@ -116,3 +116,38 @@ def test_without_enough_caps_the_brief_has_no_market_value_rather_than_a_smaller
 
 def _store() -> str:
     return os.path.join(os.environ["BRIEF_DATA_DIR"], STORE_FILE)
+
+
+def test_market_chart_caps_and_volumes_reach_the_raw_prices_table_in_the_csv_sources_columns():
+    """Real CoinGecko values (the /coins/markets records of Feb 5 in tests/fixtures), re-shaped as one daily
+    point of a market_chart answer: price, market cap and volume are all kept and read back."""
+    from coingecko_server import epoch_ms
+
+    from reports.core.settings import load_settings
+    from reports.data.sources.coingecko import stored
+    from reports.data.sources.coingecko.pull import daily_closes
+    from reports.data.sources.coingecko.store import Listed, Store
+
+    fixture = os.path.join(os.path.dirname(__file__), "fixtures", "coingecko_coins_markets_2026-02-05.sample.json")
+    with open(fixture, encoding="utf-8") as handle:
+        records = json.load(handle)
+    today = date(2026, 2, 9)
+    settings = load_settings(env=os.environ, flags={"source": "coingecko", "offline": True, "allow_stale": True})
+    with Store.at(settings.data_dir) as store:
+        store.save_listing(today, datetime(2026, 2, 9, 12, tzinfo=timezone.utc),
+                           [Listed(r["id"], r["symbol"].upper(), r["name"], r["market_cap_rank"]) for r in records])
+        for record in records:
+            stamp = epoch_ms(date(2026, 2, 6))  # the close of Feb 5
+            chart = {"prices": [[stamp, record["current_price"]]], "market_caps": [[stamp, record["market_cap"]]],
+                     "total_volumes": [[stamp, record["total_volume"]]]}
+            closes, problems = daily_closes(chart, today)
+            assert problems == [] and [(c.market_cap, c.volume) for c in closes] == [
+                (float(record["market_cap"]), float(record["total_volume"]))]
+            store.save_closes(record["id"], closes, closes[-1].day)
+    raw = stored.load(settings)
+    frame = raw.prices.table.frame.set_index("coin")
+    for record in records:
+        row = frame.loc[record["id"]]
+        assert (row["date"], float(row["close"]), float(row["market_cap"]), float(row["volume"])) == (
+            "2026-02-05", record["current_price"], record["market_cap"], record["total_volume"])
+    assert {"market_cap", "volume"} <= set(raw.prices.table.header)
