@@ -49,9 +49,13 @@ def test_a_first_run_measures_the_market_on_the_largest_coins_caps_and_says_so(a
     monkeypatch.setenv("BRIEF_COINGECKO_TOP", "2")
     out = tmp_path / "out"
     result = run_cli("brief", "--source", "coingecko", "--week-ending", WEEK_END.isoformat(), "--out", str(out),
-                     "--formats", "json")
+                     "--formats", "json,md")
     assert result.exit_code == 0, result.output
     brief = _brief(out)
+    markdown = (out / WEEK_END.isoformat() / "brief.md").read_text()
+    assert ("- Total market value and dominance are the combined value of the 2 largest coins in the store, from "
+            "CoinGecko's daily market caps, not CoinGecko's total of every coin: the store has no CoinGecko whole-market "
+            "snapshot for both Feb 1 and Feb 8") in markdown
     start, end = sum(_caps(BASE)), sum(_caps(WEEK_END))
     market = brief["market"]
     assert market["total_market_cap_start_usd"] == pytest.approx(start, rel=1e-12)
@@ -60,7 +64,7 @@ def test_a_first_run_measures_the_market_on_the_largest_coins_caps_and_says_so(a
     facts = brief["facts"]
     assert facts["market_cap.series"] == "coingecko-top-caps"
     title = facts["sources.coingecko-top-caps.title"]
-    assert title.startswith("2 largest coins' combined value") and "not CoinGecko's total" in title
+    assert title.startswith("combined value of the 2 largest coins") and "not CoinGecko's total" in title
     notes = _notes(brief)
     assert f"Total market value and dominance are the {title}: the store has no CoinGecko whole-market snapshot" in notes
     # the store's only /global snapshot is the pull's day, Feb 9: not this week's
@@ -88,7 +92,7 @@ def test_with_snapshots_for_both_ends_the_brief_uses_coingeckos_total(api, monke
     assert brief["facts"]["market_cap.series"] == "coingecko-global-pulls"
     assert brief["market"]["total_market_cap_start_usd"] == float(_global(BASE)["total_market_cap_usd"])
     assert brief["market"]["total_market_cap_usd"] == float(_global(WEEK_END)["total_market_cap_usd"])
-    assert "largest coins' combined value" not in _notes(brief)
+    assert "largest coins in the store" not in _notes(brief)
 
 
 def test_a_day_with_fewer_caps_than_the_top_list_has_no_reconstructed_value():

@@ -71,8 +71,8 @@ def caps_sum(top: int) -> CapsSum:
     """Total market value from the store's own market caps, for weeks without /global snapshots at both
     ends (a first run): the `top` largest coins' combined value, labelled as not CoinGecko's total."""
     return CapsSum(top, coingecko_series(
-        CAPS_SUM_KEY, f"{top} largest coins' combined value from CoinGecko's daily market caps (not CoinGecko's total "
-        "of every coin)", "daily closes at 00:00 UTC", CLOSE_BASIS))
+        CAPS_SUM_KEY, f"combined value of the {top} largest coins in the store, from CoinGecko's daily market caps, "
+        "not CoinGecko's total of every coin", "daily closes at 00:00 UTC", CLOSE_BASIS))
 
 
 def _table(store: Store, name: str, query: str, columns: tuple[str, ...]) -> RawTable:
