@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -39,4 +40,6 @@ def test_an_address_that_is_not_http_is_a_usage_error_naming_the_variable(name, 
     result = run_cli("brief", "--source", "live", "--out", str(tmp_path / "out"), "--formats", "md")
     assert result.exit_code == 2, result.output
     assert source.BASE_URL_ENV in result.stderr and "Traceback" not in result.stderr
-    assert not (tmp_path / "out").exists()  # nothing written
+    assert not (tmp_path / "out").exists()  # nothing written, and no source pulled before the check
+    assert not any(Path(os.environ["BRIEF_DATA_DIR"]).glob("*.sqlite3"))
+    assert [request for request, _ in api.log] == []

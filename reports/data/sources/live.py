@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import ModuleType
@@ -51,8 +53,21 @@ def added_sources() -> dict[str, ModuleType]:
     return {name: module(name) for name in LIVE_PULLERS if name != GECKO}
 
 
+def check_addresses(env: Mapping[str, str] | None = None) -> None:
+    """Every source's address override (`BASE_URL_ENV`), checked before any source is pulled: one that is
+    not an http(s) address is the user's to fix (exit 2), and no other source should be half-pulled first."""
+    env = os.environ if env is None else env
+    for name in LIVE_PULLERS:
+        variable = getattr(module(name), "BASE_URL_ENV", None)
+        value = env.get(variable, "") if variable else ""
+        if value and not value.startswith(("http://", "https://")):
+            raise UsageError(f"{variable} is {value[:100]!r}, not an http(s) address: give a full URL (http://... or "
+                             f"https://...) of the {name} API or a mirror of it, or unset it to use the source's own.")
+
+
 def pull_all(settings: Settings) -> tuple[Failed, ...]:
     """Pull every live source in turn; one that fails is reported and the others still pull."""
+    check_addresses()
     failed = []
     for name in LIVE_PULLERS:
         try:
