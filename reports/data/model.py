@@ -139,6 +139,11 @@ class SourceFailure:
     key: str
     error: str
 
+    @property
+    def source(self) -> str:
+        """The name live.Failed had for `key` (its callers read `failure.source`)."""
+        return self.key
+
     def line(self) -> str:
         return f"{self.key} failed: {self.error}"
 
