@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from datetime import date
 
 from coingecko_server import World, serve
@@ -86,6 +87,7 @@ def test_a_source_that_fails_leaves_the_brief_built_and_exits_3_naming_it(api, m
     api.clear()
     serve(api, World(top=8))
     serve_coinmetrics(api)
+    serve_drivers(api)
     api.expect_request(FNG).respond_with_data("down", status=503)
     out = tmp_path / "out"
     result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
@@ -145,3 +147,47 @@ def test_a_farside_page_without_its_table_leaves_the_etf_driver_out_and_exits_3(
     notes = (out / WEEK_END.isoformat() / "brief.md").read_text()
     assert "The drivers section leaves out US spot bitcoin ETF flows and US spot ether ETF flows" in notes
     assert "farside.co.uk" not in notes  # not among the sources used (the warning above names Farside and the table)
+
+
+def test_the_data_notes_name_a_source_that_could_not_be_reached_and_what_the_brief_leaves_out(api, monkeypatch, tmp_path):
+    everything(api, monkeypatch)
+    api.clear()
+    serve(api, World(top=8))
+    serve_coinmetrics(api)
+    serve_drivers(api)
+    api.expect_request(FNG).respond_with_data("down", status=503)
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 3 and "warning: fear-greed failed: GET /fng/: HTTP 503" in result.stderr
+    brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
+    assert [f["key"] for f in brief["data_quality"]["freshness"]["failed"]] == ["fear-greed"]  # carried as data
+    markdown = (out / WEEK_END.isoformat() / "brief.md").read_text()
+    note = next(line for line in markdown.splitlines() if "could not be reached" in line)
+    assert note == ("- Alternative.me could not be reached: GET /fng/: HTTP 503 SERVICE UNAVAILABLE; gave up after 5 "
+                    "attempts; the brief leaves out the Fear & Greed Index."), note
+    assert markdown.count("could not be reached") == 1  # Coin Metrics and CoinGecko answered
+    checked = run_cli("check", str(out / WEEK_END.isoformat() / "brief.json"))  # the note cites its facts (the
+    assert "HTTP 503" in brief["facts"]["quality.freshness.failed.fear-greed.error"]  # check lists every problem)
+    assert "could not be reached" not in checked.output and "Alternative.me" not in checked.output
+    # a rebuild from the stores alone pulled nothing, so it names no failure
+    offline = run_cli("brief", "--source", "live", "--offline", "--week-ending", WEEK_END.isoformat(), "--out",
+                      str(out), "--formats", "md")
+    assert offline.exit_code == 0 and "could not be reached" not in (out / WEEK_END.isoformat() / "brief.md").read_text()
+
+
+def test_a_failed_source_whose_week_the_store_already_holds_is_named_and_its_stored_data_used(api, monkeypatch, tmp_path):
+    everything(api, monkeypatch)
+    assert run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--formats", "md").exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(os.environ["SOURCE_DATE_EPOCH"]) + 86400))  # the next day
+    api.clear()
+    serve(api, World(top=8))
+    serve_fear_greed(api)
+    serve_drivers(api)
+    api.expect_request(re.compile(f"^{CM_BASE}.*")).respond_with_data("down", status=500)
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md")
+    assert result.exit_code == 3 and "warning: coinmetrics failed:" in result.stderr
+    markdown = (out / WEEK_END.isoformat() / "brief.md").read_text()
+    note = next(line for line in markdown.splitlines() if "could not be reached" in line)
+    assert note.startswith("- Coin Metrics could not be reached: GET /timeseries/asset-metrics: HTTP 500"), note
+    assert note.endswith("the brief uses the long price history behind \"lowest since\" as the store already held them.")

@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from reports.story.model import Story
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")  # a stamp (a store's last pull)
 PASS_A_BUILT_BRIEF = "Pass the brief.json that a build wrote"
 
 
@@ -92,6 +93,8 @@ def _values(doc: Brief) -> dict[str, Any]:
 def _value(value: Any) -> Any:
     if isinstance(value, str) and ISO_DAY.match(value):
         return date.fromisoformat(value)
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return datetime.fromisoformat(value)  # a date too: the day it falls on renders as a date does
     if isinstance(value, list):
         return [_value(item) for item in value]
     return value

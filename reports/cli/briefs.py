@@ -59,22 +59,19 @@ def brief(ctx: click.Context, written: list[Path], week_ending=None, source=None
     if (offline or allow_stale) and source is None:
         flags["source"] = "coingecko"
     settings = settings_from(config, flags)
-    failed = _pull_live(settings)
-    if failed is not None:
-        from reports.data.sources.live import replace_offline
-
-        settings = replace_offline(settings)  # pulled: the build reads the stores (a failed source is not asked twice)
     if (ctx.obj or {}).get("process"):
         _use_both_cores(settings)
     from reports.build.pipeline import build_brief
 
     if asset or asset_spec:
-        _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
+        story = _asset_briefs(settings, ",".join(spec for spec in (asset, asset_spec) if spec), written)
     else:
-        result = build_brief(settings)
+        result = build_brief(settings)  # with --source live, pulls every live source first (sources/live.py)
         written.append(result.folder)
         say(f"{result.folder}: {result.story.headline.text}")
+        story = result.story
     warn_about_base_url(settings)  # once it is built: a rejected build says one thing, its error
+    failed = _failed_sources(story)
     if failed:
         from reports.data.sources.live import FAILED_EXIT
 
@@ -83,14 +80,11 @@ def brief(ctx: click.Context, written: list[Path], week_ending=None, source=None
         sys.exit(FAILED_EXIT)
 
 
-def _pull_live(settings: Settings) -> tuple | None:
-    """With --source live (not offline): pull every live source first, so that a source's failure can be
-    named and the exit code say so; the build then reads the stores as they are."""
-    if settings.source != "live" or settings.offline:
-        return None
-    from reports.data.sources.live import pull_all
-
-    return pull_all(settings)
+def _failed_sources(story) -> tuple:
+    """The live sources that could not be pulled for this build, as its facts carry them (none but for
+    --source live): the brief's data notes name them, and the command exits 3 so cron can alert."""
+    fresh = story.facts.quality.freshness if story is not None else None
+    return fresh.failed if fresh is not None else ()
 
 
 def _use_both_cores(settings: Settings) -> None:
@@ -105,13 +99,16 @@ def _use_both_cores(settings: Settings) -> None:
     use_second_core()
 
 
-def _asset_briefs(settings: Settings, spec: str, written: list[Path]) -> None:
-    """`brief --asset/--assets`: one line per asset brief written, each added to `written`."""
+def _asset_briefs(settings: Settings, spec: str, written: list[Path]):
+    """`brief --asset/--assets`: one line per asset brief written, each added to `written`; the last story."""
     from reports.build.assets import build_asset_briefs
 
+    story = None
     for result in build_asset_briefs(settings, spec):
         written.append(result.folder)
         say(f"{result.folder}: {result.story.headline.text}")
+        story = result.story
+    return story
 
 
 @click.command()

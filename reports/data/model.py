@@ -17,6 +17,7 @@ import pandas as pd
 CLOSE_BASIS = "close-00utc"  # the last price before 00:00 UTC of the next day
 SNAPSHOT_BASIS = "snapshot-12utc"  # one price taken at about noon UTC
 GIVEN_BASIS = "as-given"  # a user's file: one value per day, as the file gives it
+CAPS_SUM_KEY = "coingecko-top-caps"  # the series key of total market value reconstructed from coins' caps (CapsSum)
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,36 @@ class DriverSeries:
 
 
 @dataclass(frozen=True)
+class SourceFailure:
+    """A live source that could not be pulled after its retries: its registry name (`key`) and the error,
+    redacted as every error is. The build goes on from what the stores hold; the data notes name it."""
+
+    key: str
+    error: str
+
+    @property
+    def source(self) -> str:
+        """The name live.Failed had for `key` (its callers read `failure.source`)."""
+        return self.key
+
+    def line(self) -> str:
+        return f"{self.key} failed: {self.error}"
+
+
+@dataclass(frozen=True)
+class CapsSum:
+    """How a stored source lets the facts reconstruct total market value when it has no whole-market
+    snapshot for a week's two ends: the sum of the `top` largest market caps of each day (a day with
+    fewer is no value), bitcoin's and ether's shares of that sum as dominance, labelled by `info`."""
+
+    top: int
+    info: SeriesInfo
+
+
+@dataclass(frozen=True)
 class Freshness:
-    """How recent a stored source is: its newest close, its last pull, and the week it falls short of if stale."""
+    """How recent a stored source is: its newest close, its last pull, and the week it falls short of if stale;
+    `failed`: the live sources whose pull failed before this build (their sections may be missing)."""
 
     newest_day: date
     pulled_at: datetime | None
@@ -140,6 +169,7 @@ class Freshness:
     left_top_list: tuple[str, ...] = ()  # symbols of coins that dropped out of the top list during the week
     # (symbol, last day listed) of every coin a later listing no longer holds; `for_week` keeps the week's
     last_listed: tuple[tuple[str, date], ...] = ()
+    failed: tuple[SourceFailure, ...] = ()
 
     def for_week(self, end: date) -> Freshness:
         """This freshness for the week ending `end` (the one being built, not the week of today): the coins
@@ -164,3 +194,4 @@ class MarketData:
     freshness: Freshness | None = None
     hourly: HourlyCandles | None = None
     drivers: Mapping[str, DriverSeries] = field(default_factory=dict)  # what drove the week; absent when a file is
+    caps_sum: CapsSum | None = None  # a stored source's market caps may stand in for a missing market series

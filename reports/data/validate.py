@@ -19,7 +19,7 @@ import pandas as pd
 from reports.data.catalog import AssetCatalog, id_problem, name_problem, symbol_problem
 from reports.core.errors import InputError
 from reports.data.basis import on_closes
-from reports.data.model import Asset, DriverSeries, Freshness, HourlyCandles, MarketData, MarketSeries, PricePanel, SentimentSeries
+from reports.data.model import Asset, CapsSum, DriverSeries, Freshness, HourlyCandles, MarketData, MarketSeries, PricePanel, SentimentSeries
 from reports.data.raw import LINE, RawSeries, RawTable
 
 Check = Literal["day", "hour", "id", "symbol", "name", "price", "amount", "rank", "percent", "flow"]
@@ -112,6 +112,7 @@ class RawMarketData:
     candles: RawSeries | None = None  # daily candles whose closes replace `prices` for the coins they cover
     hourly: RawSeries | None = None  # hourly candles, for the hour of a week's extreme
     drivers: Mapping[str, RawSeries] = field(default_factory=dict)  # by the keys of DRIVER_RULES
+    caps_sum: CapsSum | None = None  # total market value reconstructed from the prices' market caps (model.CapsSum)
 
 
 def validate(raw: RawMarketData) -> MarketData:
@@ -153,6 +154,7 @@ def validate(raw: RawMarketData) -> MarketData:
         ignored_columns=ignored,
         freshness=raw.freshness,
         drivers={key: _driver(key, series) for key, series in raw.drivers.items()},
+        caps_sum=raw.caps_sum,
     )
 
 

@@ -319,6 +319,13 @@ class Dropped(Model):
     reason: str
 
 
+class SourceFailure(Model):
+    """A live source whose pull failed after its retries, and the (redacted) error."""
+
+    key: str
+    error: str
+
+
 class Freshness(Model):
     """A stored source's newest close, its last pull, and the week it falls short of when stale."""
 
@@ -327,6 +334,7 @@ class Freshness(Model):
     stale_for: date | None
     left_top_list: tuple[str, ...]
     last_listed: tuple[tuple[str, date], ...] = ()  # (symbol, last day listed) of those that left during the week
+    failed: tuple[SourceFailure, ...] = ()  # the live sources that could not be pulled for this build
 
 
 class DataQuality(Model):

@@ -12,6 +12,7 @@ import pandas as pd
 
 from reports.data.basis import for_week
 from reports.data.model import MarketData
+from reports.facts.capsum import market_for_week
 from reports.facts.model import TYPICAL_WEEK_DAYS, DailyMove
 from reports.facts.week import Week
 
@@ -19,8 +20,9 @@ MIN_DAYS = 30  # daily changes needed for a typical daily move
 
 
 def week_data(data: MarketData, week: Week) -> MarketData:
-    """The data as one week reads it: each asset on one price basis from the base day to the last."""
-    return replace(data, prices=for_week(data.prices, week.base, week.end))
+    """The data as one week reads it: each asset on one price basis from the base day to the last, and
+    the market series that covers the week's two ends (`capsum.market_for_week`)."""
+    return market_for_week(replace(data, prices=for_week(data.prices, week.base, week.end)), week)
 
 
 def _daily_changes(data: MarketData, week: Week, asset: str) -> tuple[pd.Series, pd.Series]:

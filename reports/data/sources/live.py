@@ -10,20 +10,26 @@ module gives the prices (its store must exist); every other module has the same 
   unchanged when it stored nothing);
 - optionally `needed_day(day)`: the newest day the source must hold for a week ending `day` (a source
   dated by US trading days needs that week's last weekday, not its Sunday); without it, `day` itself.
-A source that fails after its retries does not stop the build: the brief is made from the others, and
-`pull_all` returns the failures so the command can name each and exit 3 for cron to alert.
+A source that fails after its retries does not stop the build: the brief is made from the others.
+`load` pulls (unless offline) and hands the failures to the build as data, on the raw data's
+`Freshness.failed`, so the brief's data notes name each source and its error and the command can
+print them and exit 3 for cron to alert. A bad setting (an address that is not http/https) is not a
+failure to reach a source but the user's to fix: it stops the command at once (exit 2).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import ModuleType
 
-from reports.core.errors import BriefError
+from reports.core.errors import BriefError, UsageError
 from reports.core.settings import Settings
+from reports.data.model import SourceFailure
 from reports.data.sources.livestore import LIVE_FILE, LiveStore
 from reports.data.validate import RawMarketData
 
@@ -41,13 +47,7 @@ FAILED_EXIT = 3  # the brief was built, but a source failed: cron should alert
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Failed:
-    source: str
-    error: str
-
-    def line(self) -> str:
-        return f"{self.source} failed: {self.error}"
+Failed = SourceFailure  # a source that failed after its retries: its name (`key`) and the error
 
 
 def module(name: str) -> ModuleType:
@@ -59,12 +59,27 @@ def added_sources() -> dict[str, ModuleType]:
     return {name: module(name) for name in LIVE_PULLERS if name != GECKO}
 
 
+def check_addresses(env: Mapping[str, str] | None = None) -> None:
+    """Every source's address override (`BASE_URL_ENV`), checked before any source is pulled: one that is
+    not an http(s) address is the user's to fix (exit 2), and no other source should be half-pulled first."""
+    env = os.environ if env is None else env
+    for name in LIVE_PULLERS:
+        variable = getattr(module(name), "BASE_URL_ENV", None)
+        value = env.get(variable, "") if variable else ""
+        if value and not value.startswith(("http://", "https://")):
+            raise UsageError(f"{variable} is {value[:100]!r}, not an http(s) address: give a full URL (http://... or "
+                             f"https://...) of the {name} API or a mirror of it, or unset it to use the source's own.")
+
+
 def pull_all(settings: Settings) -> tuple[Failed, ...]:
     """Pull every live source in turn; one that fails is reported and the others still pull."""
+    check_addresses()
     failed = []
     for name in LIVE_PULLERS:
         try:
             module(name).pull(settings)
+        except UsageError:
+            raise  # a setting to fix (e.g. its base URL), not a source out of reach
         except BriefError as error:
             log.warning("%s: %s", name, error)
             failed.append(Failed(name, str(error)))
@@ -75,15 +90,20 @@ def load(settings: Settings) -> RawMarketData:
     """The CoinGecko store's prices with every other live source's stored data added."""
     from reports.data.sources.coingecko.stored import load as stored
 
-    if not settings.offline:
-        pull_all(settings)
+    failed = () if settings.offline else pull_all(settings)
     raw = stored(replace_offline(settings))
-    if not (settings.data_dir / LIVE_FILE).exists():
+    if (settings.data_dir / LIVE_FILE).exists():
+        with LiveStore(settings.data_dir / LIVE_FILE) as store:
+            for source in added_sources().values():
+                raw = source.add(store, raw)
+    return with_failures(raw, failed)
+
+
+def with_failures(raw: RawMarketData, failed: tuple[SourceFailure, ...]) -> RawMarketData:
+    """The raw data carrying the sources that failed, for the data notes and the exit code."""
+    if not failed or raw.freshness is None:
         return raw
-    with LiveStore(settings.data_dir / LIVE_FILE) as store:
-        for source in added_sources().values():
-            raw = source.add(store, raw)
-    return raw
+    return replace(raw, freshness=replace(raw.freshness, failed=failed))
 
 
 def replace_offline(settings: Settings) -> Settings:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from reports.data.model import CLOSE_BASIS
+from reports.data.model import CAPS_SUM_KEY, CLOSE_BASIS
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.model import Paragraph, Section
@@ -11,6 +11,21 @@ from reports.story.sections.blocks import bullets, paragraph
 from reports.story.sections.notes import notes_of
 from reports.story.asset_view import section, subject
 from reports.story.sections.drivers import left_out_notes, method_sentence
+
+
+# Each live source (sources/live.py's LIVE_PULLERS names) as a reader knows it, and what it gives the brief, for
+# the data note on a source that could not be pulled; one added to the registry without a line here is named by
+# its registry name, and what it gives as "its figures".
+SOURCE_PARTS = {
+    "coingecko": ("CoinGecko", "the latest prices and market caps"),
+    "fear-greed": ("Alternative.me", "the Fear & Greed Index"),
+    "coinmetrics": ("Coin Metrics", "the long price history behind \"lowest since\""),
+    "binance": ("Binance", "the daily highs and lows"),
+    "bybit": ("Bybit", "funding rates and open interest"),
+    "farside": ("Farside Investors", "the ETF flows"),
+    "defillama": ("DefiLlama", "the stablecoin supply"),
+    "crossasset": ("The cross-asset source", "stocks, gold, the dollar and yields"),
+}
 
 
 # --- the price basis, stated once, for both briefs ---------------------------------------------
@@ -110,6 +125,7 @@ def _data_notes(desk: MarketDesk) -> list[Sentence]:
     missing = {"market_cap": "total market value and dominance", "fear_greed": "Fear & Greed Index reading"}
     for name in q.missing:
         notes.append(sentence("The data has no {what} for this week, so the brief leaves it out", what=missing[name]))
+    notes.extend(_summed_market_notes(desk))
     if q.ignored_columns:
         notes.append(sentence("Columns not used: {columns}",
                               columns=desk.f.cite("quality.ignored_columns", lambda cols: ", ".join(cols))))
@@ -119,6 +135,18 @@ def _data_notes(desk: MarketDesk) -> list[Sentence]:
         notes.append(sentence("No gaps: every series used has a value on each day from {base} to {end}",
                               base=desk.f.day("week.base"), end=desk.f.day("week.end")))
     return notes
+
+
+def _summed_market_notes(desk: MarketDesk) -> list[Sentence]:
+    """Which total market value the brief used: said only when it is the store's reconstruction."""
+    cap = desk.facts.market_cap
+    if cap is None or cap.series != CAPS_SUM_KEY:
+        return []
+    return [sentence(
+        "Total market value and dominance are the {title}: the store has no CoinGecko whole-market snapshot for both "
+        "{base} and {end}, as its daily pulls keep one only from their first day on",
+        title=desk.f.cite(f"sources.{CAPS_SUM_KEY}.title", str), base=desk.f.day("week.base"),
+        end=desk.f.day("week.end"))]
 
 
 def _freshness_notes(desk: MarketDesk) -> list[Sentence]:
@@ -139,6 +167,28 @@ def _freshness_notes(desk: MarketDesk) -> list[Sentence]:
         notes.append(sentence(
             "Stale data: the week asked for ends on {wanted}, after the newest close in the store, so this brief covers an "
             "earlier week", wanted=desk.f.date("quality.freshness.stale_for")))
+    notes.extend(_failed_notes(desk))
+    return notes
+
+
+def _first_sentence(error: str) -> str:
+    """What went wrong, without the advice to the operator that follows it (the command's warning keeps that)."""
+    return error.split(". ")[0].rstrip(".")
+
+
+def _failed_notes(desk: MarketDesk) -> list[Sentence]:
+    """A live source that failed after its retries: named with its error, and what that leaves out (or that
+    the brief still uses what the store held from earlier pulls, when the week's data was already in)."""
+    fresh = desk.facts.quality.freshness
+    notes = []
+    for failure in fresh.failed if fresh is not None else ():
+        used = any(source.key == failure.key or source.key.startswith(f"{failure.key}-") for source in desk.facts.sources)
+        part = SOURCE_PARTS.get(failure.key, (failure.key, "its figures"))[1]
+        notes.append(sentence(
+            "{source} could not be reached: {error}; {rest}",
+            source=desk.f.cite(f"quality.freshness.failed.{failure.key}.key", lambda key: SOURCE_PARTS.get(key, (key,))[0]),
+            error=desk.f.cite(f"quality.freshness.failed.{failure.key}.error", _first_sentence),
+            rest=f"the brief uses {part} as the store already held them" if used else f"the brief leaves out {part}"))
     return notes
 
 

@@ -25,10 +25,12 @@ from reports.data.catalog import id_problem, name_problem, symbol_problem
 from reports.core.errors import InputError
 from reports.core.locks import Busy, exclusive
 from reports.core.settings import Settings
+from reports.data.sources.coingecko.client import BASE_URL_ENV as BASE_URL_ENV  # the registry's face, re-exported
 from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
 from reports.data.sources.coingecko.store import Close, GlobalSnapshot, Listed, Store
 from reports.data.validate import LIMITS
 
+NAME = "coingecko"  # the live registry's face (sources/live.py): its name and the variable that moves its address
 OVERLAP_DAYS = 2  # re-fetch the last stored closes too: CoinGecko revises recent points
 LOCK_FILE = "coingecko.lock"
 DAY_MS = 86_400_000

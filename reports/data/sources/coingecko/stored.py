@@ -16,7 +16,7 @@ import pandas as pd
 from reports.core import clock
 from reports.data.catalog import catalog
 from reports.core.errors import NoDataError
-from reports.data.model import CLOSE_BASIS, Freshness
+from reports.data.model import CAPS_SUM_KEY, CLOSE_BASIS, CapsSum, Freshness
 from reports.core.settings import WEEKDAYS, Settings
 from reports.data.sources.coingecko.store import STORE_FILE, Store
 from reports.data.validate import RawMarketData
@@ -53,6 +53,7 @@ def load(settings: Settings) -> RawMarketData:
         pulled_at = store.last_pull()
         wanted = requested_end(settings, clock.now().date())
         left = store.left_top_list()
+        listed = store.rows("SELECT count(*) FROM listings WHERE day = (SELECT max(day) FROM listings)")[0][0]
     if prices.frame.empty:
         raise NoDataError(f"The market-data store {path} holds no closes yet. Run `python build.py fetch` first.")
     prices = _catalog_ids(prices)
@@ -62,7 +63,16 @@ def load(settings: Settings) -> RawMarketData:
         market=RawSeries(market, GLOBAL) if not market.frame.empty else None,
         catalog=catalog(),
         freshness=_freshness(settings, newest, wanted, pulled_at, path, _last_listed(prices, left)),
+        caps_sum=caps_sum(min(settings.coingecko_top, listed)) if listed else None,
     )
+
+
+def caps_sum(top: int) -> CapsSum:
+    """Total market value from the store's own market caps, for weeks without /global snapshots at both
+    ends (a first run): the `top` largest coins' combined value, labelled as not CoinGecko's total."""
+    return CapsSum(top, coingecko_series(
+        CAPS_SUM_KEY, f"combined value of the {top} largest coins in the store, from CoinGecko's daily market caps, "
+        "not CoinGecko's total of every coin", "daily closes at 00:00 UTC", CLOSE_BASIS))
 
 
 def _table(store: Store, name: str, query: str, columns: tuple[str, ...]) -> RawTable:
