@@ -11,6 +11,7 @@ from datetime import date
 from coingecko_server import World, serve
 from conftest import run_cli
 from live_servers import CM, CM_BASE, FNG, serve_coinmetrics, serve_fear_greed
+from live_servers_exchange import BINANCE_BASE, BYBIT_BASE, serve_binance, serve_bybit
 
 from reports.core.settings import load_settings
 from reports.data.sources import bundled, load_source
@@ -28,6 +29,10 @@ def everything(api, monkeypatch, top: int = 8) -> None:
     serve_coinmetrics(api)
     monkeypatch.setenv("ALTERNATIVE_ME_BASE_URL", api.url_for("/alt"))
     monkeypatch.setenv("COINMETRICS_BASE_URL", api.url_for(CM_BASE))
+    serve_binance(api)
+    serve_bybit(api)
+    monkeypatch.setenv("BINANCE_BASE_URL", api.url_for(BINANCE_BASE))
+    monkeypatch.setenv("BYBIT_BASE_URL", api.url_for(BYBIT_BASE))
 
 
 def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_history(api, monkeypatch, tmp_path):
@@ -46,7 +51,7 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_histo
     settings = load_settings(env=os.environ, flags={"source": "live", "offline": True})
     live = validate(load_source(settings))
     ours = fact_table(build_story(live, WEEK_END, source="live", offline=True).facts)
-    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), candles=None, hourly=None)), WEEK_END).facts)
+    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), hourly=None)), WEEK_END).facts)  # Binance candles in both
     # Every series both have: the sentiment, the long history's levels, ranges, drawdowns, volatility,
     # week ranks and streaks, and bitcoin's and ether's week (the stand-in's market caps are only theirs,
     # so the live universe is these two). Left out: the rank (the store lists ranks from its first pull,
@@ -55,22 +60,30 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_histo
                 and not key.endswith((".rank", ".series")) or key.startswith(("sources.coinmetrics.", "sources.fear-greed."))}
     assert len(compared) >= 150 and {"fear_greed.value", "levels.bitcoin.low.since", "ranks.bitcoin.since"} <= compared
     assert {key: (ours.get(key), theirs[key]) for key in compared if ours.get(key) != theirs[key]} == {}
-    # "lowest since" reaches back before CoinGecko's served days: the long history is Coin Metrics'
-    assert live.history is not None and live.history.info.key == "coinmetrics"
+    # the daily highs and lows are Binance's candles in both (live: /api/v3/klines; bundled: the archived candles)
+    extremes = {f"assets.{coin}.{side}" for coin in ("bitcoin", "ethereum") for side in ("high", "low", "high_day", "low_day", "intraday_low", "intraday_high")}
+    assert extremes <= compared and any(key.startswith("ranges.") for key in compared)
+    assert ours["assets.bitcoin.intraday_low"] == theirs["assets.bitcoin.intraday_low"] == 60000.0  # the sell-off's low of Feb 6, a candle's
+    # "lowest since" reaches back before CoinGecko's served days: Binance's closes, spliced back with Coin Metrics'
+    assert live.history is not None and live.history.info.key == "binance"
+    assert live.history.splice is not None and live.history.splice.info.key == "coinmetrics"
+    assert live.history.splice.day == date(2025, 8, 1)  # the candles' first day, as bundled
     assert live.history.close["bitcoin"].first_valid_index().date() == date(2024, 9, 13)
 
 
 def test_sources_lists_each_source_with_its_newest_day_last_pull_and_staleness(api, monkeypatch):
     everything(api, monkeypatch, top=2)
     before = run_cli("sources")
-    assert before.exit_code == 0 and before.output.count("nothing stored") == 3 and before.output.count("STALE") == 3
+    assert before.exit_code == 0 and before.output.count("nothing stored") == 5 and before.output.count("STALE") == 5
     data_dir = load_settings(env=os.environ).data_dir
     assert not (data_dir / "live.sqlite3").exists() and not (data_dir / "coingecko.sqlite3").exists()  # asking makes no store
     assert run_cli("brief", "--source", "live", "--formats", "md").exit_code == 0
     lines = run_cli("sources").output.splitlines()
     assert [line.split()[:4] for line in lines] == [["coingecko", "newest", "day", "2026-02-08"],
                                                     ["fear-greed", "newest", "day", "2026-02-09"],
-                                                    ["coinmetrics", "newest", "day", "2026-02-08"]]
+                                                    ["coinmetrics", "newest", "day", "2026-02-08"],
+                                                    ["binance", "newest", "day", "2026-02-08"],
+                                                    ["bybit", "newest", "day", "2026-02-09"]]  # open interest at 00:00 UTC Feb 9
     assert all("last pull 2026-02-09 12:00 UTC" in line and line.endswith("fresh") for line in lines)
 
 

@@ -30,6 +30,8 @@ LIVE_PULLERS: dict[str, str] = {
     GECKO: "reports.data.sources.coingecko.pull",
     "fear-greed": "reports.data.sources.feargreed",
     "coinmetrics": "reports.data.sources.coinmetrics",
+    "binance": "reports.data.sources.binance",
+    "bybit": "reports.data.sources.bybit",
 }
 FAILED_EXIT = 3  # the brief was built, but a source failed: cron should alert
 log = logging.getLogger(__name__)
