@@ -138,3 +138,72 @@ def test_the_live_registry_and_sources_command_list_the_exchanges(live):
     binance.pull(settings())
     found = {status.source: status for status in statuses(load_settings(env={**__import__("os").environ}), date(2026, 2, 9))}
     assert found["binance"].newest == date(2026, 2, 8) and found["bybit"].newest is None
+
+
+# --- the leverage paragraph: only when the data has the perpetuals --------------------------------------------
+
+WEEK = "2026-03-22"  # the funding snapshots run from Mar 13: the week's both ends have a funding
+NOON_MAR_23 = str(int(datetime(2026, 3, 23, 12, tzinfo=timezone.utc).timestamp()))
+
+
+def _bundled_with_derivatives(monkeypatch, data_dir):
+    """The bundled source with the stored Bybit driver added, as the live loader adds it (in-process CLI)."""
+    from reports.data.sources import bundled
+
+    original = bundled.load
+
+    def load(*args, **kwargs):
+        with LiveStore.at(data_dir) as store:
+            return bybit.add(store, original(*args, **kwargs))
+
+    monkeypatch.setattr(bundled, "load", load)
+
+
+def _brief(out, week=WEEK):
+    import json
+
+    from conftest import run_cli
+
+    result = run_cli("brief", "--week-ending", week, "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 0, result.output
+    return (out / week / "brief.md").read_text(), json.loads((out / week / "brief.json").read_text())
+
+
+def _leverage(brief: dict) -> list[dict]:
+    section = next(section for section in brief["sections"] if section["id"] == "drivers")
+    return [sentence for block in section["blocks"] for sentence in block.get("sentences", ())
+            if any(".derivatives." in key for key in sentence["facts"])]
+
+
+def test_a_brief_with_derivatives_in_the_store_tells_leverage_and_passes_the_checker(live, monkeypatch, tmp_path):
+    from conftest import run_cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_MAR_23)
+    bybit.pull(settings())
+    _bundled_with_derivatives(monkeypatch, settings().data_dir)
+    markdown, brief = _brief(tmp_path / "out")
+    told = _leverage(brief)
+    assert told and "the fee that traders betting on a rise pay those betting on a fall" in told[0]["text"]
+    facts = brief["facts"]
+    rate = facts["drivers.derivatives.bitcoin.funding_pct"]
+    snapshot = next(float(rate) * 100 for symbol, stamp, rate in sorted(funding_rows()) if symbol == "BTCUSDT"
+                    and datetime.fromtimestamp(stamp / 1000, timezone.utc).date() == date(2026, 3, 22))
+    assert rate == pytest.approx(snapshot)  # the stand-in's Mar 22 settlement, from the snapshots' okx column
+    assert all(key in facts for sentence in told for key in sentence["facts"])  # every figure cites a fact
+    assert any("Open interest in the bitcoin perpetual" in sentence["text"] for sentence in told)
+    assert "Bybit" in " ".join(source["provider"] for source in brief["sources"])
+    assert brief["drivers"]["derivatives"][0]["symbol"] == "BTCUSDT"
+    # 240 days stored: over 20 earlier weeks, so the open interest change is ranked against the store's own history
+    btc = brief["drivers"]["derivatives"][0]
+    assert btc["open_interest_weeks"] >= 20 and 1 <= btc["open_interest_rank"] <= btc["open_interest_weeks"] + 1
+    assert btc["funding_annual_pct"] == pytest.approx(btc["funding_pct"] * 3 * 365)
+    checked = run_cli("check", str(tmp_path / "out" / WEEK / "brief.json"))
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_store_without_derivatives_writes_no_leverage(live, monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_MAR_23)
+    _bundled_with_derivatives(monkeypatch, settings().data_dir / "empty")
+    markdown, brief = _brief(tmp_path / "out")
+    assert _leverage(brief) == [] and "funding" not in markdown.lower() and "open interest" not in markdown.lower()
+    assert "derivatives" not in brief["drivers"] and not any(".derivatives" in key for key in brief["facts"])
