@@ -56,12 +56,15 @@ def kline(row: dict[str, str]) -> list:
             row["volume_quote"] or "0", 0, "0", "0", "0"]
 
 
-def serve_binance(httpserver) -> None:
+def serve_binance(httpserver, fault=None) -> None:
+    """`fault(request)`, when given, may answer a request instead (a test's fault): a Response, or None to answer it."""
     by_symbol: dict[str, list[dict[str, str]]] = {}
     for row in sorted(candle_rows(), key=lambda row: row["date"]):
         by_symbol.setdefault(row["symbol"] + "USDT", []).append(row)
 
     def handler(request: Request) -> Response:
+        if fault is not None and (instead := fault(request)) is not None:
+            return instead
         rows = by_symbol.get(request.args.get("symbol", ""))
         if rows is None or request.args.get("interval") != "1d":
             return _json({"code": -1121, "msg": "Invalid symbol."}, 400)
@@ -91,8 +94,8 @@ def fixture_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def serve_bybit(httpserver, funding_handler=None) -> None:
-    """`funding_handler(request)`, when given, answers the funding history instead (a test's fault)."""
+def serve_bybit(httpserver, fault=None) -> None:
+    """`fault(request)`, when given, may answer a funding request instead (a test's fault): a Response, or None."""
     rates = funding_rows()
     interests = [record["openInterest"] for record in json.loads((FIXTURES / "bybit_v5_market_open_interest.json").read_text())["result"]["list"]]
 
@@ -103,8 +106,8 @@ def serve_bybit(httpserver, funding_handler=None) -> None:
         return start, end, min(int(request.args.get("limit", 200)), 200)
 
     def funding(request: Request) -> Response:
-        if funding_handler is not None:
-            return funding_handler(request)
+        if fault is not None and (instead := fault(request)) is not None:
+            return instead
         span = window(request)
         if span is None:
             return _bybit_error()

@@ -207,3 +207,57 @@ def test_a_store_without_derivatives_writes_no_leverage(live, monkeypatch, tmp_p
     markdown, brief = _brief(tmp_path / "out")
     assert _leverage(brief) == [] and "funding" not in markdown.lower() and "open interest" not in markdown.lower()
     assert "derivatives" not in brief["drivers"] and not any(".derivatives" in key for key in brief["facts"])
+
+
+# --- kill -9 part-way: after some symbols' (or windows') answers were stored ------------------------------------
+
+
+@pytest.mark.parametrize("name, stalled", [("binance", 3), ("bybit", 6)])  # bybit: the first of ether's funding windows
+def test_kill_9_after_some_answers_leaves_a_consistent_store_and_the_next_pull_completes(live, tmp_path, name, stalled):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from conftest import ROOT
+    from test_live_sources import PULL
+    from werkzeug import Response
+
+    module = {"binance": binance, "bybit": bybit}[name]
+    reached, release, seen = threading.Event(), threading.Event(), []
+
+    def stall_later(request):
+        seen.append(request.path)
+        if len(seen) >= stalled:
+            reached.set()
+            release.wait(20)
+            return Response("{}", status=503)
+        return None  # answered by the stand-in below
+
+    from live_servers_exchange import serve_binance, serve_bybit
+
+    serve = serve_binance if name == "binance" else serve_bybit
+    live.clear()
+    serve(live, fault=stall_later)
+    env = {**os.environ, "BRIEF_DATA_DIR": str(tmp_path / "killed"), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", PULL.format(name)], env=env, cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert reached.wait(30), process.communicate(timeout=5)
+        time.sleep(0.3)
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(10) == -signal.SIGKILL
+    finally:
+        release.set()
+        process.kill()
+    with LiveStore.at(tmp_path / "killed") as store:
+        assert store.rows("PRAGMA integrity_check") == [("ok",)] and store.last_pull(name) is None
+    partial = stored(tmp_path / "killed")
+    assert any(partial.values())  # the answers before the kill were committed
+    live.clear()
+    serve(live)
+    module.pull(settings(data_dir=tmp_path / "killed"))
+    module.pull(settings(data_dir=tmp_path / "clean"))
+    assert stored(tmp_path / "killed") == stored(tmp_path / "clean")

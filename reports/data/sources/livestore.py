@@ -4,6 +4,8 @@ One SQLite file beside the CoinGecko store, for the same reasons (standard libra
 transactional; see coingecko/store.py): each page of an answer is written in one transaction,
 so a pull killed at any instant leaves the file as it was after the last committed page, and
 the next pull asks again from the newest stored day. Days are UTC calendar days as ISO text.
+The exchange sources (Binance's daily candles, Bybit's funding and open interest) keep theirs here too,
+one table each (`candles`, `funding`, `open_interest`).
 """
 
 from __future__ import annotations
