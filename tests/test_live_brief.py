@@ -101,3 +101,23 @@ def test_a_source_that_fails_leaves_the_brief_built_and_exits_3_naming_it(api, m
     brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
     assert "fear_greed" in brief["data_quality"]["missing"]  # the section is left out, the rest is built
     assert CM in {request.path for request, _ in api.log}
+
+
+def test_a_live_brief_with_the_perpetuals_in_the_store_tells_leverage_and_passes_the_checker(api, monkeypatch, tmp_path):
+    """Live only: the drivers section has the perpetuals alone (no other driver is live yet) and still tells them."""
+    from datetime import datetime, timezone
+
+    everything(api, monkeypatch, top=2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 3, 23, 12, tzinfo=timezone.utc).timestamp())))
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", "2026-03-22", "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 0, result.output
+    brief = json.loads((out / "2026-03-22" / "brief.json").read_text())
+    drivers = next(section for section in brief["sections"] if section["id"] == "drivers")
+    told = [sentence["text"] for block in drivers["blocks"] for sentence in block.get("sentences", ())
+            if any(".derivatives." in key for key in sentence["facts"])]
+    assert told and told[0].startswith("On Bybit's bitcoin perpetual, funding, the fee that traders betting on a rise pay")
+    assert "funding" in (out / "2026-03-22" / "brief.md").read_text()
+    assert drivers["blocks"][0]["sentences"][0]["text"].startswith("The data has none of the week's drivers")  # the perpetuals alone
+    checked = run_cli("check", str(out / "2026-03-22" / "brief.json"))
+    assert checked.exit_code == 0, checked.output

@@ -34,6 +34,12 @@ def paragraph(desk: Desk[F]) -> Paragraph | None:
     return block(*sentences)
 
 
+def alone(desk: Desk[F]) -> tuple[Paragraph, ...]:
+    """The paragraph for a drivers section that has no other driver to tell (a live store with the perpetuals only)."""
+    found = paragraph(desk)
+    return () if found is None else (found,)
+
+
 def _key(perpetual: Perpetual) -> str:
     return f"drivers.derivatives.{perpetual.asset}"
 

@@ -45,7 +45,7 @@ def _section(desk: Desk[F], chart: Figure | None) -> Section:
     if drivers is None or not (drivers.etf or drivers.markets or drivers.stablecoins):
         return Section("drivers", TITLE, (paragraph(sentence(
             "The data has none of the week's drivers (US spot ETF flows, US stocks, stablecoin supply) for this week; the "
-            "data notes say why")),))
+            "data notes say why")), *leverage.alone(desk)))  # a live brief may have the perpetuals alone
     parts = sorted(_parts(desk, drivers), key=lambda item: -item[0])
     blocks: list[Block | None] = [paragraph(_opening(desk, drivers))]
     blocks += [block for _, block in parts]
