@@ -195,7 +195,9 @@ def test_a_brief_with_derivatives_in_the_store_tells_leverage_and_passes_the_che
     assert brief["drivers"]["derivatives"][0]["symbol"] == "BTCUSDT"
     # 240 days stored: over 20 earlier weeks, so the open interest change is ranked against the store's own history
     btc = brief["drivers"]["derivatives"][0]
-    assert btc["open_interest_weeks"] >= 20 and 1 <= btc["open_interest_rank"] <= btc["open_interest_weeks"] + 1
+    # every stored week alternates between the body's two values, so each change is the same rise or fall: none
+    # earlier is larger in the week's direction (rank 1), over every whole week from the first stored day (Jul 26, 2025)
+    assert btc["open_interest_rank"] == 1 and btc["open_interest_weeks"] == (date(2026, 3, 16) - date(2025, 7, 26)).days // 7
     assert btc["funding_annual_pct"] == pytest.approx(btc["funding_pct"] * 3 * 365)
     checked = run_cli("check", str(tmp_path / "out" / WEEK / "brief.json"))
     assert checked.exit_code == 0, checked.output

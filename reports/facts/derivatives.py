@@ -99,10 +99,16 @@ def _rank(frame: pd.DataFrame, column: str, end_day: date, change: float | None)
     """The change's rank in its direction among the earlier weeks' changes (each seven days apart), or no rank."""
     if change is None or column not in frame.columns:
         return None, None
-    values = frame[column].asfreq("D")
-    ends = pd.date_range(end=pd.Timestamp(end_day) - pd.Timedelta(days=7), start=values.index[0] + pd.Timedelta(days=7), freq="7D")
-    earlier = [(values.get(end) / values.get(end - pd.Timedelta(days=7)) - 1) * 100 for end in ends]
-    earlier = [value for value in earlier if pd.notna(value)]
+    values = frame[column].dropna()
+    if values.empty:
+        return None, None
+    week = pd.Timedelta(days=7)
+    ends, end = [], pd.Timestamp(end_day) - week  # the earlier weeks end on the same weekday, seven days apart
+    while end - week >= values.index[0]:
+        ends.append(end)
+        end -= week
+    earlier = [(values[end] / values[end - week] - 1) * 100 for end in ends
+               if end in values.index and end - week in values.index and values[end - week] > 0]
     if len(earlier) < MIN_WEEKS:
         return None, None
     larger = sum(1 for value in earlier if (value > change if change >= 0 else value < change))
