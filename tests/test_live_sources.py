@@ -126,7 +126,8 @@ def test_a_second_run_the_same_day_makes_no_calls_and_the_next_day_asks_only_for
     later = module.pull(settings())
     calls, assets = NEXT_DAY.get(name, (1, 3))  # one call (three assets) at most; the exchanges: one a symbol (and kind)
     assert len(later.calls) == calls and later.kept <= assets * (2 + module.OVERLAP_DAYS)  # the new day, the newest stored and the overlap
-    expected = {"fear-greed": date(2026, 2, 10), "coinmetrics": date(2026, 2, 9), "binance": date(2026, 2, 9), "bybit": date(2026, 2, 10)}[name]
+    expected = {"fear-greed": date(2026, 2, 10), "coinmetrics": date(2026, 2, 9), "binance": date(2026, 2, 9),
+                "bybit": date(2026, 1, 23)}[name]  # bybit: its lagging series, funding (the archive has none Jan 24 - Mar 12)
     assert later.newest == expected
 
 

@@ -158,8 +158,9 @@ def _number(value: Any) -> float | None:
 
 
 def newest_day(store: LiveStore) -> date | None:
-    days = [day for table in ("funding", "open_interest") if (day := store.newest_in(table)) is not None]
-    return max(days) if days else None
+    """The older of the two series' newest days: the source is as fresh as the one that lags (None: either is empty)."""
+    days = [store.newest_in(table) for table in ("funding", "open_interest")]
+    return None if None in days else min(day for day in days if day is not None)
 
 
 def table(store: LiveStore) -> RawTable | None:
