@@ -122,3 +122,21 @@ def test_a_live_brief_with_the_perpetuals_in_the_store_tells_leverage_and_passes
     assert drivers["blocks"][0]["sentences"][0]["text"].startswith("The data has none of the week's drivers")  # the perpetuals alone
     checked = run_cli("check", str(out / "2026-03-22" / "brief.json"))
     assert checked.exit_code == 0, checked.output
+
+
+def test_a_bybit_refusal_leaves_the_brief_built_without_leverage_and_exits_3_naming_it(api, monkeypatch, tmp_path):
+    from live_servers_exchange import FUNDING
+
+    everything(api, monkeypatch, top=2)
+    api.clear()
+    serve(api, World(top=2))
+    serve_fear_greed(api)
+    serve_coinmetrics(api)
+    serve_binance(api)
+    api.expect_request(FUNDING).respond_with_json({"retCode": 10006, "retMsg": "Too many visits!", "result": {}})
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 3
+    assert "warning: bybit failed: GET /v5/market/funding/history: Bybit refused the request: retCode 10006, retMsg 'Too many visits!'" in result.stderr
+    brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
+    assert "derivatives" not in brief["drivers"] and brief["facts"]["assets.bitcoin.intraday_low"] == 60000.0  # Binance still in
