@@ -263,3 +263,23 @@ def test_kill_9_after_some_answers_leaves_a_consistent_store_and_the_next_pull_c
     module.pull(settings(data_dir=tmp_path / "killed"))
     module.pull(settings(data_dir=tmp_path / "clean"))
     assert stored(tmp_path / "killed") == stored(tmp_path / "clean")
+
+
+def test_an_asset_brief_tells_its_own_perpetual_only(live, monkeypatch, tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_MAR_23)
+    bybit.pull(settings())
+    _bundled_with_derivatives(monkeypatch, settings().data_dir)
+    out = tmp_path / "out"
+    result = run_cli("brief", "--week-ending", WEEK, "--assets", "ethereum", "--out", str(out), "--formats", "json")
+    assert result.exit_code == 0, result.output
+    path = next(out.rglob("brief.json"))
+    brief = json.loads(path.read_text())
+    assert [item["asset"] for item in brief["drivers"]["derivatives"]] == ["ethereum"]
+    assert _leverage(brief) and all("bitcoin perpetual" not in s["text"] for s in _leverage(brief))
+    assert "the fee that traders betting on a rise pay" in _leverage(brief)[0]["text"]  # glossed on its first mention
+    checked = run_cli("check", str(path))
+    assert checked.exit_code == 0, checked.output
