@@ -69,9 +69,9 @@ def _tail(desk: Desk[F], perpetual: Perpetual) -> Fragment:
     k = _key(perpetual)
     if perpetual.funding_turned is not None and perpetual.funding_start_annual_pct is not None:
         return (Fragment(f"; it turned {perpetual.funding_turned} over the week, from ") + _rate(desk, f"{k}.funding_start_annual_pct")
-                + " a week earlier" + (", so those betting on a fall were paying" if perpetual.funding_turned == "negative" else ""))
+                + " a week earlier" + (", so those betting on a fall were now paying" if perpetual.funding_turned == "negative" else ""))
     if (perpetual.funding_pct or 0.0) < 0:
-        return Fragment(", negative: those betting on a fall were paying")
+        return Fragment(", below zero: those betting on a fall were paying those betting on a rise")
     return Fragment("")
 
 
