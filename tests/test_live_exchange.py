@@ -199,6 +199,12 @@ def test_a_brief_with_derivatives_in_the_store_tells_leverage_and_passes_the_che
     # earlier is larger in the week's direction (rank 1), over every whole week from the first stored day (Jul 26, 2025)
     assert btc["open_interest_rank"] == 1 and btc["open_interest_weeks"] == (date(2026, 3, 16) - date(2025, 7, 26)).days // 7
     assert btc["funding_annual_pct"] == pytest.approx(btc["funding_pct"] * 3 * 365)
+    # ether's funding (the snapshots' okx column) was positive on Mar 15 and negative on Mar 22: "turned negative"
+    eth_rates = {datetime.fromtimestamp(stamp / 1000, timezone.utc).date(): float(rate)
+                 for symbol, stamp, rate in sorted(funding_rows()) if symbol == "ETHUSDT"}
+    assert eth_rates[date(2026, 3, 15)] > 0 > eth_rates[date(2026, 3, 22)]
+    assert brief["drivers"]["derivatives"][1]["funding_turned"] == "negative"
+    assert any("ether perpetual" in s["text"] and "it turned negative over the week" in s["text"] for s in told)
     checked = run_cli("check", str(tmp_path / "out" / WEEK / "brief.json"))
     assert checked.exit_code == 0, checked.output
 
