@@ -504,7 +504,8 @@ def _leaves(value) -> int:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if {field.name for field in dataclasses.fields(value)} == {"end"}:  # Week: start, end, base
             return 3
-        return sum(_leaves(getattr(value, field.name)) for field in dataclasses.fields(value))
+        return sum(_leaves(getattr(value, field.name)) for field in dataclasses.fields(value)
+                   if not (field.metadata.get("omit_empty") and not getattr(value, field.name)))  # an empty later addition: no key
     if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
         return sum(_leaves(item) for item in value)
     return 1

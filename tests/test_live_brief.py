@@ -13,6 +13,7 @@ from coingecko_server import World, serve
 from conftest import run_cli
 from live_servers import CM, CM_BASE, FNG, serve_coinmetrics, serve_fear_greed
 from live_servers_drivers import driver_env, serve_drivers
+from live_servers_exchange import BINANCE_BASE, BYBIT_BASE, serve_binance, serve_bybit
 
 from reports.core.settings import load_settings
 from reports.data.sources import bundled, load_source
@@ -32,6 +33,10 @@ def everything(api, monkeypatch, top: int = 8) -> None:
     monkeypatch.setenv("COINMETRICS_BASE_URL", api.url_for(CM_BASE))
     serve_drivers(api)
     driver_env(api, monkeypatch)
+    serve_binance(api)
+    serve_bybit(api)
+    monkeypatch.setenv("BINANCE_BASE_URL", api.url_for(BINANCE_BASE))
+    monkeypatch.setenv("BYBIT_BASE_URL", api.url_for(BYBIT_BASE))
 
 
 def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_history(api, monkeypatch, tmp_path):
@@ -50,7 +55,7 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_histo
     settings = load_settings(env=os.environ, flags={"source": "live", "offline": True})
     live = validate(load_source(settings))
     ours = fact_table(build_story(live, WEEK_END, source="live", offline=True).facts)
-    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), candles=None, hourly=None)), WEEK_END).facts)
+    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), hourly=None)), WEEK_END).facts)  # Binance candles in both
     # Every series both have: the sentiment, the long history's levels, ranges, drawdowns, volatility,
     # week ranks and streaks, and bitcoin's and ether's week (the stand-in's market caps are only theirs,
     # so the live universe is these two). Left out: the rank (the store lists ranks from its first pull,
@@ -59,15 +64,21 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_sentiment_and_long_histo
                 and not key.endswith((".rank", ".series")) or key.startswith(("sources.coinmetrics.", "sources.fear-greed."))}
     assert len(compared) >= 150 and {"fear_greed.value", "levels.bitcoin.low.since", "ranks.bitcoin.since"} <= compared
     assert {key: (ours.get(key), theirs[key]) for key in compared if ours.get(key) != theirs[key]} == {}
-    # "lowest since" reaches back before CoinGecko's served days: the long history is Coin Metrics'
-    assert live.history is not None and live.history.info.key == "coinmetrics"
+    # the daily highs and lows are Binance's candles in both (live: /api/v3/klines; bundled: the archived candles)
+    extremes = {f"assets.{coin}.{side}" for coin in ("bitcoin", "ethereum") for side in ("high", "low", "high_day", "low_day", "intraday_low", "intraday_high")}
+    assert extremes <= compared and any(key.startswith("ranges.") for key in compared)
+    assert ours["assets.bitcoin.intraday_low"] == theirs["assets.bitcoin.intraday_low"] == 60000.0  # the sell-off's low of Feb 6, a candle's
+    # "lowest since" reaches back before CoinGecko's served days: Binance's closes, spliced back with Coin Metrics'
+    assert live.history is not None and live.history.info.key == "binance"
+    assert live.history.splice is not None and live.history.splice.info.key == "coinmetrics"
+    assert live.history.splice.day == date(2025, 8, 1)  # the candles' first day, as bundled
     assert live.history.close["bitcoin"].first_valid_index().date() == date(2024, 9, 13)
 
 
 def test_sources_lists_each_source_with_its_newest_day_last_pull_and_staleness(api, monkeypatch):
     everything(api, monkeypatch, top=2)
     before = run_cli("sources")
-    assert before.exit_code == 0 and before.output.count("nothing stored") == 7 and before.output.count("STALE") == 7
+    assert before.exit_code == 0 and before.output.count("nothing stored") == 9 and before.output.count("STALE") == 9
     data_dir = load_settings(env=os.environ).data_dir
     assert not (data_dir / "live.sqlite3").exists() and not (data_dir / "coingecko.sqlite3").exists()  # asking makes no store
     assert run_cli("brief", "--source", "live", "--formats", "md").exit_code == 0
@@ -78,8 +89,11 @@ def test_sources_lists_each_source_with_its_newest_day_last_pull_and_staleness(a
                                                     ["farside", "newest", "day", "2026-02-06"],
                                                     ["defillama", "newest", "day", "2026-02-09"],
                                                     ["stooq", "newest", "day", "2026-02-06"],
-                                                    ["fred", "newest", "day", "2026-02-06"]]
-    assert all("last pull 2026-02-09 12:00 UTC" in line and line.endswith("fresh") for line in lines)
+                                                    ["fred", "newest", "day", "2026-02-06"],
+                                                    ["binance", "newest", "day", "2026-02-08"],
+                                                    ["bybit", "newest", "day", "2026-01-23"]]  # funding lags: the archive's gap
+    assert all("last pull 2026-02-09 12:00 UTC" in line for line in lines)
+    assert [line.endswith("fresh") for line in lines] == [True] * 8 + [False]  # bybit: STALE for the week to Feb 8
 
 
 def test_a_source_that_fails_leaves_the_brief_built_and_exits_3_naming_it(api, monkeypatch, tmp_path):
@@ -88,6 +102,8 @@ def test_a_source_that_fails_leaves_the_brief_built_and_exits_3_naming_it(api, m
     serve(api, World(top=8))
     serve_coinmetrics(api)
     serve_drivers(api)
+    serve_binance(api)
+    serve_bybit(api)
     api.expect_request(FNG).respond_with_data("down", status=503)
     out = tmp_path / "out"
     result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
@@ -118,7 +134,7 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_drivers(api, monkeypatch
     settings = load_settings(env=os.environ, flags={"source": "live", "offline": True})
     live = validate(load_source(settings))
     ours = fact_table(build_story(live, WEEK_END, source="live", offline=True).facts)
-    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), candles=None, hourly=None)), WEEK_END).facts)
+    theirs = fact_table(build_story(validate(dataclasses.replace(bundled.load(), hourly=None)), WEEK_END).facts)  # Binance candles in both
     compared = {key for key in theirs if key.startswith("drivers.") and not key.startswith(BY_DEFINITION)}
     assert len(compared) >= 140 and {"drivers.etf.bitcoin.total_usd", "drivers.etf.ethereum.rank", "drivers.markets.qqq.change_pct",
                                      "drivers.markets.ust10y.change_bp", "drivers.stablecoins.usdc.change_usd",
@@ -155,6 +171,8 @@ def test_the_data_notes_name_a_source_that_could_not_be_reached_and_what_the_bri
     serve(api, World(top=8))
     serve_coinmetrics(api)
     serve_drivers(api)
+    serve_binance(api)
+    serve_bybit(api)
     api.expect_request(FNG).respond_with_data("down", status=503)
     out = tmp_path / "out"
     result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
@@ -183,6 +201,8 @@ def test_a_failed_source_whose_week_the_store_already_holds_is_named_and_its_sto
     serve(api, World(top=8))
     serve_fear_greed(api)
     serve_drivers(api)
+    serve_binance(api)
+    serve_bybit(api)
     api.expect_request(re.compile(f"^{CM_BASE}.*")).respond_with_data("down", status=500)
     out = tmp_path / "out"
     result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md")
@@ -191,3 +211,42 @@ def test_a_failed_source_whose_week_the_store_already_holds_is_named_and_its_sto
     note = next(line for line in markdown.splitlines() if "could not be reached" in line)
     assert note.startswith("- Coin Metrics could not be reached: GET /timeseries/asset-metrics: HTTP 500"), note
     assert note.endswith("the brief uses the long price history behind \"lowest since\" as the store already held them.")
+
+
+def test_a_live_brief_with_the_perpetuals_in_the_store_tells_leverage_and_passes_the_checker(api, monkeypatch, tmp_path):
+    """Live only: the drivers section tells the perpetuals beside the other drivers, every figure traced."""
+    from datetime import datetime, timezone
+
+    everything(api, monkeypatch, top=2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 3, 23, 12, tzinfo=timezone.utc).timestamp())))
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", "2026-03-22", "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 0, result.output
+    brief = json.loads((out / "2026-03-22" / "brief.json").read_text())
+    drivers = next(section for section in brief["sections"] if section["id"] == "drivers")
+    told = [sentence["text"] for block in drivers["blocks"] for sentence in block.get("sentences", ())
+            if any(".derivatives." in key for key in sentence["facts"])]
+    assert told and told[0].startswith("On Bybit's bitcoin perpetual, funding, the fee that traders betting on a rise pay")
+    assert "funding" in (out / "2026-03-22" / "brief.md").read_text()
+    assert any(".etf." in key for block in drivers["blocks"] for sentence in block.get("sentences", ())
+               for key in sentence["facts"])  # the other drivers are live too
+    checked = run_cli("check", str(out / "2026-03-22" / "brief.json"))
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_bybit_refusal_leaves_the_brief_built_without_leverage_and_exits_3_naming_it(api, monkeypatch, tmp_path):
+    from live_servers_exchange import FUNDING
+
+    everything(api, monkeypatch, top=2)
+    api.clear()
+    serve(api, World(top=2))
+    serve_fear_greed(api)
+    serve_coinmetrics(api)
+    serve_binance(api)
+    api.expect_request(FUNDING).respond_with_json({"retCode": 10006, "retMsg": "Too many visits!", "result": {}})
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 3
+    assert "warning: bybit failed: GET /v5/market/funding/history: Bybit refused the request: retCode 10006, retMsg 'Too many visits!'" in result.stderr
+    brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
+    assert "derivatives" not in brief["drivers"] and brief["facts"]["assets.bitcoin.intraday_low"] == 60000.0  # Binance still in

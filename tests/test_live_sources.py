@@ -19,22 +19,26 @@ from hypothesis import given, settings as examples, strategies as st
 from conftest import NOON_FEB_9, ROOT, raw_rows, run_cli
 from live_servers import CM, CM_BASE, FNG, coinmetrics_rows, fear_greed_rows, serve_coinmetrics, serve_fear_greed
 from live_servers_drivers import FARSIDE_BASE, FRED, LLAMA, STOOQ, driver_env, serve_drivers
+from live_servers_exchange import BINANCE_BASE, BYBIT_BASE, FUNDING, KLINES, serve_binance, serve_bybit
 from werkzeug import Response
 
 from reports.core.settings import load_settings
 from reports.data.sources import coinmetrics, feargreed
 from reports.data.sources import defillama, farside, fred, stooq
+from reports.data.sources import binance, bybit
 from reports.data.sources.coingecko.client import ApiConfig, ApiError, Client
 from reports.data.sources.liveapi import ChangedAnswer
 from reports.data.sources.livestore import LiveStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOON_FEB_10 = "1770724800"
+NEXT_DAY = {"binance": (len(binance.CANDLE_ASSETS), len(binance.CANDLE_ASSETS)), "bybit": (4, 4)}  # calls, asset series
 SOURCES = {"fear-greed": (feargreed, FNG), "coinmetrics": (coinmetrics, CM)}
 # The driver sources (their failure matrix is tests/test_live_drivers.py: text answers, several calls a pull):
 # each with the stand-in's path of its first call.
 DRIVERS = {"farside": (farside, f"{FARSIDE_BASE}/bitcoin-etf-flow-all-data/"), "defillama": (defillama, LLAMA),
            "stooq": (stooq, STOOQ), "fred": (fred, FRED)}
+SOURCES |= {"binance": (binance, KLINES), "bybit": (bybit, FUNDING)}  # the exchange sources (tests/test_live_exchange.py has the rest)
 
 
 class Waits:
@@ -49,6 +53,8 @@ class Waits:
 def live(httpserver, monkeypatch):
     monkeypatch.setenv("ALTERNATIVE_ME_BASE_URL", httpserver.url_for("/alt"))
     monkeypatch.setenv("COINMETRICS_BASE_URL", httpserver.url_for(CM_BASE))
+    monkeypatch.setenv("BINANCE_BASE_URL", httpserver.url_for(BINANCE_BASE))
+    monkeypatch.setenv("BYBIT_BASE_URL", httpserver.url_for(BYBIT_BASE))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_9)
     monkeypatch.setenv("BRIEF_COINGECKO_RATE_LIMIT", "100000")
     monkeypatch.setenv("BRIEF_COINGECKO_BACKOFF", "0")
@@ -56,6 +62,8 @@ def live(httpserver, monkeypatch):
     serve_coinmetrics(httpserver)
     driver_env(httpserver, monkeypatch)
     serve_drivers(httpserver)
+    serve_binance(httpserver)
+    serve_bybit(httpserver)
     return httpserver
 
 
@@ -71,7 +79,8 @@ def client(module, waits=None, **config) -> Client:
 def stored(data_dir: Path) -> dict[str, list[tuple]]:
     with LiveStore.at(data_dir) as store:
         return {"fear_greed": store.rows("SELECT day, value, classification FROM fear_greed ORDER BY day"),
-                "closes": store.rows("SELECT source, asset, day, close FROM closes ORDER BY source, asset, day")}
+                "closes": store.rows("SELECT source, asset, day, close FROM closes ORDER BY source, asset, day"),
+                **{table: store.rows(f"SELECT * FROM {table} ORDER BY asset, day") for table in ("candles", "funding", "open_interest")}}
 
 
 def calls_to(httpserver, path: str) -> int:
@@ -123,8 +132,10 @@ def test_a_second_run_the_same_day_makes_no_calls_and_the_next_day_asks_only_for
     assert calls_to(live, path) == before and again.calls == ()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOON_FEB_10)
     later = module.pull(settings())
-    assert len(later.calls) == 1 and later.kept <= 3 * (2 + module.OVERLAP_DAYS)  # three assets at most: the new day, the newest stored and the overlap
-    expected = {"fear-greed": date(2026, 2, 10), "coinmetrics": date(2026, 2, 9)}[name]
+    calls, assets = NEXT_DAY.get(name, (1, 3))  # one call (three assets) at most; the exchanges: one a symbol (and kind)
+    assert len(later.calls) == calls and later.kept <= assets * (2 + module.OVERLAP_DAYS)  # the new day, the newest stored and the overlap
+    expected = {"fear-greed": date(2026, 2, 10), "coinmetrics": date(2026, 2, 9), "binance": date(2026, 2, 9),
+                "bybit": date(2026, 1, 23)}[name]  # bybit: its lagging series, funding (the archive has none Jan 24 - Mar 12)
     assert later.newest == expected
 
 
@@ -150,7 +161,7 @@ def test_500_is_retried_and_a_persistent_one_gives_up_naming_the_endpoint_with_n
         live.expect_oneshot_request(path).respond_with_data("oops", status=500)
     with pytest.raises(ApiError, match=rf"GET {module.PATH}: HTTP 500 .* gave up after 3 attempts"):
         module.pull(settings(data_dir=data_dir), client(module, attempts=3))
-    assert stored(data_dir) == {"fear_greed": [], "closes": []}
+    assert not any(stored(data_dir).values())
 
 
 @pytest.mark.parametrize("name", SOURCES)
@@ -187,6 +198,11 @@ CHANGED = {
                     {"data": [{"asset": "doge", "time": "2026-01-30T00:00:00.000000000Z", "PriceUSD": "1"}]},
                     {"data": [{"asset": "btc", "time": "2026-01-30T12:00:00.000000000Z", "PriceUSD": "1"}]},
                     {"series": []}],
+    "binance": [{"data": []}, [["1769904000000", "1", "2", "0.5", "1.5"]],  # an object; a short candle with a text time
+                [[1769904000000, "1", "0.5", "2", "1.5", "0", 1769990399999]],  # high below low
+                [[1769904000000 + 3600000, "1", "2", "0.5", "1.5", "0", 1769990399999]]],  # not at 00:00 UTC
+    "bybit": [{"retCode": 0, "result": {"list": {}}}, {"retCode": 0, "result": {"list": [{"fundingRate": "0.0001"}]}},
+              {"retCode": 0, "result": {"list": [{"fundingRate": "lots", "fundingRateTimestamp": "1769904000000"}]}}, {"list": []}],
 }
 
 
@@ -198,7 +214,7 @@ def test_a_changed_schema_is_a_clear_error_exit_2_with_nothing_stored(live, name
         with pytest.raises(ChangedAnswer, match=rf"GET {module.PATH} answer.*{module.BASE_URL_ENV}") as caught:
             module.pull(settings(), client(module))
         assert caught.value.exit_code == 2
-        assert stored(settings().data_dir) == {"fear_greed": [], "closes": []}
+        assert not any(stored(settings().data_dir).values())
 
 
 # --- kill -9 mid-pull ------------------------------------------------------------------------------
@@ -207,7 +223,8 @@ def test_a_changed_schema_is_a_clear_error_exit_2_with_nothing_stored(live, name
 PULL = "import os; from reports.core.settings import load_settings; import reports.data.sources.{} as m; m.pull(load_settings(env=os.environ))"
 
 
-@pytest.mark.parametrize("name, page", [("fear-greed", 0), ("coinmetrics", 0), ("coinmetrics", 1)])
+@pytest.mark.parametrize("name, page", [("fear-greed", 0), ("coinmetrics", 0), ("coinmetrics", 1),
+                                        ("binance", 0), ("bybit", 0)])
 def test_kill_9_mid_pull_leaves_the_store_consistent_and_the_next_pull_completes(live, tmp_path, name, page):
     module, path = SOURCES[name]
     reached, release = threading.Event(), threading.Event()
@@ -237,10 +254,12 @@ def test_kill_9_mid_pull_leaves_the_store_consistent_and_the_next_pull_completes
         assert store.rows("PRAGMA integrity_check") == [("ok",)]
         assert store.last_pull(name) is None  # the killed pull recorded nothing as done
     partial = stored(tmp_path / "killed")
-    assert (len(partial["closes"]) == coinmetrics.PAGE_SIZE) if page else partial == {"fear_greed": [], "closes": []}, len(partial["closes"])
+    assert (len(partial["closes"]) == coinmetrics.PAGE_SIZE) if page else not any(partial.values()), len(partial["closes"])
     live.clear()
     serve_fear_greed(live)
     serve_coinmetrics(live)
+    serve_binance(live)
+    serve_bybit(live)
     module.pull(settings(data_dir=tmp_path / "killed"))
     module.pull(settings(data_dir=tmp_path / "clean"))
     assert stored(tmp_path / "killed") == stored(tmp_path / "clean")

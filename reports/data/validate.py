@@ -91,6 +91,11 @@ DRIVER_RULES = {
                     *(Rule(column, "price", required=False, optional=True)
                       for column in ("spy_close", "qqq_close", "gld_close", "dxy_close", "gold_lbma_pm_usd")),
                     *(Rule(column, "percent", required=False, optional=True) for column in ("ust10y_pct", "ust2y_pct"))),
+    # Bybit's perpetuals (reports.data.sources.bybit): funding, a signed decimal per eight hours ("flow": signed and
+    # bounded), and open interest in the coin.
+    "derivatives": (Rule("date", "day"),
+                    *(Rule(column, "flow", required=False, optional=True) for column in ("btc_funding", "eth_funding")),
+                    *(Rule(column, "amount", required=False, optional=True) for column in ("btc_open_interest", "eth_open_interest"))),
 }
 
 

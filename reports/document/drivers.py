@@ -5,7 +5,9 @@ the one brief.json model (`reports.document.model.Brief.drivers`), kept in its o
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from reports.document.base import Model
 
@@ -88,6 +90,27 @@ class StockLink(Model):
     source: str
 
 
+class Perpetual(Model):
+    """One perpetual's week (`reports.facts.derivatives`): funding in percent per eight hours, open interest in the coin."""
+
+    asset: str
+    symbol: str
+    funding_pct: float | None
+    funding_day: date | None
+    funding_start_pct: float | None
+    funding_annual_pct: float | None
+    funding_start_annual_pct: float | None
+    funding_turned: Literal["negative", "positive"] | None
+    open_interest_start: float | None
+    open_interest_end: float | None
+    open_interest_start_day: date | None
+    open_interest_end_day: date | None
+    open_interest_change_pct: float | None
+    open_interest_rank: int | None
+    open_interest_weeks: int | None
+    source: str
+
+
 class LeftOut(Model):
     key: str
     reason: Literal["no_file", "outside_dates", "no_trading_day"]
@@ -106,3 +129,12 @@ class Drivers(Model):
     largest: str | None
     standout_pct: float
     min_history: int
+    derivatives: tuple[Perpetual, ...] = ()  # live data only; left out of brief.json when there are none
+
+    @model_serializer(mode="wrap")
+    def _without_empty_derivatives(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Briefs without derivatives (every bundled one) keep the shape they had before."""
+        dumped = handler(self)
+        if isinstance(dumped, dict) and not self.derivatives:
+            dumped.pop("derivatives", None)
+        return dumped

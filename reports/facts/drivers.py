@@ -25,7 +25,7 @@ left out, and `left_out` says which and why, for the data notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -33,7 +33,8 @@ import pandas as pd
 
 from reports.data.model import DriverSeries, MarketData, SeriesInfo
 from reports.facts import history as hist
-from reports.facts.model import BTC, ETH, Points
+from reports.facts.derivatives import Perpetual, compute_derivatives, for_asset as perpetuals_for
+from reports.facts.model import BTC, ETH, OMIT_EMPTY, Points
 from reports.facts.week import Week
 
 STANDOUT_SHARE = 0.9  # a week larger than this share of earlier windows stands out
@@ -160,6 +161,8 @@ class Drivers:
     largest: str | None  # the fact-key prefix of the driver that stands out most ("etf.bitcoin", "markets.qqq")
     standout_pct: float = STANDOUT_SHARE * 100
     min_history: int = MIN_HISTORY
+    # the BTC and ETH perpetuals' funding and open interest (live data only; no fact keys when there are none)
+    derivatives: tuple[Perpetual, ...] = field(default=(), metadata={OMIT_EMPTY: True})
 
     def flows(self, asset: str) -> EtfFlows | None:
         return next((flow for flow in self.etf if flow.asset == asset), None)
@@ -181,7 +184,8 @@ def compute_drivers(data: MarketData, week: Week) -> Drivers:
     candidates += [(f"stablecoins.{s.key}", s.standing) for s in supply if s.key == "top10"]
     standing_out = [(standing.share_pct or 0.0, key) for key, standing in candidates if standing.stands_out]
     largest = max(standing_out, key=lambda item: item[0])[1] if standing_out else None
-    return Drivers(tuple(etf), tuple(markets), tuple(supply), tuple(links), tuple(left), largest)
+    return Drivers(tuple(etf), tuple(markets), tuple(supply), tuple(links), tuple(left), largest,
+                   derivatives=compute_derivatives(data, week))
 
 
 def for_asset(drivers: Drivers, asset: str) -> Drivers:
@@ -189,13 +193,15 @@ def for_asset(drivers: Drivers, asset: str) -> Drivers:
     etf = tuple(flow for flow in drivers.etf if flow.asset == asset)
     left = tuple(item for item in drivers.left_out if not item.key.startswith("etf") or item.key == ETF_FILES.get(asset))
     keys = {f"etf.{flow.asset}" for flow in etf} | {f"markets.{m.key}" for m in drivers.markets} | {"stablecoins.top10"}
-    return replace(drivers, etf=etf, left_out=left, largest=drivers.largest if drivers.largest in keys else None)
+    return replace(drivers, etf=etf, left_out=left, largest=drivers.largest if drivers.largest in keys else None,
+                   derivatives=perpetuals_for(drivers.derivatives, asset))
 
 
 def sources(data: MarketData, drivers: Drivers) -> tuple[SeriesInfo, ...]:
     """The series the drivers were measured on."""
     used = {flow.source for flow in drivers.etf} | {m.source for m in drivers.markets} | {s.source for s in drivers.stablecoins}
     used |= {link.source for link in drivers.stock_links}
+    used |= {perpetual.source for perpetual in drivers.derivatives}
     return tuple(series.info for series in data.drivers.values() if series.info.key in used)
 
 

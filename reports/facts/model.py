@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the drivers' records name this module's constants
 
 BTC = "bitcoin"
 ETH = "ethereum"
+OMIT_EMPTY = "omit_empty"  # dataclass field metadata: an empty value gets no key in the fact table (reports.facts.table)
 FOCUS = (BTC, ETH)
 UNCHANGED_PCT = 0.05  # a move that rounds to 0.0% is neither up nor down
 MOVERS_EACH_SIDE = 3

@@ -8,6 +8,7 @@ import dataclasses
 from typing import Any
 
 from reports.facts.asset import BriefFacts
+from reports.facts.model import OMIT_EMPTY
 from reports.facts.week import Week
 
 
@@ -30,6 +31,8 @@ def _flatten(prefix: str, value: Any, table: dict[str, Any]) -> None:
         table.update({f"{prefix}.start": value.start, f"{prefix}.end": value.end, f"{prefix}.base": value.base})
     elif dataclasses.is_dataclass(value):
         for field in dataclasses.fields(value):
+            if field.metadata.get(OMIT_EMPTY) and not getattr(value, field.name):
+                continue  # a later addition that most briefs lack: left out, so their facts keep the keys they had
             _flatten(f"{prefix}.{field.name}", getattr(value, field.name), table)
     elif isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
         for item in value:

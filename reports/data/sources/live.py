@@ -42,6 +42,8 @@ LIVE_PULLERS: dict[str, str] = {
     "defillama": "reports.data.sources.defillama",
     "stooq": "reports.data.sources.stooq",
     "fred": "reports.data.sources.fred",
+    "binance": "reports.data.sources.binance",
+    "bybit": "reports.data.sources.bybit",
 }
 FAILED_EXIT = 3  # the brief was built, but a source failed: cron should alert
 log = logging.getLogger(__name__)

@@ -4,6 +4,8 @@ One SQLite file beside the CoinGecko store, for the same reasons (standard libra
 transactional; see coingecko/store.py): each page of an answer is written in one transaction,
 so a pull killed at any instant leaves the file as it was after the last committed page, and
 the next pull asks again from the newest stored day. Days are UTC calendar days as ISO text.
+The exchange sources (Binance's daily candles, Bybit's funding and open interest) keep theirs here too,
+one table each (`candles`, `funding`, `open_interest`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,28 @@ CREATE TABLE IF NOT EXISTS driver_values (
     day TEXT NOT NULL,               -- the day the source dates the value with
     value REAL NOT NULL,
     PRIMARY KEY (source, series, day)
+);
+CREATE TABLE IF NOT EXISTS candles (
+    asset TEXT NOT NULL,             -- the catalog's id (Binance's USDT pair of its symbol)
+    day TEXT NOT NULL,               -- the candle's UTC day, 00:00-24:00 (completed days only)
+    open REAL NOT NULL,
+    high REAL NOT NULL,
+    low REAL NOT NULL,
+    close REAL NOT NULL,             -- the last trade before 00:00 UTC of the next day
+    PRIMARY KEY (asset, day)
+);
+CREATE TABLE IF NOT EXISTS funding (
+    asset TEXT NOT NULL,             -- the catalog's id of the perpetual's coin (bitcoin, ethereum)
+    day TEXT NOT NULL,               -- the UTC day; rate: its last funding (the 16:00 UTC settlement)
+    rate REAL NOT NULL,              -- a decimal per eight hours (0.0001 = 0.01%)
+    stamp TEXT NOT NULL,             -- when that funding was settled (ISO, UTC)
+    PRIMARY KEY (asset, day)
+);
+CREATE TABLE IF NOT EXISTS open_interest (
+    asset TEXT NOT NULL,
+    day TEXT NOT NULL,               -- the 00:00 UTC daily value of that day
+    value REAL NOT NULL,             -- contracts outstanding, in the coin (Bybit's linear unit)
+    PRIMARY KEY (asset, day)
 );
 CREATE TABLE IF NOT EXISTS pulls (
     source TEXT NOT NULL,
@@ -82,3 +106,28 @@ class LiveStore(SqliteStore):
     def last_pull(self, source: str) -> datetime | None:
         value = self._one("SELECT max(finished_at) FROM pulls WHERE source = ?", source)
         return datetime.fromisoformat(value) if value else None
+
+    def save_candles(self, candles: Iterable[tuple[str, date, float, float, float, float]]) -> None:
+        """(asset, day, open, high, low, close) rows, one page of one symbol, in one transaction."""
+        with self._transaction():
+            self.db.executemany("INSERT OR REPLACE INTO candles VALUES (?, ?, ?, ?, ?, ?)",
+                                [(asset, day.isoformat(), *prices) for asset, day, *prices in candles])
+
+    def save_funding(self, rates: Iterable[tuple[str, date, float, datetime]]) -> None:
+        """Each day keeps its latest settlement: a later one replaces it, an earlier one does not."""
+        with self._transaction():
+            self.db.executemany("INSERT INTO funding VALUES (?, ?, ?, ?) ON CONFLICT (asset, day) DO UPDATE SET "
+                                "rate = excluded.rate, stamp = excluded.stamp WHERE excluded.stamp >= funding.stamp",
+                                [(asset, day.isoformat(), rate, stamp.isoformat()) for asset, day, rate, stamp in rates])
+
+    def save_open_interest(self, values: Iterable[tuple[str, date, float]]) -> None:
+        with self._transaction():
+            self.db.executemany("INSERT OR REPLACE INTO open_interest VALUES (?, ?, ?)",
+                                [(asset, day.isoformat(), value) for asset, day, value in values])
+
+    def newest_in(self, table: str, asset: str | None = None) -> date | None:
+        """The newest stored day of one of the exchange tables (candles, funding, open_interest), of one asset or any."""
+        if table not in ("candles", "funding", "open_interest"):
+            raise ValueError(f"no exchange table {table!r}")
+        value = self._one(f"SELECT max(day) FROM {table} WHERE asset = coalesce(?, asset)", asset)
+        return date.fromisoformat(value) if value else None

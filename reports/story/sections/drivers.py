@@ -10,6 +10,7 @@ The asset brief tells the drivers that concern its asset (`for_asset`: its own E
 from __future__ import annotations
 
 from reports.facts.drivers import Drivers, EtfFlows, MarketMove
+from reports.story import leverage
 from reports.story.asset_view import CLOSE_LINK, link_words
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.figures import figure
@@ -44,10 +45,11 @@ def _section(desk: Desk[F], chart: Figure | None) -> Section:
     if drivers is None or not (drivers.etf or drivers.markets or drivers.stablecoins):
         return Section("drivers", TITLE, (paragraph(sentence(
             "The data has none of the week's drivers (US spot ETF flows, US stocks, stablecoin supply) for this week; the "
-            "data notes say why")),))
+            "data notes say why")), *leverage.alone(desk)))  # a live brief may have the perpetuals alone
     parts = sorted(_parts(desk, drivers), key=lambda item: -item[0])
     blocks: list[Block | None] = [paragraph(_opening(desk, drivers))]
     blocks += [block for _, block in parts]
+    blocks.append(leverage.paragraph(desk))  # the perpetuals' funding and open interest, when the data has them
     blocks.append(paragraph(*_link_sentences(desk, drivers)) if drivers.stock_links else None)
     blocks.append(chart)
     blocks.append(_table(desk, drivers))
