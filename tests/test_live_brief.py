@@ -250,3 +250,24 @@ def test_a_bybit_refusal_leaves_the_brief_built_without_leverage_and_exits_3_nam
     assert "warning: bybit failed: GET /v5/market/funding/history: Bybit refused the request: retCode 10006, retMsg 'Too many visits!'" in result.stderr
     brief = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())
     assert "derivatives" not in brief["drivers"] and brief["facts"]["assets.bitcoin.intraday_low"] == 60000.0  # Binance still in
+
+
+def test_a_live_brief_without_binance_reads_one_close_series_per_coin_and_passes_the_checker(api, monkeypatch, tmp_path):
+    """With Binance down, the prices are CoinGecko's stored 00:00 UTC closes: extended back with Coin Metrics'
+    closes as the candles are, so bitcoin's end-of-week price and its "lowest since" come from one series."""
+    everything(api, monkeypatch)
+    monkeypatch.setenv("BRIEF_COINGECKO_BACKFILL_DAYS", "365")
+    api.clear()
+    serve(api, World(top=8))
+    serve_fear_greed(api)
+    serve_coinmetrics(api)
+    serve_drivers(api)
+    serve_bybit(api)
+    api.expect_request(re.compile(f"^{BINANCE_BASE}/.*")).respond_with_data("down", status=503)
+    out = tmp_path / "out"
+    result = run_cli("brief", "--source", "live", "--week-ending", WEEK_END.isoformat(), "--out", str(out), "--formats", "md,json")
+    assert result.exit_code == 3 and "warning: binance failed:" in result.stderr
+    facts = json.loads((out / WEEK_END.isoformat() / "brief.json").read_text())["facts"]
+    assert facts["drawdowns.bitcoin.close"] == facts["assets.bitcoin.close"]
+    checked = run_cli("check", str(out / WEEK_END.isoformat() / "brief.json"))
+    assert checked.exit_code == 0, checked.output

@@ -48,6 +48,14 @@ def on_closes(snapshots: PricePanel, candles: Mapping[str, pd.DataFrame], info: 
     return panel, _spliced(panel, covered, history)
 
 
+def extended_back(panel: PricePanel, history: PricePanel) -> PricePanel:
+    """For prices that are already daily closes (CoinGecko's stored 00:00 UTC points, with no candles): their
+    coins' closes extended back with the history's, as with candles, so that a coin's end-of-week price and
+    its "lowest close since" come from one series; the history as it is when it shares no coin with them."""
+    covered = [asset for asset in panel.close.columns if panel.close[asset].notna().any()]
+    return _spliced(panel, covered, history) or history
+
+
 def _spliced(panel: PricePanel, covered: list[str], history: PricePanel | None) -> PricePanel | None:
     """The covered coins' closes extended back with the history's closes before the candles' first day."""
     if history is None:

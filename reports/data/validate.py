@@ -18,8 +18,8 @@ import pandas as pd
 
 from reports.data.catalog import AssetCatalog, id_problem, name_problem, symbol_problem
 from reports.core.errors import InputError
-from reports.data.basis import on_closes
-from reports.data.model import Asset, CapsSum, DriverSeries, Freshness, HourlyCandles, MarketData, MarketSeries, PricePanel, SentimentSeries
+from reports.data.basis import extended_back, on_closes
+from reports.data.model import CLOSE_BASIS, Asset, CapsSum, DriverSeries, Freshness, HourlyCandles, MarketData, MarketSeries, PricePanel, SentimentSeries
 from reports.data.raw import LINE, RawSeries, RawTable
 
 Check = Literal["day", "hour", "id", "symbol", "name", "price", "amount", "rank", "percent", "flow"]
@@ -143,6 +143,8 @@ def validate(raw: RawMarketData) -> MarketData:
         check_candles(raw.candles.table, candles)
         wide = {column: _wide(candles, column) for column in ("close", "high", "low")}
         panel, history = on_closes(panel, wide, raw.candles.info, history)
+    elif history is not None and raw.prices.info.basis == CLOSE_BASIS:
+        history = extended_back(panel, history)
     if raw.hourly is not None:
         hours = check_table(raw.hourly.table, HOURLY_RULES, key=("hour", "asset"))
         check_candles(raw.hourly.table, hours)
