@@ -25,6 +25,7 @@ from reports.facts.model import (
 )
 from reports.facts.altcoins import altcoins, regime
 from reports.facts.days import daily_extreme, daily_move, intraday, week_data
+from reports.facts.levels import round_levels
 from reports.facts.drivers import chart_points, compute_drivers, sources as driver_sources
 from reports.facts.week import Week
 from reports.facts.events import prior_range, upcoming
@@ -73,6 +74,7 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         events=upcoming(scheduled_events(settings), week),
         prior_ranges=tuple(r for asset in histories if (r := prior_range(data.prices.close[asset], asset, week))),
         drivers=drivers,
+        round_levels=round_levels(moves),
     )
 
 

@@ -17,8 +17,9 @@ from reports.facts.history import Drawdown, LevelSince, Streak, Volatility, Week
 from reports.data.model import Freshness, SeriesInfo
 from reports.facts.week import Week
 
-if TYPE_CHECKING:  # the drivers' records name this module's constants
+if TYPE_CHECKING:  # the drivers' and round levels' records name this module's constants
     from reports.facts.drivers import Drivers
+    from reports.facts.levels import RoundLevel
 
 
 BTC = "bitcoin"
@@ -298,6 +299,7 @@ class WeekFacts:
     events: tuple[Event, ...] = ()  # scheduled events after the week (What to Watch)
     prior_ranges: tuple[Range, ...] = ()  # the focus assets' ranges of closes before the week
     drivers: Drivers | None = None  # what drove the week (ETF flows, stocks, stablecoins), on their own calendars
+    round_levels: tuple[RoundLevel, ...] = ()  # the round numbers bitcoin's and ether's week went through
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)
