@@ -207,7 +207,14 @@ def _market_cap(data: MarketData, week: Week) -> MarketCap | None:
     end = _on(data.market.frame, week.end, "total_market_cap_usd")
     if start is None or end is None:
         return None
-    return MarketCap(start, end, end - start, (end / start - 1) * 100, week.base, week.end, data.market.info.key)
+    values = data.market.frame["total_market_cap_usd"].loc[pd.Timestamp(week.base):pd.Timestamp(week.end)].dropna()
+    days = values.iloc[1:] if values.index[0] == pd.Timestamp(week.base) else values  # the week's own days
+    falls = (values / values.shift(1) - 1).loc[days.index].dropna() * 100
+    fall_day = falls.idxmin() if len(falls) and falls.min() < 0 else None
+    return MarketCap(start, end, end - start, (end / start - 1) * 100, week.base, week.end, data.market.info.key,
+                     low_usd=float(days.min()), low_day=days.idxmin().date(),
+                     fall_pct=None if fall_day is None else float(falls[fall_day]),
+                     fall_day=None if fall_day is None else fall_day.date())
 
 
 def _dominance(data: MarketData, week: Week) -> tuple[Dominance, ...]:

@@ -123,7 +123,8 @@ class Method:
 
 @dataclass(frozen=True)
 class MarketCap:
-    """Total crypto market capitalisation on the base day and the last day of the week."""
+    """Total crypto market capitalisation on the base day and the last day of the week; the week's lowest value
+    and its largest one-day fall (snapshot to snapshot, dated by the later day), which the chart marks."""
 
     start_usd: float
     end_usd: float
@@ -132,6 +133,10 @@ class MarketCap:
     start_day: date
     end_day: date
     series: str
+    low_usd: float | None = None
+    low_day: date | None = None
+    fall_pct: float | None = None  # None when no day of the week fell
+    fall_day: date | None = None
 
 
 @dataclass(frozen=True)
