@@ -12,6 +12,7 @@ from matplotlib.transforms import Bbox
 from conftest import SELL_OFF, build_story
 from reports.charts.canvas import DPI, WIDTH_IN
 from reports.charts.draw import draw_charts, lay_out
+from reports.core.formatting import Formatter
 
 CHARTS = ["what-happened:price-path", "drivers:etf-flows", "impact:market-cap", "impact:drawdown", "comparison:weekly-change",
           "what-to-watch:fear-greed"]
@@ -153,3 +154,67 @@ def test_the_weekly_change_caption_counts_no_none(bundled_data, fell, rose, unch
     breadth = dataclasses.replace(real, fell=fell, rose=rose, unchanged=unchanged, total=fell + rose + unchanged)
     desk = Desk.open(dataclasses.replace(story.facts, breadth=breadth), load_settings())
     assert breadth_words(desk).text == words
+
+
+def _global_caps() -> dict:
+    from datetime import date
+
+    from conftest import raw_rows
+
+    return {date.fromisoformat(row["date"]): float(row["total_market_cap_usd"]) for row in raw_rows("coingecko_global_daily.csv")}
+
+
+def _mark(story, gid: str):
+    figure, renderer = lay_out(next(f for f in story.figures if f.chart == "market-cap"), story)
+    value = figure.axes[0]
+    found = [artist for artist in (*value.get_lines(), *value.texts) if artist.get_gid() == gid]
+    return value, renderer, (found[0] if found else None)
+
+
+def _clear_of_gridlines(ax, renderer, text) -> bool:
+    from matplotlib.text import Text
+
+    box = Text.get_window_extent(text, renderer)  # the words alone, not the annotated point
+    low, high = ax.get_ylim()
+    lines = [ax.transData.transform((0, tick))[1] for tick in ax.get_yticks() if low <= tick <= high]
+    return bool(lines) and all(not box.y0 <= y <= box.y1 for y in lines)
+
+
+def test_the_market_value_chart_marks_the_sell_offs_largest_one_day_fall(brief):
+    """Week to Feb 6, 2026: the snapshots' largest one-day fall of total market value is Feb 5 -> Feb 6 (raw file),
+    drawn in red and labelled with its size, the label between two gridlines."""
+    import matplotlib.dates as mdates
+    from datetime import timedelta
+
+    caps = _global_caps()
+    days = [SELL_OFF - timedelta(days=n) for n in range(6, -1, -1)]
+    falls = {day: (caps[day] / caps[day - timedelta(days=1)] - 1) * 100 for day in days}
+    crash = min(falls, key=falls.__getitem__)
+    cap = brief.story.facts.market_cap
+    assert (cap.fall_day, cap.low_day, cap.low_usd) == (crash, min(days, key=caps.__getitem__), min(caps[d] for d in days))
+    assert cap.fall_pct == pytest.approx(falls[crash], abs=1e-9)
+    value, renderer, segment = _mark(brief.story, "mark-fall")
+    assert [mdates.date2num(x) for x in segment.get_xdata()] == [mdates.date2num(crash - timedelta(days=1)), mdates.date2num(crash)]
+    assert list(segment.get_ydata()) == [caps[crash - timedelta(days=1)], caps[crash]]
+    _, _, label = _mark(brief.story, "mark-fall-label")
+    assert label.get_text() == f"Largest one-day fall {Formatter().percent(falls[crash], sign=True)}"
+    assert _clear_of_gridlines(value, renderer, label)
+    assert _mark(brief.story, "mark-low")[2] is None  # the week's low is its last day, which has its dot already
+
+
+def test_a_rising_week_marks_its_low_with_a_ring_clear_of_the_gridlines(bundled_data):
+    """Week to Mar 15, 2026 (a rise): no red fall; a ring at the week's lowest snapshot (raw file) and its value."""
+    from datetime import date, timedelta
+
+    week = date(2026, 3, 15)
+    caps = _global_caps()
+    days = [week - timedelta(days=n) for n in range(6, -1, -1)]
+    low_day = min(days, key=caps.__getitem__)
+    story = build_story(bundled_data, week)
+    assert low_day != week and story.facts.market_cap.low_day == low_day
+    value, renderer, ring = _mark(story, "mark-low")
+    assert list(ring.get_ydata()) == [caps[low_day]]
+    _, _, label = _mark(story, "mark-low-label")
+    assert label.get_text() == f"Week's low {Formatter().money_short(caps[low_day])}"
+    assert _clear_of_gridlines(value, renderer, label)
+    assert _mark(story, "mark-fall")[2] is None

@@ -221,3 +221,26 @@ def test_what_to_watch_follows_the_signals_the_drivers_measured(sell_off):
 def test_what_to_watch_leaves_out_signals_the_week_has_no_data_for(bundled_data):
     text = _section_text(build_story(bundled_data, OUTSIDE), "what-to-watch")
     assert "ETF flows" not in text and "US stocks" not in text and "Stablecoin supply" not in text
+
+
+def test_the_opening_is_news_and_the_standout_rule_lives_in_the_methodology(sell_off):
+    """No driver stood out in the sell-off week: the opening says so plainly; what "stood out" means (90% of the
+    earlier seven-day windows) is told once, in Methodology & Sources."""
+    opening = next(s.text for s in next(sec for sec in sell_off.sections if sec.id == "drivers").blocks[0].sentences)
+    assert opening == "Bitcoin's 16.2% fall came in a week when none of the drivers below stood out against their own history."
+    assert "90%" not in _section_text(sell_off, "drivers")
+    assert "than 90% of the earlier seven-day windows of its series" in _section_text(sell_off, "methodology")
+
+
+def test_a_yield_that_stands_out_is_the_10_year_and_takes_an(bundled_data):
+    """The week to Feb 13, 2026: the 10-year yield fell 18 basis points, beyond all its earlier weeks. The raw
+    file's closes give the 18; the lead reads "an 18-basis-point fall" and the drivers name the 10-year."""
+    week = date(2026, 2, 13)
+    _, base = _last_on_or_before("cross_asset_daily.csv", "ust10y_pct", week - timedelta(days=7))
+    _, last = _last_on_or_before("cross_asset_daily.csv", "ust10y_pct", week)
+    assert round(abs(last - base) * 100) == 18
+    story = build_story(bundled_data, week)
+    assert story.facts.drivers.largest == "markets.ust10y"
+    assert "an 18-basis-point fall in the 10-year US Treasury yield" in _section_text(story, "overview")
+    assert "Of the drivers below, the 10-year US Treasury yield stood out most" in _section_text(story, "drivers")
+    assert " a 18" not in " ".join(_section_text(story, s.id) for s in story.sections if s.id != "faq")

@@ -118,3 +118,53 @@ def test_a_faq_question_is_on_the_page_where_its_answer_begins(briefs):
                 assert opening in pages[on[-1]], (name, question, on[-1] + 1)
                 checked += 1
     assert checked >= len(briefs)
+
+
+def _layout_pages(folder: Path) -> list[list[str]]:
+    """Each page's lines as `pdftotext -layout` prints them, blank lines dropped, spaces squeezed."""
+    text = subprocess.run(["pdftotext", "-layout", str(folder / "brief.pdf"), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return [[re.sub(r"\s+", " ", line).strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+
+
+def test_a_section_heading_stays_on_the_page_of_its_first_words(briefs):
+    """No heading stranded at a page's foot: a section heading in the bottom 15% of a page's lines must have the
+    first words of its section's first paragraph on that page too (the Feb 6 PDF once ended page 4 on "Comparison
+    & Data" alone)."""
+    checked = 0
+    for name, folder in briefs.items():
+        pages = _layout_pages(folder)
+        document = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+        for section in document["sections"]:
+            words = next((block["sentences"][0]["text"] for block in section["blocks"]
+                          if block["type"] == "paragraph" and block.get("sentences")), None)
+            found = [(index, row) for index, lines in enumerate(pages) for row, line in enumerate(lines)
+                     if line == section["title"]]
+            if not found or words is None:
+                continue
+            index, row = found[0]
+            lines = pages[index]
+            opening = " ".join(words.split()[:4])
+            if row >= len(lines) * 0.85:
+                assert opening in " ".join(lines[row + 1:]), (name, section["title"], index + 1)
+            checked += 1
+    assert checked >= len(briefs)
+
+
+def test_a_heading_with_one_paragraph_before_its_chart_goes_over_the_page_with_the_chart(briefs):
+    """Comparison & Data opens with one paragraph and then its chart: on paper the heading, that paragraph and the
+    chart's title share a page (the Feb 6 PDF once ended page 4 on the heading and its introduction alone)."""
+    checked = 0
+    for name, folder in briefs.items():
+        pages = [" ".join(lines) for lines in _layout_pages(folder)]
+        document = json.loads((folder / "brief.json").read_text(encoding="utf-8"))
+        for section in document["sections"]:
+            words = [block for block in section["blocks"] if block["type"] not in ("figure", "table")]
+            figures = [block for block in section["blocks"] if block["type"] == "figure"]
+            if len(words) != 1 or words[0]["type"] != "paragraph" or not figures:
+                continue
+            on = next(index for index, text in enumerate(pages) if f" {section['title']} " in f" {text} ")
+            title = re.sub(r"\s+", " ", figures[0]["title"]["text"])
+            assert title in pages[on], (name, section["title"], on + 1, title)
+            checked += 1
+    assert checked >= len(WEEKS)

@@ -143,3 +143,33 @@ def test_total_market_value_is_ranked_in_dollars_the_unit_it_is_printed_in(sell_
     assert rank.unit == "usd" and rank.change_usd == pytest.approx(week_loss)
     assert rank.since == date(2025, 10, 17) and rank.since_change_usd == pytest.approx(oct_loss)
     assert "in data going back to September 2025" not in _text(sell_off)
+
+
+def _global(day: date) -> dict[str, str]:
+    return next(row for row in raw_rows("coingecko_global_daily.csv") if row["date"] == day.isoformat())
+
+
+def test_a_share_that_disagrees_with_the_closes_says_which_basis_each_is_on(sell_off):
+    """Week to Feb 6, 2026: on Binance's closes bitcoin fell less than CoinGecko's total market value, yet its
+    share of the snapshots fell. "A falling share means bitcoin lost value faster" would contradict the figures;
+    the brief names the two bases instead."""
+    base, end = _global(SELL_OFF - timedelta(days=7)), _global(SELL_OFF)
+    cap = (float(end["total_market_cap_usd"]) / float(base["total_market_cap_usd"]) - 1) * 100
+    share = float(end["btc_dominance_pct"]) - float(base["btc_dominance_pct"])
+    assert _change("BTC", SELL_OFF) > cap and share < 0  # the disagreement, from the raw files
+    text = _text(sell_off)
+    assert "means bitcoin lost value faster" not in text
+    assert ("Bitcoin fell less than total market value, yet its share slipped: the share is on CoinGecko's snapshots "
+            "between about 10:15 and 11:30 UTC, bitcoin's weekly change on Binance's daily closes at 00:00 UTC, hours apart."
+            in text)
+
+
+def test_a_share_that_agrees_with_the_closes_keeps_its_reading(bundled_data):
+    """Week to Mar 22, 2026: bitcoin fell more than total market value and its share fell: no basis note needed."""
+    week = date(2026, 3, 22)
+    base, end = _global(week - timedelta(days=7)), _global(week)
+    cap = (float(end["total_market_cap_usd"]) / float(base["total_market_cap_usd"]) - 1) * 100
+    assert _change("BTC", week) < cap and float(end["btc_dominance_pct"]) < float(base["btc_dominance_pct"])
+    text = _text(build_story(bundled_data, week))
+    assert "A falling share in a falling market means bitcoin lost value faster than the rest of the market." in text
+    assert "hours apart" not in text

@@ -54,3 +54,14 @@ def test_variation_is_the_same_for_a_week_and_differs_between_weeks():
     assert Variation("week-a").pick(options) == Variation("week-a").pick(options)
     picks = {Variation(f"week-{n}").pick(options) for n in range(20)}
     assert len(picks) > 10
+
+
+@pytest.mark.parametrize("text, article", [
+    ("18-basis-point", "an"), ("8.2%", "an"), ("11.9%", "an"), ("$8.2 billion", "an"), ("80%", "an"), ("18,400", "an"),
+    ("1.5%", "a"), ("110%", "a"), ("$1.5 billion", "a"), ("1,800", "a"), ("2.4%", "a"), ("111%", "a"),
+    ("equal", "an"), ("one-day", "a"), ("unusual", "an"), ("hour", "an"), ("US", "a"), ("rise", "a"),
+])
+def test_the_article_follows_how_the_figure_is_read_aloud(text, article):
+    from reports.story.wording import indefinite
+
+    assert indefinite(Fragment(text, ("k",))) == Fragment(f"{article} {text}", ("k",))

@@ -5,6 +5,8 @@ story and the formatter; `reports.charts.draw.DRAWERS` names them.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import matplotlib.dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
@@ -78,6 +80,7 @@ def market_cap(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:
     _mark_week(ax, series.market_cap, start, end, SERIES[1], fmt.money_short)
     ax.yaxis.set_major_formatter(ticks(lambda y: fmt.money_short(y)))
     ax.yaxis.set_major_locator(MaxNLocator(4))
+    _mark_fall_and_low(ax, figure, facts, fmt)
     panel_label(ax, figure.label("market_cap"), SERIES[1])
     if share_ax is not None:
         week_band(share_ax, story)
@@ -106,6 +109,63 @@ def _mark_week(ax: Axes, points, start, end, color: str, label) -> None:
     if end in at:
         ax.annotate(label(at[end]), (end, at[end]), xytext=(5, 0), textcoords="offset points", va="center", ha="left",  # type: ignore[arg-type]  # stubs: x as dates (see xy)
                     fontsize=7.5, color=color, fontweight="semibold")
+
+
+def _mark_fall_and_low(ax: Axes, figure: Figure, facts, fmt: Formatter) -> None:
+    """What the text talks about, from the facts: in a week that fell, its largest one-day fall drawn in red with its
+    size; the week's low as a ring with its value, unless it is the last day (whose dot and value are there already).
+    Each label sits halfway between two gridlines, at the height where the line keeps farthest from it."""
+    cap = facts.market_cap
+    if cap is None:
+        return
+    at = {day: value for day, value in facts.series.market_cap if value is not None}
+    marks = []
+    if cap.fall_day is not None and cap.fall_pct is not None and cap.change_usd < 0:
+        before = cap.fall_day - timedelta(days=1)
+        if before in at and cap.fall_day in at:
+            ax.plot([before, cap.fall_day], [at[before], at[cap.fall_day]], color=DOWN, linewidth=2.6, zorder=3.5,  # type: ignore[list-item]  # stubs: x as dates (see xy)
+                    solid_capstyle="round", gid="mark-fall")
+            marks.append((f"{figure.label('largest_fall')} {fmt.percent(cap.fall_pct, sign=True)}", before, "right", DOWN, "mark-fall-label"))
+    if cap.low_day is not None and cap.low_usd is not None and cap.low_day != cap.end_day:
+        ax.plot([cap.low_day], [cap.low_usd], marker="o", markersize=5.5, markerfacecolor="white",  # type: ignore[list-item]  # stubs: x as dates (see xy)
+                markeredgecolor=SERIES[1], markeredgewidth=1.4, zorder=4.5, gid="mark-low")
+        marks.append((f"{figure.label('week_low')} {fmt.money_short(cap.low_usd)}", cap.low_day, "center", SERIES[1], "mark-low-label"))
+    if not marks:
+        return
+    locs, step = _gridlines(ax)
+    midpoints = [loc + step / 2 for loc in (locs[0] - step, *locs[:-1])]  # one more interval under the lowest line
+    for text, day, align, color, gid in marks:
+        span = _label_days(ax, text)
+        first = day - timedelta(days=span) if align == "right" else day - timedelta(days=span / 2)
+        near = [value for when, value in at.items() if first - timedelta(days=1) <= when <= first + timedelta(days=span + 1)]
+        clear = [m for m in midpoints if min(abs(m - value) for value in near) >= CLEARANCE * step]
+        y = min(clear, key=lambda m: abs(m - at[day])) if clear else max(midpoints, key=lambda m: min(abs(m - v) for v in near))
+        if y < locs[0]:  # the interval under the lowest gridline: the axis grows down to a gridline of its own
+            locs = [locs[0] - step, *locs]
+        far = abs(y - at[day]) > step * 0.75  # a label most of an interval or more from its mark gets a thin leader to it
+        ax.annotate(text, (day, at[day]), xytext=(day - timedelta(hours=12) if align == "right" else day, y),  # type: ignore[arg-type]  # stubs: x as dates (see xy)
+                    textcoords="data", ha=align, va="center", fontsize=7.5, color=color, fontweight="semibold", gid=gid,
+                    arrowprops=dict(arrowstyle="-", color=color, linewidth=0.6, shrinkA=2, shrinkB=4) if far else None)
+    ax.set_ylim(min(ax.get_ylim()[0], locs[0]), ax.get_ylim()[1])
+    ax.set_yticks(locs)
+
+
+# A mark's label keeps at least this share of a gridline interval between its middle and the line (about 6 pt).
+CLEARANCE = 0.3
+
+
+def _gridlines(ax: Axes) -> tuple[list[float], float]:
+    """The gridlines where the axis put them, from here on fixed (a label placed between two must stay there)."""
+    low, high = ax.get_ylim()
+    locs = [loc for loc in ax.yaxis.get_major_locator().tick_values(low, high) if low <= loc <= high]
+    return locs, locs[1] - locs[0]
+
+
+def _label_days(ax: Axes, text: str) -> float:
+    """How many days of the date axis a label of 7.5 pt type covers (about half an em a character)."""
+    width_in = len(text) * 7.5 * 0.55 / 72
+    left, right = ax.get_xlim()
+    return width_in / (ax.bbox.width / ax.figure.dpi) * (right - left)
 
 
 def drawdown(ax: Axes, figure: Figure, story: Story, fmt: Formatter) -> None:

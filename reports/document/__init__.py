@@ -15,6 +15,7 @@ holds the data the writer and the checker must share: the named stress periods (
 from __future__ import annotations
 
 from reports.document.files import dumps, load, parse, plain_json
+from reports.document.levels import RoundLevel
 from reports.document.model import (
     SCHEMA,
     AssetWeek,
@@ -50,7 +51,7 @@ from reports.document.quote import QuoteBlock, Span
 __all__ = [
     "SCHEMA", "AssetWeek", "Block", "Breadth", "Brief", "BulletsBlock", "Cell", "Chart", "DataQuality", "Drivers", "Dropped",
     "FAQBlock", "FearGreed", "FigureBlock", "Freshness", "Gap", "Market", "Paragraph", "ParagraphBlock", "Question",
-    "QuoteBlock", "Span", "Event",
+    "QuoteBlock", "RoundLevel", "Span", "Event",
     "Section", "Sentence", "Source", "TableBlock", "Universe", "Week", "block_sentences", "dumps", "load", "parse",
     "plain_json",
 ]

@@ -27,6 +27,7 @@ from pydantic import (
 
 from reports.document.base import ChartFile, IsoTime, Model, Stamp
 from reports.document.drivers import Drivers
+from reports.document.levels import RoundLevel
 from reports.document.quote import QuoteBlock
 
 
@@ -383,6 +384,7 @@ class Brief(Model):
     fear_greed: FearGreed | None
     events: tuple[Event, ...] = ()  # scheduled events after the week, as What to Watch lists them
     drivers: Drivers | None = None  # absent in briefs written before the drivers section
+    round_levels: tuple[RoundLevel, ...] = ()  # round numbers crossed or touched (bitcoin, ether)
     sections: tuple[Section, ...]
     charts: tuple[Chart, ...]
     facts: dict[str, JsonValue]  # every fact a sentence cites, by dotted key

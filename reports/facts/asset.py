@@ -26,6 +26,7 @@ from reports.facts.drivers import Drivers, for_asset, sources as driver_sources
 from reports.facts.market import _gaps, _move, _points, _range, compute_facts
 from reports.facts.model import BETA_DAYS, BTC, INDEX_BASE, AssetMove, Breadth, DailyMove, DataQuality, Dominance, Event, FearGreed, Gap, MarketCap, Method, Points, Range, Universe, WeekFacts
 from reports.facts.history import Drawdown, LevelSince, Volatility
+from reports.facts.levels import RoundLevel, round_levels
 from reports.data.model import MarketData, SeriesInfo
 from reports.core.settings import Settings
 from reports.facts.week import Week
@@ -150,6 +151,7 @@ class AssetWeekFacts:
     events: tuple[Event, ...] = ()  # scheduled events after the week for the market or this asset
     prior_range: Range | None = None  # the asset's range of closes before the week
     drivers: Drivers | None = None  # the drivers that concern the asset (`reports.facts.drivers.for_asset`)
+    round_levels: tuple[RoundLevel, ...] = ()  # the round numbers the asset's week went through (bitcoin, ether)
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)
@@ -216,6 +218,7 @@ def compute_asset_facts(
         events=upcoming(scheduled_events(settings), week, asset_id),
         prior_range=prior_range(data.prices.close[asset_id], asset_id, week),
         drivers=drivers,
+        round_levels=round_levels((subject,)),
     )
 
 

@@ -25,6 +25,7 @@ from reports.facts.model import (
 )
 from reports.facts.altcoins import altcoins, regime
 from reports.facts.days import daily_extreme, daily_move, intraday, week_data
+from reports.facts.levels import round_levels
 from reports.facts.drivers import chart_points, compute_drivers, sources as driver_sources
 from reports.facts.week import Week
 from reports.facts.events import prior_range, upcoming
@@ -73,6 +74,7 @@ def compute_facts(data: MarketData, week: Week, settings: Settings) -> WeekFacts
         events=upcoming(scheduled_events(settings), week),
         prior_ranges=tuple(r for asset in histories if (r := prior_range(data.prices.close[asset], asset, week))),
         drivers=drivers,
+        round_levels=round_levels(moves),
     )
 
 
@@ -205,7 +207,14 @@ def _market_cap(data: MarketData, week: Week) -> MarketCap | None:
     end = _on(data.market.frame, week.end, "total_market_cap_usd")
     if start is None or end is None:
         return None
-    return MarketCap(start, end, end - start, (end / start - 1) * 100, week.base, week.end, data.market.info.key)
+    values = data.market.frame["total_market_cap_usd"].loc[pd.Timestamp(week.base):pd.Timestamp(week.end)].dropna()
+    days = values.iloc[1:] if values.index[0] == pd.Timestamp(week.base) else values  # the week's own days
+    falls = (values / values.shift(1) - 1).loc[days.index].dropna() * 100
+    fall_day = falls.idxmin() if len(falls) and falls.min() < 0 else None
+    return MarketCap(start, end, end - start, (end / start - 1) * 100, week.base, week.end, data.market.info.key,
+                     low_usd=float(days.min()), low_day=days.idxmin().date(),
+                     fall_pct=None if fall_day is None else float(falls[fall_day]),
+                     fall_day=None if fall_day is None else fall_day.date())
 
 
 def _dominance(data: MarketData, week: Week) -> tuple[Dominance, ...]:

@@ -17,8 +17,9 @@ from reports.facts.history import Drawdown, LevelSince, Streak, Volatility, Week
 from reports.data.model import Freshness, SeriesInfo
 from reports.facts.week import Week
 
-if TYPE_CHECKING:  # the drivers' records name this module's constants
+if TYPE_CHECKING:  # the drivers' and round levels' records name this module's constants
     from reports.facts.drivers import Drivers
+    from reports.facts.levels import RoundLevel
 
 
 BTC = "bitcoin"
@@ -123,7 +124,8 @@ class Method:
 
 @dataclass(frozen=True)
 class MarketCap:
-    """Total crypto market capitalisation on the base day and the last day of the week."""
+    """Total crypto market capitalisation on the base day and the last day of the week; the week's lowest value
+    and its largest one-day fall (snapshot to snapshot, dated by the later day), which the chart marks."""
 
     start_usd: float
     end_usd: float
@@ -132,6 +134,10 @@ class MarketCap:
     start_day: date
     end_day: date
     series: str
+    low_usd: float | None = None
+    low_day: date | None = None
+    fall_pct: float | None = None  # None when no day of the week fell
+    fall_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -299,6 +305,7 @@ class WeekFacts:
     events: tuple[Event, ...] = ()  # scheduled events after the week (What to Watch)
     prior_ranges: tuple[Range, ...] = ()  # the focus assets' ranges of closes before the week
     drivers: Drivers | None = None  # what drove the week (ETF flows, stocks, stablecoins), on their own calendars
+    round_levels: tuple[RoundLevel, ...] = ()  # the round numbers bitcoin's and ether's week went through
 
     def asset(self, asset_id: str) -> AssetMove | None:
         return next((move for move in self.assets if move.id == asset_id), None)

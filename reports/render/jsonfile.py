@@ -52,6 +52,7 @@ def document(brief: Brief, settings: Settings) -> doc.Brief:
         fear_greed=None if facts.fear_greed is None else doc.FearGreed.model_validate(plain(facts.fear_greed)),
         events=tuple(doc.Event.model_validate(plain(event)) for event in facts.events),
         drivers=None if facts.drivers is None else doc.Drivers.model_validate(plain(facts.drivers)),
+        round_levels=tuple(doc.RoundLevel.model_validate(plain(level)) for level in facts.round_levels),
         sections=tuple(_section(section) for section in story.sections),
         charts=tuple(doc.Chart(**_figure(figure)) for figure in story.figures),
         facts=table,

@@ -82,10 +82,10 @@ def _market_cap(desk: MarketDesk) -> Figure | None:
         title=phrase("Total crypto market value{dom}, last {days} days",
                      dom=Fragment(" and bitcoin's share") if has_dominance else Fragment(""),
                      days=desk.f.count("method.context_days")),
-        caption=sentence("Daily {title} ({time}); the shaded band is the week to {end}; the dots mark {start} and {end}, the days its change is measured between{panel}",
+        caption=sentence("Daily {title} ({time}); the shaded band is the week to {end}; the dots mark {start} and {end}, the days its change is measured between{marks}{panel}",
                          title=desk.f.cite(f"sources.{desk.facts.market_cap.series}.title", str),
                          time=desk.f.cite(f"sources.{desk.facts.market_cap.series}.time_of_day", str),
-                         end=desk.f.day("week.end"), start=desk.f.day("market_cap.start_day"),
+                         end=desk.f.day("week.end"), start=desk.f.day("market_cap.start_day"), marks=_marks_words(desk),
                          panel=Fragment("; bitcoin's share is drawn below on its own scale") if has_dominance else Fragment("")),
         alt=sentence(
             "Line chart of total crypto market value over the last {days} days; it ended the week at {end}, {change} "
@@ -95,8 +95,22 @@ def _market_cap(desk: MarketDesk) -> Figure | None:
             else Fragment(up_down(desk.facts.market_cap.change_pct) + " ") + desk.f.pct("market_cap.change_pct", absolute=True),
             dom=Fragment(", with bitcoin's share at ") + desk.f.pct("dominance.bitcoin.end_pct") if has_dominance else Fragment(""),
         ),
-        labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin's share of the total")),
+        labels=(("market_cap", "Total market value"), ("btc_dominance", "Bitcoin's share of the total"),
+                ("week_low", "Week's low"), ("largest_fall", "Largest one-day fall")),
     )
+
+
+def _marks_words(desk: MarketDesk) -> Fragment:
+    """What the chart's marks show, as `reports.charts.market.market_cap` draws them: the week's largest one-day fall
+    in red (in a week that fell) and a ring at the week's low (when that is not its last day, which has its dot)."""
+    cap = desk.facts.market_cap
+    assert cap is not None
+    marks = []
+    if cap.fall_day is not None and cap.change_usd < 0:
+        marks.append(Fragment("the red stretch is the largest one-day fall, to ") + desk.f.day("market_cap.fall_day"))
+    if cap.low_day is not None and cap.low_day != cap.end_day:
+        marks.append(Fragment("the ring is the week's low, on ") + desk.f.day("market_cap.low_day"))
+    return Fragment("; ") + join(marks) if marks else Fragment("")
 
 
 def _drawdown(desk: MarketDesk) -> Figure | None:

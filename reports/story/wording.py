@@ -101,6 +101,29 @@ def part_of_month(day: date) -> str:
     return next(word for last, word in PART_OF_MONTH if day.day <= last)
 
 
+# Numbers read aloud with a vowel sound: "an 8", "an 80", "an 11", "an 18,000" ("eleven/eighteen thousand"), but "a 1.5", "a 110".
+VOWEL_NUMBERS = ("11", "18")
+CONSONANT_WORDS = ("one", "once", "uni", "us", "eu", "ur")  # a vowel letter, a consonant sound
+VOWEL_WORDS = ("hour", "honest", "heir")  # a consonant letter, a vowel sound
+
+
+def indefinite(fragment: Fragment) -> Fragment:
+    """ "a" or "an" before a fragment, by how it is read aloud: "an 18-basis-point rise", "a $1.5 billion fall",
+    "an $8.2 billion fall", "an 11.9% rise". Numbers are read by their first comma group, signs and $ skipped."""
+    return Fragment("an " if _vowel_sound(fragment.text) else "a ") + fragment
+
+
+def _vowel_sound(text: str) -> bool:
+    word = text.lstrip("$+-\u2212 ").lower()
+    if word[:1].isdigit():
+        group = word.split(",")[0]
+        whole = group[:next((i for i, c in enumerate(group) if not c.isdigit()), len(group))]
+        return whole.startswith("8") or whole in VOWEL_NUMBERS
+    if word.startswith(VOWEL_WORDS):
+        return True
+    return word[:1] in "aeiou" and not word.startswith(CONSONANT_WORDS)
+
+
 def possessive(fragment: Fragment) -> Fragment:
     """ "Coin Metrics'" / "CoinGecko's" """
     return fragment + ("'" if fragment.text.endswith("s") else "'s")

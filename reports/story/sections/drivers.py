@@ -17,7 +17,7 @@ from reports.story.figures import figure
 from reports.story.model import Block, Cell, Column, Figure, Paragraph, Section, Table
 from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.sections.blocks import paragraph
-from reports.story.wording import is_flat, simple_verb
+from reports.story.wording import indefinite, is_flat, simple_verb
 
 TITLE = "What Drove the Week"
 ETF_NAMES = {"bitcoin": "US spot bitcoin ETFs", "ethereum": "US spot ether ETFs"}
@@ -25,7 +25,7 @@ MARKET_NAMES = {"qqq": "US tech stocks (QQQ)", "spy": "the broad US stock market
                 "dxy": "the dollar index (DXY)"}
 LEFT_OUT_NAMES = {"etf_btc": "US spot bitcoin ETF flows", "etf_eth": "US spot ether ETF flows", "qqq": "US tech stocks (QQQ)",
                   "spy": "the broad US stock market (SPY)", "gold": "gold", "dxy": "the dollar index",
-                  "ust10y": "the US Treasury yield", "stablecoins": "stablecoin supply",
+                  "ust10y": "the ten-year US Treasury yield", "stablecoins": "stablecoin supply",
                   "stablecoins.usdt": "USDT supply", "stablecoins.usdc": "USDC supply",
                   "stablecoins.top10": "the ten largest stablecoins' supply"}
 REASONS = {"no_file": "the data has no file for them", "outside_dates": "the files' dates do not cover the week",
@@ -83,23 +83,30 @@ def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
     moved = (Fragment(desk.names.plain(lead).text + "'s ") + desk.f.pct(f"assets.{lead}.change_pct", absolute=True)
              + (" rise" if change > 0 else " fall")) if not is_flat(change) else Fragment(desk.names.plain(lead).text + "'s flat week")
     if drivers.largest is None:
-        return sentence("{moved} came in a week when none of the drivers below stood out against their own history (none was "
-                        "larger than {share} of the earlier seven-day windows of its series)", moved=moved,
-                        share=_share_words(desk))
+        # what "stood out" means is told once, in Methodology & Sources (`method_sentence`)
+        return sentence("{moved} came in a week when none of the drivers below stood out against their own history",
+                        moved=moved)
     # The driver's figure is told in its own paragraph below (and in the Overview): here only its name and standing.
     return sentence("Of the drivers below, {driver} stood out most against its own history, with a week larger than {share} of "
-                    "its earlier seven-day windows", driver=_standout_name(drivers.largest),
+                    "its earlier seven-day windows", driver=_standout_name(desk, drivers.largest),
                     share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"))
 
 
-def _standout_name(largest: str) -> str:
-    """The standing-out driver by name alone: "US spot bitcoin ETFs", "the 10-year yield" without its figure."""
+def _standout_name(desk: Desk[F], largest: str) -> Fragment:
+    """The standing-out driver by name alone: "US spot bitcoin ETFs", "the 10-year US Treasury yield" without its figure."""
     kind, key = largest.split(".")
     if kind == "etf":
-        return ETF_NAMES[key]
+        return Fragment(ETF_NAMES[key])
     if kind == "stablecoins":
-        return "the supply of the ten largest stablecoins"
-    return MARKET_NAMES.get(key, "the US Treasury yield")
+        return Fragment("the supply of the ten largest stablecoins")
+    if key in MARKET_NAMES:
+        return Fragment(MARKET_NAMES[key])
+    return _yield_name(desk, f"drivers.{largest}")
+
+
+def _yield_name(desk: Desk[F], k: str) -> Fragment:
+    """ "the 10-year US Treasury yield": its maturity from the fact, so that no yield is left unnamed."""
+    return Fragment("the ") + desk.f.count(f"{k}.years") + "-year US Treasury yield"
 
 
 def _share_words(desk: Desk[F]) -> Fragment:
@@ -120,14 +127,14 @@ def standout_clause(desk: Desk[F]) -> Fragment:
     if kind == "stablecoins":
         supply = drivers.supply(key)
         assert supply is not None
-        return (Fragment("a ") + desk.f.money(f"{k}.change_usd", absolute=True)
+        return (indefinite(desk.f.money(f"{k}.change_usd", absolute=True))
                 + (" rise" if supply.change_usd > 0 else " fall") + " in the supply of the ten largest stablecoins")
     move = drivers.market(key)
     assert move is not None
     if move.change_bp is not None:
-        return (Fragment("a ") + _bp(desk, f"{k}.change_bp") + "-basis-point " + ("rise" if move.change_bp > 0 else "fall")
-                + " in the " + desk.f.count(f"{k}.years") + "-year US Treasury yield")
-    return (Fragment("a ") + desk.f.pct(f"{k}.change_pct", absolute=True) + (" rise in " if (move.change_pct or 0) > 0 else " fall in ")
+        return (indefinite(_bp(desk, f"{k}.change_bp")) + "-basis-point " + ("rise" if move.change_bp > 0 else "fall")
+                + " in " + _yield_name(desk, k))
+    return (indefinite(desk.f.pct(f"{k}.change_pct", absolute=True)) + (" rise in " if (move.change_pct or 0) > 0 else " fall in ")
             + MARKET_NAMES[key])
 
 

@@ -9,7 +9,7 @@ from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.model import Paragraph, Section
-from reports.story.wording import is_flat, reads_equal
+from reports.story.wording import is_flat, possessive, reads_equal
 from reports.story.sections.blocks import bullets, paragraph
 from reports.story.asset_view import section, subject
 from reports.story.asset_figures import peers_figure
@@ -55,24 +55,74 @@ def _dominance_bullet(desk: MarketDesk) -> Paragraph | None:
         if reads_equal(dom.change_pp):
             clauses.append(who + " held at " + desk.f.pct(f"{k}.end_pct"))
         else:
-            word = ("edged up" if dom.change_pp > 0 else "slipped") if abs(dom.change_pp) < 1 else ("rose" if dom.change_pp > 0 else "fell")
-            clauses.append(who + f" {word} " + desk.f.points(f"{k}.change_pp") + " points to " + desk.f.pct(f"{k}.end_pct"))
+            clauses.append(who + f" {_share_word(dom.change_pp)} " + desk.f.points(f"{k}.change_pp") + " points to " + desk.f.pct(f"{k}.end_pct"))
     if not clauses:
         return None
-    parts = [sentence("Dominance: {clauses}", clauses=join(clauses, "and"))]
+    parts: list[Sentence | None] = [sentence("Dominance: {clauses}", clauses=join(clauses, "and"))]
     btc = next((dom for dom in desk.facts.dominance if dom.asset == BTC), None)
     if btc is not None and not reads_equal(btc.change_pp) and desk.facts.market_cap is not None:
-        falling = desk.facts.market_cap.change_usd < 0
-        rising_share = btc.change_pp > 0
-        if falling:
-            rest = "the rest of the market lost value faster than bitcoin" if rising_share else "bitcoin lost value faster than the rest of the market"
-        else:
-            rest = "bitcoin gained value faster than the rest of the market" if rising_share else "the rest of the market gained value faster than bitcoin"
-        parts.append(sentence("A {change} share in a {direction} market means {rest}",
-                              change="rising" if rising_share else "falling",
-                              direction="falling" if falling else "rising", rest=rest))
-    return Paragraph(tuple(parts))
+        parts.append(_share_meaning(desk, btc.change_pp) if _bases_agree(desk, btc.change_pp) else _bases_sentence(desk))
+    return Paragraph(tuple(part for part in parts if part is not None))
 
+
+def _share_word(change_pp: float) -> str:
+    return ("edged up" if change_pp > 0 else "slipped") if abs(change_pp) < 1 else ("rose" if change_pp > 0 else "fell")
+
+
+def _bases_agree(desk: MarketDesk, share_pp: float) -> bool:
+    """Whether bitcoin's share moved the way its weekly change against total market value says it should.
+    The share and market value are snapshots (CoinGecko, about 11:00 UTC); bitcoin's change is on the brief's
+    daily closes (00:00 UTC). Hours apart, they can disagree: bitcoin fell less than the market on closes while its
+    share fell on snapshots (the week to Feb 6, 2026). Then "a falling share means bitcoin lost value faster"
+    would contradict the figures the reader was just given."""
+    cap, move = desk.facts.market_cap, desk.facts.asset(BTC)
+    assert cap is not None
+    if move is None or not move.compared:
+        return True  # no close-basis bitcoin figure to contradict
+    if reads_equal(move.change_pct, cap.change_pct):
+        return False  # equal as printed: neither "faster" claim is borne out
+    return (move.change_pct > cap.change_pct) == (share_pp > 0)
+
+
+def _share_meaning(desk: MarketDesk, share_pp: float) -> Sentence:
+    cap = desk.facts.market_cap
+    assert cap is not None
+    falling, rising_share = cap.change_usd < 0, share_pp > 0
+    if falling:
+        rest = "the rest of the market lost value faster than bitcoin" if rising_share else "bitcoin lost value faster than the rest of the market"
+    else:
+        rest = "bitcoin gained value faster than the rest of the market" if rising_share else "the rest of the market gained value faster than bitcoin"
+    return sentence("A {change} share in a {direction} market means {rest}", change="rising" if rising_share else "falling",
+                    direction="falling" if falling else "rising", rest=rest)
+
+
+def _bases_sentence(desk: MarketDesk) -> Sentence | None:
+    """When the share and bitcoin's change disagree: which basis each is on, in a few plain words, instead of a
+    reading of the share that the closes contradict. Two series at the same hour cannot explain it: say nothing."""
+    cap, move = desk.facts.market_cap, desk.facts.asset(BTC)
+    assert cap is not None and move is not None
+    shares, closes = next(s for s in desk.facts.sources if s.key == cap.series), next(s for s in desk.facts.sources if s.key == move.series)
+    if shares.time_of_day == closes.time_of_day:
+        return None
+    share = next(dom for dom in desk.facts.dominance if dom.asset == BTC)
+    return sentence("Bitcoin {relation}, yet its share {share}: the share is on {shares_by} {shares_at}, bitcoin's weekly "
+                    "change on {closes_by} {closes_at}, hours apart",
+                    relation=Fragment(_relation(move.change_pct, cap.change_pct), ("assets.bitcoin.change_pct", "market_cap.change_pct")),
+                    share=Fragment(_share_word(share.change_pp), ("dominance.bitcoin.change_pp",)),
+                    shares_by=possessive(desk.f.cite(f"sources.{cap.series}.provider", str)),
+                    shares_at=desk.f.cite(f"sources.{cap.series}.time_of_day", str),
+                    closes_by=possessive(desk.f.cite(f"sources.{move.series}.provider", str)),
+                    closes_at=desk.f.cite(f"sources.{move.series}.time_of_day", str))
+
+def _relation(btc_pct: float, cap_pct: float) -> str:
+    """ "fell less than total market value", "rose while total market value fell": words only."""
+    def moved(pct: float) -> str:
+        return "was little changed" if is_flat(pct) else "rose" if pct > 0 else "fell"
+    if reads_equal(btc_pct, cap_pct):
+        return "moved in line with total market value"
+    if moved(btc_pct) != moved(cap_pct):
+        return f"{moved(btc_pct)} while total market value {moved(cap_pct)}"
+    return f"{moved(btc_pct)} {'more' if abs(btc_pct) > abs(cap_pct) else 'less'} than total market value"
 
 def _altcoin_bullet(desk: MarketDesk) -> Paragraph | None:
     alts = desk.facts.altcoins
