@@ -141,7 +141,9 @@ def test_a_live_brief_on_an_empty_store_has_the_bundled_drivers(api, monkeypatch
                                      "drivers.stock_links.past_90.correlation"} <= compared
     assert {key: (ours.get(key), theirs[key]) for key in compared if ours.get(key) != theirs[key]} == {}
     assert ours["drivers.markets.gold.column"] == "gld_close" and theirs["drivers.markets.gold.column"] == "gold_lbma_pm_usd"
-    assert ours["drivers.left_out.stablecoins.top10.reason"] == "outside_dates"
+    assert ours["drivers.left_out.stablecoins.top10.reason"] == "not_in_source"  # DefiLlama's total is of every stablecoin
+    notes = (tmp_path / "out" / WEEK_END.isoformat() / "brief.md").read_text()
+    assert "leaves out the ten largest stablecoins' supply: their source does not publish that series" in notes
     assert ours["sources.cross-asset.provider"] == "Stooq and FRED" and ours["sources.stablecoins.provider"] == "DefiLlama"
 
 

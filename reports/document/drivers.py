@@ -113,7 +113,7 @@ class Perpetual(Model):
 
 class LeftOut(Model):
     key: str
-    reason: Literal["no_file", "outside_dates", "no_trading_day"]
+    reason: Literal["no_file", "outside_dates", "no_trading_day", "not_in_source"]
     first_day: date | None
     last_day: date | None
 

@@ -143,7 +143,8 @@ class StockLink:
 
 @dataclass(frozen=True)
 class LeftOut:
-    """A driver the brief leaves out, and why: "no_file", "outside_dates" or "no_trading_day"."""
+    """A driver the brief leaves out, and why: "no_file", "outside_dates", "no_trading_day" or "not_in_source"
+    (the source has the file but not this series: a live source that does not publish it)."""
 
     key: str
     reason: str
@@ -350,6 +351,9 @@ def _supply(series: DriverSeries | None, week: Week, left: list[LeftOut]) -> lis
     found = []
     for key, column in STABLECOINS:
         values = series.frame[column].dropna()
+        if values.empty:
+            left.append(LeftOut(f"stablecoins.{key}", "not_in_source"))
+            continue
         if start not in values.index or end not in values.index:
             days = values.index
             left.append(LeftOut(f"stablecoins.{key}", "outside_dates", *((days[0].date(), days[-1].date()) if len(days) else ())))

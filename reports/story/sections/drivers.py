@@ -29,7 +29,8 @@ LEFT_OUT_NAMES = {"etf_btc": "US spot bitcoin ETF flows", "etf_eth": "US spot et
                   "stablecoins.usdt": "USDT supply", "stablecoins.usdc": "USDC supply",
                   "stablecoins.top10": "the ten largest stablecoins' supply"}
 REASONS = {"no_file": "the data has no file for them", "outside_dates": "the files' dates do not cover the week",
-           "no_trading_day": "the files have no trading day in the week"}
+           "no_trading_day": "the files have no trading day in the week",
+           "not_in_source": "their source does not publish that series"}
 
 
 def market(desk: MarketDesk) -> Section:
