@@ -1,5 +1,6 @@
 """The PDF's pages as a reader turns them, for every bundled golden week: no page but the last more than half
-empty, a table starts where at least six of its rows fit, a FAQ question stays with its answer.
+empty, a table starts where at least six of its rows fit and never leaves its last row alone overleaf, a FAQ
+question stays with its answer.
 
 The pages are rasterised by poppler's `pdftoppm` (installed by .ci/run) at 20 dpi in grey, and each page's
 blank share measured from its pixels: the rows of pixels with no ink between the running header and the
@@ -101,6 +102,18 @@ def test_a_table_starts_on_the_page_where_its_header_and_first_six_rows_fit(brie
             for row in table["rows"][:LEAD_ROWS]:
                 for cell in row:
                     assert re.sub(r"\s+", " ", cell["text"]) in pages[start], (name, header, cell["text"], start + 1)
+            checked += 1
+    assert checked >= len(briefs)
+
+
+def test_a_table_that_runs_over_a_page_never_leaves_its_last_row_alone(briefs):
+    checked = 0
+    for name, folder in briefs.items():
+        pages = _pages(folder)
+        for table in _blocks(folder, "table"):
+            last, before = (" ".join(cell["text"].split()) for cell in (table["rows"][-1][-1], table["rows"][-2][-1]))
+            page = next(index for index, text in enumerate(pages) if last in text)
+            assert before in pages[page], (name, table["columns"], f"the last row alone on page {page + 1}")
             checked += 1
     assert checked >= len(briefs)
 
