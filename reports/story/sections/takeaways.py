@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reports.story import context
 from reports.facts.model import Altcoins, FearGreed
 from reports.story.desk import AssetDesk, MarketDesk
@@ -52,19 +54,34 @@ def market(desk: MarketDesk) -> Section:
     return Section("key-takeaways", "Key Takeaways", (bullets(*items),))
 
 
+# How many altcoins beat bitcoin, in words, by share: the first band whose test passes words the clause, and a
+# one-sided count (none, all) opens the bullet, since it is the news; "{count}" may be the word itself ("not one").
+BEAT_BANDS: tuple[tuple[Callable[[int, int], bool], bool, str], ...] = (
+    (lambda beat, total: beat == 0, True, "not one of the {total} altcoins beat bitcoin"),
+    (lambda beat, total: beat == total, True, "every one of the {total} altcoins beat bitcoin"),
+    (lambda beat, total: beat * 4 <= total, False, "only {count} of {total} altcoins beat bitcoin"),
+    (lambda beat, total: beat * 4 >= total * 3, False, "most altcoins beat bitcoin, {count} of {total}"),
+    (lambda beat, total: True, False, "{count} of {total} altcoins beat bitcoin"),
+)
+
+
 def _altcoin_takeaway(desk: MarketDesk, alts: Altcoins) -> Sentence:
+    """The altcoins against bitcoin, opened by what stands out: a one-sided count first, else the median's gap."""
     compare = "trailing" if alts.median_pct < alts.btc_pct else "ahead of"
     if reads_equal(alts.median_pct, alts.btc_pct):
         compare = "level with"
-    return sentence(
-        "The median altcoin returned {median}, {compare} bitcoin's {btc}; {count} of {total} altcoins beat bitcoin",
-        median=desk.f.pct("altcoins.median_pct", sign=True),
-        compare=compare, btc=desk.f.pct("altcoins.btc_pct", sign=True),
+    opens, count = next((opens, words) for test, opens, words in BEAT_BANDS if test(alts.outperformed, alts.count))
+    parts: dict[str, Fragment | str] = dict(
+        median=desk.f.pct("altcoins.median_pct", sign=True), compare=compare, btc=desk.f.pct("altcoins.btc_pct", sign=True),
         count=desk.f.count("altcoins.outperformed"), total=desk.f.count("altcoins.count"),
-    )
+        said=Fragment("", ("altcoins.outperformed",)))  # "not one", "every one": the count is in the words
+    if opens:
+        return sentence(count[0].upper() + count[1:] + "{said}; the median altcoin returned {median}, {compare} bitcoin's {btc}",
+                        **parts)
+    return sentence("The median altcoin returned {median}, {compare} bitcoin's {btc}; " + count, **parts)
 
 
-def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence:
+def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence | None:
     parts = dict(value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str))
     falling = fg.change is not None and fg.change < 0
     since_key = "fear_greed.low_since" if falling else "fear_greed.high_since"
@@ -75,7 +92,7 @@ def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence:
         period = Fragment(", during ") + desk.f.cite(period_key, str) if period_key in desk.f else Fragment("")
         return sentence("Crypto Fear & Greed Index: {value} ({label}), its {extreme} reading since {since}{period}",
                         **parts, extreme="lowest" if falling else "highest", since=desk.f.month(since_key), period=period)
-    return sentence("Crypto Fear & Greed Index: {value} ({label})", **parts)
+    return None  # an ordinary reading: the Overview tells it, a bullet would only repeat it
 
 
 # --- the asset brief --------------------------------------------------------------------------
