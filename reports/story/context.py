@@ -91,7 +91,7 @@ def rank_takeaway(desk: MarketDesk) -> Sentence | None:
         return None
     key = f"ranks.{desk.lead}"
     return sentence(
-        "History: {name}'s {extreme} week {since} ({pct})",
+        "History: {name}'s {extreme} week ({pct}) {since}",
         name=desk.names.plain(desk.lead), extreme="worst" if found.direction == "fall" else "best",
         since=_reach(desk, key), pct=desk.f.pct(f"{key}.change_pct", sign=True),
     )

@@ -38,6 +38,7 @@ def market(desk: MarketDesk) -> Section:
 
 NEAR_HIGH = 10.0  # within this many percent of its highest close, a coin is "close to its high"
 DEEP_FALL = 25.0  # this far below it, more than a quarter of its value is gone
+DEPTHS = ((50.0, "half"), (DEEP_FALL, "a quarter"))  # the depth of a fall, in words ("a third" reads as an ordinal)
 WIDE_GAP_PP = 5.0  # an average altcoin this far from bitcoin is "a wide gap"
 
 
@@ -55,7 +56,7 @@ def _faq_altcoins(desk: MarketDesk) -> Question | None:
         # the data gives no cause: the answer says how much more, and how the gap compares with the typical week
     elif alts.btc_pct > 0 and alts.gap_pp >= CLEAR_GAP_PP and majority:
         question = ask(desk, "Why did altcoins outperform bitcoin?", *about)
-    else:
+    else:  # no direction word: the checker holds one to the cited gap, which may point the other way
         question = ask(desk, "How did altcoins fare against bitcoin?", *about)
     gap = abs(alts.gap_pp)
     size = "a wide gap" if gap >= WIDE_GAP_PP else "a narrow gap" if gap < CLEAR_GAP_PP else "a clear gap"
@@ -64,14 +65,21 @@ def _faq_altcoins(desk: MarketDesk) -> Question | None:
             "Taken as an equal-weighted basket, the {total} altcoins {coins} moved with bitcoin: their average ended level "
             "with it, at {average}", total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
             average=desk.f.pct("altcoins.average_pct", sign=True) + Fragment("", ("altcoins.gap_pp",)))))
+    # the median on the other side of bitcoin: a few large moves carry the average, said so (the takeaways give the median)
+    split = not reads_equal(alts.median_pct, alts.btc_pct) and (alts.median_pct > alts.btc_pct) != (alts.gap_pp > 0)
+    tail = Fragment("")
+    if split:
+        tail = Fragment("; the median altcoin did " + ("better" if alts.median_pct > alts.btc_pct else "worse")
+                        + " than bitcoin, so the average rests on a few large " + ("falls" if alts.gap_pp < 0 else "gains"),
+                        ("altcoins.median_pct", "altcoins.btc_pct"))
+    elif "Why" in question.text:
+        tail = Fragment("; the data shows the gap, not its cause")
     return Question(question, paragraph(sentence(
         "Taken as an equal-weighted basket, the {total} altcoins {coins} averaged {average}, {gap} percentage points "
-        "{side} bitcoin, {size}; the data shows the gap, not its cause" if "Why" in question.text else
-        "Taken as an equal-weighted basket, the {total} altcoins {coins} averaged {average}, {gap} percentage points "
-        "{side} bitcoin, {size}",
+        "{side} bitcoin, {size}{tail}",
         total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
         average=desk.f.pct("altcoins.average_pct", sign=True), gap=desk.f.points("altcoins.gap_pp"),
-        side="behind" if alts.gap_pp < 0 else "ahead of", size=size)))
+        side="behind" if alts.gap_pp < 0 else "ahead of", size=size, tail=tail)))
 
 
 def _faq_streak(desk: MarketDesk) -> Question | None:
@@ -108,8 +116,9 @@ def _faq_lead_extreme(desk: MarketDesk) -> Question | None:
         template, asked = "{name} ended the week at {close}, {dd} below its highest close of {peak} on {day}", \
             "How close is {name} to its high?" if dd.drawdown_pct > -NEAR_HIGH else "How far is {name} from its high?"
     elif change < 0 and dd.drawdown_pct <= -DEEP_FALL:
-        template, asked = "More than a quarter of its value is gone: the week's fall left {name} at {close}, {dd} under the " \
-            "{peak} it closed at on {day}", "How deep is {name}'s fall from its high?"
+        share = next(words for limit, words in DEPTHS if dd.drawdown_pct <= -limit)
+        template, asked = f"More than {share} of its value is gone: the week's fall left {{name}} at {{close}}, {{dd}} under " \
+            "the {peak} it closed at on {day}", "How deep is {name}'s fall from its high?"
     elif change < 0:
         template, asked = "The week's fall left {name} at {close}, {dd} under the {peak} it closed at on {day}", \
             "How far below its high has {name} fallen?"
@@ -134,14 +143,23 @@ def _faq_fear_greed(desk: MarketDesk) -> Question | None:
         answer = sentence("It crossed from {was} into {label} on the Crypto Fear & Greed Index, " + scale + ", with daily "
                           "readings from {low} to {high}", **parts, was=desk.f.cite("fear_greed.base_classification", str))
     elif "Fear" in fg.classification or "Greed" in fg.classification:
-        mood = "fearful" if "Fear" in fg.classification else "greedy"
-        question = ask(desk, f"How {mood} is the market?", "fear_greed.week_low")
+        mood = "fear" if "Fear" in fg.classification else "greed"
+        # asked by which way the index went: falling deepens fear and cools greed
+        moved = None if fg.change is None or reads_equal(fg.change, places=0) else fg.change > 0
+        asked = {(None, "fear"): "How fearful is the market?", (None, "greed"): "How greedy is the market?",
+                 (False, "fear"): "Did fear deepen over the week?", (True, "fear"): "Did fear ease over the week?",
+                 (True, "greed"): "Did greed build over the week?", (False, "greed"): "Did greed cool over the week?"}
+        question = ask(desk, asked[(moved, mood)], "fear_greed.week_low")
         at = ("at the week's lowest reading" if reads_equal(fg.value, fg.week_low, places=0) else
               "at the week's highest reading" if reads_equal(fg.value, fg.week_high, places=0) else
               "above the week's lowest reading" if fg.change is not None and fg.change < 0 else "below the week's highest reading")
         parts["at"] = desk.f.cite("fear_greed.value", lambda _: at)
-        answer = sentence("On the Crypto Fear & Greed Index, " + scale + ", it ended the week in {label}, {at}; the daily "
-                          "readings ran from {low} to {high}", **parts)
+        opening = "" if moved is None else ("It did, within the same zone: " if (moved is False) == (mood == "fear")
+                                            else "Only within the same zone: ")
+        opening_cite = Fragment("", ("fear_greed.change",) if moved is not None else ())
+        text = "on the Crypto Fear & Greed Index, " + scale + ", it ended the week in {label}, {at}; the daily readings ran " \
+            "from {low} to {high}{cite}"
+        answer = sentence(opening + (text if opening else text[0].upper() + text[1:]), **parts, cite=opening_cite)
     else:
         question = ask(desk, "What does the Crypto Fear & Greed Index say?", "fear_greed.week_low")
         answer = sentence("The index, " + scale + ", ended the week in {label}, having ranged from {low} to {high}", **parts)

@@ -52,7 +52,26 @@ def opening_sentence(desk: MarketDesk | AssetDesk, asset: str) -> Sentence:
     if move.daily_changes > 2 and majority == move.daily_changes - 1:
         return sentence("{name} {direction} on {count} of the {total} days, going from {base} on {base_day} to {close} on "
                         "{end_day}, {moved}", **parts)
-    return sentence("{name} started the week at {base} on {base_day} and ended it at {close} on {end_day}, {moved}", **parts)
+    return sentence(OPENINGS[_shape(desk, asset)], **parts)
+
+
+# The opening of a mixed week, worded by its shape (the order of its highest and lowest close, and whether it ended on
+# one of them), which the next sentence tells in days.
+OPENINGS = {
+    "ended-low": "{name} went from {base} on {base_day} to {close} on {end_day}, {moved}",
+    "ended-high": "{name} went from {base} on {base_day} to {close} on {end_day}, {moved}",
+    "peak-first": "{name} started the week at {base} on {base_day} and ended it at {close} on {end_day}, {moved}",
+    "bottom-first": "{name} opened the week at {base} on {base_day} and closed it at {close} on {end_day}, {moved}",
+}
+
+
+def _shape(desk: MarketDesk | AssetDesk, asset: str) -> str:
+    move = desk.move(asset)
+    if move.low_day == desk.facts.week.end:
+        return "ended-low"
+    if move.high_day == desk.facts.week.end:
+        return "ended-high"
+    return "peak-first" if move.high_day < move.low_day else "bottom-first"
 
 
 def _level_sentence(desk: MarketDesk, asset: str) -> Sentence | None:

@@ -40,10 +40,11 @@ def market(desk: MarketDesk) -> Section:
                               end=desk.f.money("market_cap.end_usd"), pct=desk.f.pct("market_cap.change_pct", sign=True)))
     elif desk.facts.market_cap is not None:
         items.append(sentence(
-            "Total market value {verb} {amount} ({pct}) to {end}",
+            "Total market value {verb} {amount} ({pct}) to {end}{breadth}",
             verb="fell" if desk.facts.market_cap.change_usd < 0 else "rose",
             amount=desk.f.money("market_cap.change_usd", absolute=True),
             pct=desk.f.pct("market_cap.change_pct", sign=True), end=desk.f.money("market_cap.end_usd"),
+            breadth=_breadth_words(desk, desk.facts.market_cap.change_usd < 0),
         ))
     if len(desk.facts.assets) > 1 and not all_flat(desk):
         best, worst = desk.facts.leaders[0], desk.facts.laggards[0]
@@ -63,6 +64,24 @@ BEAT_BANDS: tuple[tuple[Callable[[int, int], bool], bool, str], ...] = (
     (lambda beat, total: beat * 4 >= total * 3, False, "most altcoins beat bitcoin, {count} of {total}"),
     (lambda beat, total: True, False, "{count} of {total} altcoins beat bitcoin"),
 )
+
+
+def _breadth_words(desk: MarketDesk, falling: bool) -> Fragment:
+    """How widely the market's move was shared, in words (the Overview gives the count): ", with every coin lower",
+    ", though most coins rose". Citing the count it rests on; nothing when the coins were split."""
+    b = desk.facts.breadth
+    if b.total < 4:
+        return Fragment("")
+    same, other = (b.fell, b.rose) if falling else (b.rose, b.fell)
+    way = "lower" if falling else "higher"
+    cite = ("breadth.fell", "breadth.rose")
+    if same == b.total:
+        return Fragment(f", with every coin in the table {way}", cite)
+    if same * 4 >= b.total * 3:
+        return Fragment(f", with most coins {way}", cite)
+    if other * 2 > b.total:
+        return Fragment(", though most coins " + ("rose" if falling else "fell"), cite)
+    return Fragment("")
 
 
 def _altcoin_takeaway(desk: MarketDesk, alts: Altcoins) -> Sentence:

@@ -71,7 +71,7 @@ def _flow_signal(desk: Desk[F], flow: EtfFlows) -> Sentence:
         previous = abs(flow.previous_usd)
         grew = desk.f.cite(f"{k}.total_usd", lambda total: "about as large as" if reads_equal(abs(total), previous, 0)
                            else "larger than" if abs(total) > previous else "smaller than")
-        return sentence(f"ETF flows: whether {direction} {{name}} continue, after a week of them {{grew}} the {{before}} of "
+        return sentence(f"ETF flows: whether {direction} {{name}} continue; this week's were {{grew}} the {{before}} of "
                         "the week before", name=name, before=said, grew=grew)
     return sentence(f"ETF flows: whether the turn to {direction} {{name}} holds, after {{before}} the week before", name=name,
                     before=said)
@@ -90,13 +90,19 @@ def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
         trend = desk.f.cite(f"drivers.stock_links.{longer.key}.correlation",
                             lambda value: ", a link tighter than over " if link.correlation > value
                             else ", a link looser than over ") + desk.f.count(f"drivers.stock_links.{longer.key}.days") + " days"
-    together = qqq.change_pct is not None and (qqq.change_pct > 0) == (desk.move(desk.lead).change_pct > 0)
+    lead_change = desk.move(desk.lead).change_pct
+    if qqq.change_pct is None or is_flat(qqq.change_pct) or is_flat(lead_change):
+        return sentence("US stocks: whether bitcoin keeps following US tech stocks (QQQ), which its daily moves have tracked "
+                        "{how} over the past {days} days (a correlation of {value}){trend}", how=how,
+                        days=desk.f.count(f"{k}.days"), value=desk.f.decimal(f"{k}.correlation"), trend=trend)
+    together = (qqq.change_pct > 0) == (lead_change > 0)
     # The week's stock move is told in What Drove the Week: here whether the link holds, and which way they went.
-    return sentence("US stocks: whether bitcoin keeps {following} US tech stocks (QQQ), which its daily moves have tracked {how} "
-                    "over the past {days} days (a correlation of {value}){trend}", how=how, days=desk.f.count(f"{k}.days"),
-                    value=desk.f.decimal(f"{k}.correlation"), trend=trend,
-                    following=desk.f.cite("drivers.markets.qqq.change_pct", lambda _: "moving with" if together
-                                          else "its own way against"))
+    template = ("US stocks: whether bitcoin keeps moving with US tech stocks (QQQ), as it did this week{week}; its daily moves "
+                "have tracked them {how} over the past {days} days (a correlation of {value}){trend}" if together else
+                "US stocks: whether bitcoin moves back in step with US tech stocks (QQQ), which went the other way this "
+                "week{week}; its daily moves have tracked them {how} over the past {days} days (a correlation of {value}){trend}")
+    return sentence(template, how=how, days=desk.f.count(f"{k}.days"), value=desk.f.decimal(f"{k}.correlation"), trend=trend,
+                    week=Fragment("", ("drivers.markets.qqq.change_pct",)))
 
 
 def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
@@ -180,7 +186,7 @@ def _extreme(desk: Desk[F], asset: str, side: str) -> Fragment:
     when = (desk.f.cite(f"{k}.intraday_{side}_hour", hour_words) if getattr(move, f"intraday_{side}_hour") is not None
             else Fragment("on "))
     return (Fragment(f"the week's {word} trade, ") + desk.f.price(f"{k}.intraday_{side}") + " " + when
-            + desk.f.day(f"{k}.intraday_{side}_day"))
+            + desk.f.weekday(f"{k}.intraday_{side}_day"))
 
 
 def _flat_levels(desk: Desk[F], asset: str, prior_key: str, prior: Range | None) -> Sentence:
