@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from reports.story.desk import AssetDesk, MarketDesk
-from reports.story.prose import Fragment, Sentence, sentence
+from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.model import FAQ, Paragraph, Question, Section
 from reports.story.wording import is_flat, possessive, reads_equal
 from reports.story.sections.blocks import paragraph
@@ -31,8 +31,8 @@ def market(desk: MarketDesk) -> Section:
     # (an answer would copy their sentences or tell the fact a third time).
     # Nor the movers: the takeaways and What Happened tell them, so an answer would be their third telling.
     # Each question is worded by the week's facts, and asked only when the week has them.
-    questions = [q for q in (_faq_altcoins(desk), _faq_streak(desk), _faq_lead_extreme(desk), _faq_fear_greed(desk))
-                 if q is not None]
+    questions = [q for q in (_faq_altcoins(desk), _faq_against(desk), _faq_streak(desk), _faq_lead_extreme(desk),
+                             _faq_fear_greed(desk)) if q is not None]
     return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
 
 
@@ -80,6 +80,27 @@ def _faq_altcoins(desk: MarketDesk) -> Question | None:
         total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
         average=desk.f.pct("altcoins.average_pct", sign=True), gap=desk.f.points("altcoins.gap_pp"),
         side="behind" if alts.gap_pp < 0 else "ahead of", size=size, tail=tail)))
+
+
+AGAINST_MOST = 3  # up to this many coins against the rest are named (one alone is named in the Overview)
+
+
+def _faq_against(desk: MarketDesk) -> Question | None:
+    """The few coins that went against a market that mostly went one way, by name (asked only in such a week)."""
+    b = desk.facts.breadth
+    few_rose = b.rose < b.fell
+    few = b.rose if few_rose else b.fell
+    if b.total < 2 * AGAINST_MOST or not 2 <= few <= AGAINST_MOST:
+        return None
+    names = [desk.names.plain(move.id) for move in desk.facts.assets
+             if move.compared and not is_flat(move.change_pct) and (move.change_pct > 0) == few_rose]
+    if len(names) != few:
+        return None
+    key = "breadth.rose" if few_rose else "breadth.fell"
+    question = ask(desk, "Which coins rose when most fell?" if few_rose else "Which coins fell when most rose?", key)
+    return Question(question, paragraph(sentence(
+        "{names}: they were the only {count} of the {total} {coins} to {way} over the week", names=join(names),
+        count=desk.f.count(key), total=desk.f.count("breadth.total"), coins=desk.coins, way="gain" if few_rose else "lose ground")))
 
 
 def _faq_streak(desk: MarketDesk) -> Question | None:
