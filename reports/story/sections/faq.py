@@ -38,7 +38,9 @@ def market(desk: MarketDesk) -> Section:
 
 NEAR_HIGH = 10.0  # within this many percent of its highest close, a coin is "close to its high"
 DEEP_FALL = 25.0  # this far below it, more than a quarter of its value is gone
-DEPTHS = ((50.0, "half"), (DEEP_FALL, "a quarter"))  # the depth of a fall, in words ("a third" reads as an ordinal)
+# the depth of a fall, in words, the first band it reaches ("a third" is left out: the checker reads it as an ordinal)
+DEPTHS = ((50.0, "More than half of its value is gone"), (45.0, "Close to half of its value is gone"),
+          (DEEP_FALL, "More than a quarter of its value is gone"))
 WIDE_GAP_PP = 5.0  # an average altcoin this far from bitcoin is "a wide gap"
 
 
@@ -138,8 +140,8 @@ def _faq_lead_extreme(desk: MarketDesk) -> Question | None:
             "How close is {name} to its high?" if dd.drawdown_pct > -NEAR_HIGH else "How far is {name} from its high?"
     elif change < 0 and dd.drawdown_pct <= -DEEP_FALL:
         share = next(words for limit, words in DEPTHS if dd.drawdown_pct <= -limit)
-        template, asked = f"More than {share} of its value is gone: the week's fall left {{name}} at {{close}}, {{dd}} under " \
-            "the {peak} it closed at on {day}", "How deep is {name}'s fall from its high?"
+        template, asked = share + ": the week's fall left {name} at {close}, {dd} under the {peak} it closed at on {day}", \
+            "How deep is {name}'s fall from its high?"
     elif change < 0:
         template, asked = "The week's fall left {name} at {close}, {dd} under the {peak} it closed at on {day}", \
             "How far below its high has {name} fallen?"
