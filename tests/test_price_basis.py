@@ -63,8 +63,8 @@ def test_the_sell_off_crash_day_is_feb_5_and_the_feb_6_rebound_is_told(sell_off)
     assert (fall.day, fall.to_price) == (crash, closes[crash]) and fall.change_pct == pytest.approx(daily[crash])
     assert (rise.day, rise.to_price) == (rebound, closes[rebound]) and rise.change_pct == pytest.approx(daily[rebound])
     text = _text(sell_off)
-    assert f"The largest one-day fall came on Feb 5, a {abs(daily[crash]):.1f}% drop in the close from $73,166 to $62,910" in text
-    assert f"Bitcoin rebounded {daily[rebound]:.1f}% on Feb 6, to a close of $70,580" in text
+    assert f"The largest one-day fall came on Thursday, Feb 5, a {abs(daily[crash]):.1f}% drop in the close from $73,166 to $62,910" in text
+    assert f"Bitcoin rebounded {daily[rebound]:.1f}% on Friday, Feb 6, to a close of $70,580" in text
 
 
 def test_the_sell_off_intraday_low_near_60000_early_on_feb_6(sell_off):
@@ -76,7 +76,7 @@ def test_the_sell_off_intraday_low_near_60000_early_on_feb_6(sell_off):
     assert (lows[low_day], low_day, first["datetime_utc"]) == (60000.0, date(2026, 2, 6), "2026-02-06 00:00:00")
     move = sell_off.facts.asset("bitcoin")
     assert (move.intraday_low, move.intraday_low_day, move.intraday_low_hour) == (60000.0, low_day, 0)
-    assert "It briefly touched $60,000 early on Feb 6, the week's lowest trade" in _text(sell_off)
+    assert "It briefly touched $60,000 early on Friday, Feb 6, the week's lowest trade" in _text(sell_off)
 
 
 def test_one_end_of_week_price_for_bitcoin_throughout_the_brief(sell_off):
@@ -130,7 +130,8 @@ def test_the_week_rank_counts_windows_ending_inside_the_week(sell_off):
     assert worse and rank.rank >= 1 + len(worse)
     assert rank.within == min(worse, key=inside.__getitem__) == date(2026, 2, 5)
     assert rank.within_change_pct == pytest.approx((closes[date(2026, 2, 5)] / closes[date(2026, 1, 29)] - 1) * 100)
-    assert "leaving aside the seven-day windows ending earlier this week (the seven days to Feb 5 fell 25.7%)" in _text(sell_off)
+    # the deeper window inside the week is told in the lead, in plain words (the takeaway gives the rank alone)
+    assert "At its worst, in the seven days to Feb 5, it was down 25.7%." in _text(sell_off)
 
 
 def test_total_market_value_is_ranked_in_dollars_the_unit_it_is_printed_in(sell_off):

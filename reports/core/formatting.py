@@ -16,7 +16,7 @@ from datetime import date
 from functools import cached_property
 
 from babel import Locale
-from babel.dates import format_interval, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 
 CURRENCY = "USD"
@@ -110,6 +110,10 @@ class Formatter:
     def day(self, value: date) -> str:
         """Feb 6"""
         return format_skeleton("MMMd", value, locale=self.locale)
+
+    def weekday_day(self, value: date) -> str:
+        """Tuesday, Feb 3: a day inside the week, as news copy names it (the weekday tells the week's shape)"""
+        return f"{format_date(value, 'EEEE', locale=self.locale)}, {self.day(value)}"
 
     def date(self, value: date) -> str:
         """Feb 6, 2026"""

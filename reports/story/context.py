@@ -83,15 +83,17 @@ def lead_rank_sentence(desk: MarketDesk) -> Sentence | None:
 
 
 def rank_takeaway(desk: MarketDesk) -> Sentence | None:
-    """ "History: bitcoin's worst week in data going back to September 2024 (-16.2%)" """
+    """ "History: bitcoin's worst week in data going back to September 2024 (-16.2%)": without the windows ending
+    earlier in the week, which is method (Methodology & sources says which windows a rank compares; the Overview
+    tells a deeper window inside the week in plain words)."""
     found = rank(desk, desk.lead)
     if found is None:
         return None
     key = f"ranks.{desk.lead}"
     return sentence(
-        "History: {name}'s {extreme} week {since} ({pct}){within}",
+        "History: {name}'s {extreme} week ({pct}) {since}",
         name=desk.names.plain(desk.lead), extreme="worst" if found.direction == "fall" else "best",
-        since=_reach(desk, key), pct=desk.f.pct(f"{key}.change_pct", sign=True), within=_within(desk, key, found),
+        since=_reach(desk, key), pct=desk.f.pct(f"{key}.change_pct", sign=True),
     )
 
 

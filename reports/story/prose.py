@@ -133,6 +133,10 @@ class Facts:
     def date(self, key: str) -> Fragment:
         return self.cite(key, self.fmt.date)
 
+    def weekday(self, key: str) -> Fragment:
+        """ "Tuesday, Feb 3": a day inside the week, with its weekday."""
+        return self.cite(key, self.fmt.weekday_day)
+
     def span(self, start: str, end: str) -> Fragment:
         """The days from one date fact to another ("Mar 17 – 18"), citing both."""
         return Fragment(self.fmt.span(self.value(start), self.value(end)), (start, end))

@@ -28,9 +28,17 @@ def week_in_days(desk: Desk[F], asset: str) -> list[Sentence | None]:
 
 def span_sentence(desk: Desk[F], asset: str) -> Sentence:
     k = f"assets.{asset}"
-    return sentence("Its daily closes ranged from {low} on {low_day} to {high} on {high_day}",
-                    low=desk.f.price(f"{k}.low"), low_day=desk.f.day(f"{k}.low_day"),
-                    high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"))
+    move = desk.move(asset)
+    parts = dict(low=desk.f.price(f"{k}.low"), low_day=desk.f.weekday(f"{k}.low_day"),
+                 high=desk.f.price(f"{k}.high"), high_day=desk.f.weekday(f"{k}.high_day"))
+    # worded by the week's shape: the order of its highest and lowest close, and whether it ended on one of them
+    if move.low_day == desk.facts.week.end:
+        return sentence("It ended the week on its lowest close; the highest, {high}, came on {high_day}", **parts)
+    if move.high_day == desk.facts.week.end:
+        return sentence("It ended the week on its highest close; the lowest, {low}, came on {low_day}", **parts)
+    if move.high_day < move.low_day:
+        return sentence("Its closes peaked at {high} on {high_day}, and bottomed at {low} on {low_day}", **parts)
+    return sentence("Its daily closes ranged from a low of {low} on {low_day}, to a high of {high} on {high_day}", **parts)
 
 
 def intraday_sentence(desk: Desk[F], asset: str, close_told: bool = False) -> Sentence | None:
@@ -47,7 +55,7 @@ def intraday_sentence(desk: Desk[F], asset: str, close_told: bool = False) -> Se
     if day == desk.facts.week.end and not close_told:
         closing = Fragment(", before closing the day at ") + desk.f.price(f"{k}.close")
     return sentence("It briefly touched {value} {when}{day}, the week's {extreme} trade{closing}",
-                    value=desk.f.price(f"{k}.intraday_{side}"), when=when, day=desk.f.day(f"{k}.intraday_{side}_day"),
+                    value=desk.f.price(f"{k}.intraday_{side}"), when=when, day=desk.f.weekday(f"{k}.intraday_{side}_day"),
                     extreme="lowest" if side == "low" else "highest", closing=closing)
 
 
@@ -68,13 +76,13 @@ def day_sentences(desk: Desk[F], asset: str) -> list[Sentence]:
         rebound = position > 0 and key == "daily_rise"
         if rebound:
             found.append(sentence("{name} rebounded {pct} on {day}, to a close of {to}", name=desk.names.plain(asset),
-                                  pct=desk.f.pct(f"{key}.change_pct", absolute=True), day=desk.f.day(f"{key}.day"),
+                                  pct=desk.f.pct(f"{key}.change_pct", absolute=True), day=desk.f.weekday(f"{key}.day"),
                                   to=desk.f.price(f"{key}.to_price")))
             continue
         falling = key == "daily_fall"
         found.append(sentence(
             "The largest one-day {kind} came on {day}, a {pct} {noun} in the close from {start} to {end}",
-            kind="fall" if falling else "rise", day=desk.f.day(f"{key}.day"),
+            kind="fall" if falling else "rise", day=desk.f.weekday(f"{key}.day"),
             pct=desk.f.pct(f"{key}.change_pct", absolute=True), noun="drop" if falling else "gain",
             start=desk.f.price(f"{key}.from_price"), end=desk.f.price(f"{key}.to_price")))
     return found
@@ -85,6 +93,6 @@ def _biggest(desk: Desk[F]) -> Sentence | None:
     if day is None or is_flat(day.change_pct):
         return None
     return sentence("The largest one-day move came on {day}, a {pct} {kind} in the close from {start} to {end}",
-                    day=desk.f.day("biggest_day.day"), pct=desk.f.pct("biggest_day.change_pct", absolute=True),
+                    day=desk.f.weekday("biggest_day.day"), pct=desk.f.pct("biggest_day.change_pct", absolute=True),
                     kind="rise" if day.change_pct > 0 else "drop", start=desk.f.price("biggest_day.from_price"),
                     end=desk.f.price("biggest_day.to_price"))

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from reports.story.desk import AssetDesk, MarketDesk
-from reports.story.prose import Fragment, Sentence, sentence
+from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.model import FAQ, Paragraph, Question, Section
-from reports.story.wording import possessive
+from reports.story.wording import is_flat, possessive, reads_equal
 from reports.story.sections.blocks import paragraph
 from reports.story.asset_view import rank_clause, section, subject
 
@@ -30,69 +30,162 @@ def market(desk: MarketDesk) -> Section:
     # Not asked: the week's place in the history and the market's value, which the Overview and Impact already tell
     # (an answer would copy their sentences or tell the fact a third time).
     # Nor the movers: the takeaways and What Happened tell them, so an answer would be their third telling.
-    questions = [q for q in (_faq_altcoins(desk), _faq_lead_extreme(desk), _faq_fear_greed(desk)) if q is not None]
+    # Each question is worded by the week's facts, and asked only when the week has them.
+    questions = [q for q in (_faq_altcoins(desk), _faq_against(desk), _faq_streak(desk), _faq_lead_extreme(desk),
+                             _faq_fear_greed(desk)) if q is not None]
     return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
 
 
+NEAR_HIGH = 10.0  # within this many percent of its highest close, a coin is "close to its high"
+DEEP_FALL = 25.0  # this far below it, more than a quarter of its value is gone
+# the depth of a fall, in words, the first band it reaches ("a third" is left out: the checker reads it as an ordinal)
+DEPTHS = ((50.0, "More than half of its value is gone"), (42.0, "Close to half of its value is gone"),
+          (DEEP_FALL, "More than a quarter of its value is gone"))
+WIDE_GAP_PP = 5.0  # an average altcoin this far from bitcoin is "a wide gap"
+
+
 def _faq_altcoins(desk: MarketDesk) -> Question | None:
+    """Altcoins against bitcoin, answered by the average altcoin's gap (the takeaways give the median and the count)."""
     alts = desk.facts.altcoins
     if alts is None:
         return None
     majority = alts.outperformed * 2 > alts.count
     minority = alts.outperformed * 2 < alts.count
-    about = ("altcoins.median_pct", "altcoins.btc_pct")
-    if alts.btc_pct < 0 and alts.median_pct <= alts.btc_pct - CLEAR_GAP_PP and minority:
+    about = ("altcoins.gap_pp",)
+    # asked by the average's gap, which the answer gives (the median and the count are the takeaways')
+    if alts.btc_pct < 0 and alts.gap_pp <= -CLEAR_GAP_PP and minority:
         question = ask(desk, "Why did altcoins fall more than bitcoin?", *about)
-    elif alts.btc_pct > 0 and alts.median_pct >= alts.btc_pct + CLEAR_GAP_PP and majority:
+        # the data gives no cause: the answer says how much more, and how the gap compares with the typical week
+    elif alts.btc_pct > 0 and alts.gap_pp >= CLEAR_GAP_PP and majority:
         question = ask(desk, "Why did altcoins outperform bitcoin?", *about)
-    else:
+    else:  # no direction word: the checker holds one to the cited gap, which may point the other way
         question = ask(desk, "How did altcoins fare against bitcoin?", *about)
-    answer = [sentence(
-        "The median altcoin {coins} returned {median} against bitcoin's {btc}, and {count} of {total} did better than bitcoin",
-        median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
-        count=desk.f.count("altcoins.outperformed"), total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
-    )]
-    if alts.beta is not None and alts.beta >= 1.1:  # Impact gives the beta and its gloss; the FAQ only its meaning
-        answer.append(sentence("Altcoins tend to amplify bitcoin's moves: their beta to bitcoin over the past {days} days was "
-                               "{beta}", days=desk.f.count("altcoins.beta_days"),
-                               beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2))))
-    return Question(question, Paragraph(tuple(answer)))
+    gap = abs(alts.gap_pp)
+    size = "a wide gap" if gap >= WIDE_GAP_PP else "a narrow gap" if gap < CLEAR_GAP_PP else "a clear gap"
+    if reads_equal(alts.gap_pp):
+        return Question(question, paragraph(sentence(
+            "Taken as an equal-weighted basket, the {total} altcoins {coins} moved with bitcoin: their average ended level "
+            "with it, at {average}", total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
+            average=desk.f.pct("altcoins.average_pct", sign=True) + Fragment("", ("altcoins.gap_pp",)))))
+    # the median on the other side of bitcoin: a few large moves carry the average, said so (the takeaways give the median)
+    split = not reads_equal(alts.median_pct, alts.btc_pct) and (alts.median_pct > alts.btc_pct) != (alts.gap_pp > 0)
+    tail = Fragment("")
+    if split:
+        tail = Fragment("; the median altcoin did " + ("better" if alts.median_pct > alts.btc_pct else "worse")
+                        + " than bitcoin, so the average rests on a few large " + ("falls" if alts.gap_pp < 0 else "gains"),
+                        ("altcoins.median_pct", "altcoins.btc_pct"))
+    elif "Why" in question.text:
+        tail = Fragment("; the data shows the gap, not its cause")
+    return Question(question, paragraph(sentence(
+        "Taken as an equal-weighted basket, the {total} altcoins {coins} averaged {average}, {gap} percentage points "
+        "{side} bitcoin, {size}{tail}",
+        total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
+        average=desk.f.pct("altcoins.average_pct", sign=True), gap=desk.f.points("altcoins.gap_pp"),
+        side="behind" if alts.gap_pp < 0 else "ahead of", size=size, tail=tail)))
+
+
+AGAINST_MOST = 3  # up to this many coins against the rest are named (one alone is named in the Overview)
+
+
+def _faq_against(desk: MarketDesk) -> Question | None:
+    """The few coins that went against a market that mostly went one way, by name (asked only in such a week)."""
+    b = desk.facts.breadth
+    few_rose = b.rose < b.fell
+    few = b.rose if few_rose else b.fell
+    if b.total < 2 * AGAINST_MOST or not 2 <= few <= AGAINST_MOST:
+        return None
+    names = [desk.names.plain(move.id) for move in desk.facts.assets
+             if move.compared and not is_flat(move.change_pct) and (move.change_pct > 0) == few_rose]
+    if len(names) != few:
+        return None
+    key = "breadth.rose" if few_rose else "breadth.fell"
+    question = ask(desk, "Which coins rose when most fell?" if few_rose else "Which coins fell when most rose?", key)
+    return Question(question, paragraph(sentence(
+        "{names}: they were the only {count} of the {total} {coins} to {way} over the week", names=join(names),
+        count=desk.f.count(key), total=desk.f.count("breadth.total"), coins=desk.coins, way="gain" if few_rose else "lose ground")))
+
+
+def _faq_streak(desk: MarketDesk) -> Question | None:
+    """How long the lead coin has gone one way, when it is a run of three weeks or more."""
+    lead = desk.lead
+    run = next((s for s in desk.facts.streaks if s.key == lead), None)
+    if run is None or run.weeks < 3:
+        return None
+    k = f"streaks.{lead}"
+    name = desk.names.plain(lead)
+    down = run.direction == "down"
+    question = ask(desk, "How long has {name} been falling?" if down else "How long has {name} been rising?", f"{k}.weeks",
+                   name=name)
+    return Question(question, paragraph(sentence(
+        "{name} has closed {way} week on week {count} times running{least}", name=name, way="lower" if down else "higher", count=desk.f.cardinal(f"{k}.weeks"),
+        least=Fragment("") if run.complete else Fragment(", as far back as the data goes"))))
 
 
 def _faq_lead_extreme(desk: MarketDesk) -> Question | None:
-    """How far the lead coin is from its highest close, in a falling or a rising week ("What led the gains?" would
+    """How far the lead coin is from its highest close, asked by the way the week went ("What led the gains?" would
     tell the movers a third time)."""
     lead = desk.lead
     dd = next((d for d in desk.facts.drawdowns if d.asset == lead), None)
     if dd is None or dd.drawdown_pct > -0.05:
         return None
     k = f"drawdowns.{lead}"
-    return Question(
-        ask(desk, "How far is {name} from its high?", f"{k}.drawdown_pct", name=desk.names.plain(lead)),
-        paragraph(sentence(
-            "{name} ended the week at {close}, {dd} below its highest close of {peak} on {day}",
-            name=desk.names.plain(lead),
-            close=desk.f.price(f"{k}.close"), dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True),
-            peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"),
-        )),
-    )
+    name = desk.names.plain(lead)
+    change = desk.move(lead).change_pct
+    parts: dict[str, Fragment | str] = dict(
+        name=name, close=desk.f.price(f"{k}.close"), dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True),
+        peak=desk.f.price(f"{k}.peak"), day=desk.f.date(f"{k}.peak_day"))
+    if is_flat(change) or dd.drawdown_pct > -NEAR_HIGH:
+        template, asked = "{name} ended the week at {close}, {dd} below its highest close of {peak} on {day}", \
+            "How close is {name} to its high?" if dd.drawdown_pct > -NEAR_HIGH else "How far is {name} from its high?"
+    elif change < 0 and dd.drawdown_pct <= -DEEP_FALL:
+        share = next(words for limit, words in DEPTHS if dd.drawdown_pct <= -limit)
+        template, asked = share + ": the week's fall left {name} at {close}, {dd} under the {peak} it closed at on {day}", \
+            "How deep is {name}'s fall from its high?"
+    elif change < 0:
+        template, asked = "The week's fall left {name} at {close}, {dd} under the {peak} it closed at on {day}", \
+            "How far below its high has {name} fallen?"
+    else:
+        template, asked = "Even after the week's gain, {name}'s {close} close sits {dd} short of its {peak} high of {day}", \
+            "How much ground does {name} still have to make up?"
+    return Question(ask(desk, asked, f"{k}.drawdown_pct", name=name), paragraph(sentence(template, **parts)))
 
 
 def _faq_fear_greed(desk: MarketDesk) -> Question | None:
+    """Sentiment, asked by what it did: changed zone, or stayed in fear or greed; answered with the week's range
+    (the Overview gives the closing reading)."""
     fg = desk.facts.fear_greed
     if fg is None:
         return None
-    answer = [sentence(
-        "The index, which runs from zero (extreme fear) to one hundred (extreme greed), read {value} ({label}) on {day}",
-        value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str),
-        day=desk.f.day("fear_greed.day"),
-    )]
-    if fg.base_value is not None:
-        answer.append(sentence("A week earlier it stood at {base} ({label}); during the week it ranged from {low} to {high}",
-                               base=desk.f.index("fear_greed.base_value"),
-                               label=desk.f.cite("fear_greed.base_classification", str),
-                               low=desk.f.index("fear_greed.week_low"), high=desk.f.index("fear_greed.week_high")))
-    return Question(ask(desk, "What does the Crypto Fear & Greed Index say?", "fear_greed.value"), Paragraph(tuple(answer)))
+    parts: dict[str, Fragment | str] = dict(
+        label=desk.f.cite("fear_greed.classification", str), low=desk.f.index("fear_greed.week_low"),
+        high=desk.f.index("fear_greed.week_high"))
+    scale = "an index that runs from zero (extreme fear) to one hundred (extreme greed)"
+    if fg.base_classification is not None and fg.base_classification != fg.classification:
+        question = ask(desk, "How did sentiment shift over the week?", "fear_greed.week_low")
+        answer = sentence("It crossed from {was} into {label} on the Crypto Fear & Greed Index, " + scale + ", with daily "
+                          "readings from {low} to {high}", **parts, was=desk.f.cite("fear_greed.base_classification", str))
+    elif "Fear" in fg.classification or "Greed" in fg.classification:
+        mood = "fear" if "Fear" in fg.classification else "greed"
+        # asked by which way the index went: falling deepens fear and cools greed
+        moved = None if fg.change is None or reads_equal(fg.change, places=0) else fg.change > 0
+        asked = {(None, "fear"): "How fearful is the market?", (None, "greed"): "How greedy is the market?",
+                 (False, "fear"): "Did fear deepen over the week?", (True, "fear"): "Did fear ease over the week?",
+                 (True, "greed"): "Did greed build over the week?", (False, "greed"): "Did greed cool over the week?"}
+        question = ask(desk, asked[(moved, mood)], "fear_greed.week_low")
+        at = ("at the week's lowest reading" if reads_equal(fg.value, fg.week_low, places=0) else
+              "at the week's highest reading" if reads_equal(fg.value, fg.week_high, places=0) else
+              "above the week's lowest reading" if fg.change is not None and fg.change < 0 else "below the week's highest reading")
+        parts["at"] = desk.f.cite("fear_greed.value", lambda _: at)
+        opening = "" if moved is None else ("It did, though it stayed in the same zone: " if (moved is False) == (mood == "fear")
+                                            else "Not enough to leave the zone: ")
+        opening_cite = Fragment("", ("fear_greed.change",) if moved is not None else ())
+        text = "the Crypto Fear & Greed Index, which runs from zero (extreme fear) to one hundred (extreme greed), ended " \
+            "the week in {label}, {at}, with daily readings from {low} to {high}{cite}"
+        answer = sentence(opening + (text if opening else text[0].upper() + text[1:]), **parts, cite=opening_cite)
+    else:
+        question = ask(desk, "What does the Crypto Fear & Greed Index say?", "fear_greed.week_low")
+        answer = sentence("The index, " + scale + ", ended the week in {label}, having ranged from {low} to {high}", **parts)
+    return Question(question, paragraph(answer))
 
 
 # --- the asset brief --------------------------------------------------------------------------

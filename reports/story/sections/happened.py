@@ -29,26 +29,49 @@ def market(desk: MarketDesk) -> Section:
 
 def _lead_paragraph(desk: MarketDesk) -> Paragraph:
     lead = desk.lead
-    k = f"assets.{lead}"
-    move = desk.move(lead)
-    name = desk.names(lead)
-    days = None
-    if move.daily_changes > 1:
-        majority = max(move.down_days, move.up_days)
-        days = sentence(
-            "It {direction} on {count} of the {total} days",
-            direction="fell" if move.down_days >= move.up_days else "rose",
-            count=desk.f.count(f"{k}.down_days" if move.down_days >= move.up_days else f"{k}.up_days"),
-            total=desk.f.count(f"{k}.daily_changes"),
-        ) if majority > 0 else None
-    opened = sentence(
-        "{name} started the week at {base} on {base_day} and ended it at {close} on {end_day}, {moved}",
-        name=name, base=desk.f.price(f"{k}.base_close"), base_day=desk.f.day("week.base"),
+    return paragraph(opening_sentence(desk, lead), *week_in_days(desk, lead), _level_sentence(desk, lead))
+
+
+def opening_sentence(desk: MarketDesk | AssetDesk, asset: str) -> Sentence:
+    """The week from its first close to its last, with its up and down days when they tell something: a week that
+    went one way on every day, or on all days but one, says so; a mixed week's day count is left out."""
+    k, move = f"assets.{asset}", desk.move(asset)
+    falling = move.down_days >= move.up_days
+    parts: dict[str, Fragment | str] = dict(
+        name=desk.names(asset), base=desk.f.price(f"{k}.base_close"), base_day=desk.f.day("week.base"),
         close=desk.f.price(f"{k}.close"), end_day=desk.f.day("week.end"),
         moved=Fragment("a ") + desk.f.pct(f"{k}.change_pct", absolute=True) + " " + gain_loss(move.change_pct)
         if not is_flat(move.change_pct) else Fragment("little changed"),
-    )
-    return paragraph(opened, days, *week_in_days(desk, lead), _level_sentence(desk, lead))
+        direction="fell" if falling else "rose",
+        count=desk.f.cardinal(f"{k}.down_days" if falling else f"{k}.up_days"),
+        total=desk.f.cardinal(f"{k}.daily_changes"))
+    majority = max(move.down_days, move.up_days)
+    if move.daily_changes > 2 and majority == move.daily_changes:
+        return sentence("{name} {direction} on every one of the {total} days, from {base} on {base_day} to {close} on "
+                        "{end_day}, {moved}", **parts)
+    if move.daily_changes > 2 and majority == move.daily_changes - 1:
+        return sentence("{name} {direction} on {count} of the {total} days, going from {base} on {base_day} to {close} on "
+                        "{end_day}, {moved}", **parts)
+    return sentence(OPENINGS[_shape(desk, asset)], **parts)
+
+
+# The opening of a mixed week, worded by its shape (the order of its highest and lowest close, and whether it ended on
+# one of them), which the next sentence tells in days.
+OPENINGS = {
+    "ended-low": "{name} went from {base} on {base_day} to {close} on {end_day}, {moved}",
+    "ended-high": "{name} went from {base} on {base_day} to {close} on {end_day}, {moved}",
+    "peak-first": "{name} started the week at {base} on {base_day} and ended it at {close} on {end_day}, {moved}",
+    "bottom-first": "{name} opened the week at {base} on {base_day} and closed it at {close} on {end_day}, {moved}",
+}
+
+
+def _shape(desk: MarketDesk | AssetDesk, asset: str) -> str:
+    move = desk.move(asset)
+    if move.low_day == desk.facts.week.end:
+        return "ended-low"
+    if move.high_day == desk.facts.week.end:
+        return "ended-high"
+    return "peak-first" if move.high_day < move.low_day else "bottom-first"
 
 
 def _level_sentence(desk: MarketDesk, asset: str) -> Sentence | None:
@@ -137,21 +160,7 @@ def asset(desk: AssetDesk) -> Section:
 
 def _week_paragraph(desk: AssetDesk) -> Paragraph:
     a = subject(desk)
-    k, move = f"assets.{a}", desk.facts.subject
-    opened = sentence(
-        "{name} started the week at {base} on {base_day} and ended it at {close} on {end_day}, {moved}",
-        name=desk.names(a), base=desk.f.price(f"{k}.base_close"), base_day=desk.f.day("week.base"),
-        close=desk.f.price(f"{k}.close"), end_day=desk.f.day("week.end"),
-        moved=Fragment("a ") + desk.f.pct(f"{k}.change_pct", absolute=True) + " " + gain_loss(move.change_pct)
-        if not is_flat(move.change_pct) else Fragment("little changed"),
-    )
-    days = None
-    if move.daily_changes > 1 and max(move.up_days, move.down_days) > 0:
-        falling = move.down_days >= move.up_days
-        days = sentence("It {direction} on {count} of the {total} days", direction="fell" if falling else "rose",
-                        count=desk.f.count(f"{k}.down_days" if falling else f"{k}.up_days"),
-                        total=desk.f.count(f"{k}.daily_changes"))
-    return paragraph(opened, days, *week_in_days(desk, a), _asset_level_sentence(desk))
+    return paragraph(opening_sentence(desk, a), *week_in_days(desk, a), _asset_level_sentence(desk))
 
 
 def _asset_level_sentence(desk: AssetDesk) -> Sentence | None:

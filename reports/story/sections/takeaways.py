@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reports.story import context
 from reports.facts.model import Altcoins, FearGreed
 from reports.story.desk import AssetDesk, MarketDesk
@@ -38,10 +40,11 @@ def market(desk: MarketDesk) -> Section:
                               end=desk.f.money("market_cap.end_usd"), pct=desk.f.pct("market_cap.change_pct", sign=True)))
     elif desk.facts.market_cap is not None:
         items.append(sentence(
-            "Total market value {verb} {amount} ({pct}) to {end}",
+            "Total market value {verb} {amount} ({pct}) to {end}{breadth}",
             verb="fell" if desk.facts.market_cap.change_usd < 0 else "rose",
             amount=desk.f.money("market_cap.change_usd", absolute=True),
             pct=desk.f.pct("market_cap.change_pct", sign=True), end=desk.f.money("market_cap.end_usd"),
+            breadth=_breadth_words(desk, desk.facts.market_cap.change_usd < 0),
         ))
     if len(desk.facts.assets) > 1 and not all_flat(desk):
         best, worst = desk.facts.leaders[0], desk.facts.laggards[0]
@@ -52,19 +55,52 @@ def market(desk: MarketDesk) -> Section:
     return Section("key-takeaways", "Key Takeaways", (bullets(*items),))
 
 
+# How many altcoins beat bitcoin, in words, by share: the first band whose test passes words the clause, and a
+# one-sided count (none, all) opens the bullet, since it is the news; "{count}" may be the word itself ("not one").
+BEAT_BANDS: tuple[tuple[Callable[[int, int], bool], bool, str], ...] = (
+    (lambda beat, total: beat == 0, True, "not one of the {total} altcoins beat bitcoin"),
+    (lambda beat, total: beat == total, True, "every one of the {total} altcoins beat bitcoin"),
+    (lambda beat, total: beat * 4 <= total, False, "only {count} of {total} altcoins beat bitcoin"),
+    (lambda beat, total: beat * 4 >= total * 3, False, "most altcoins beat bitcoin, {count} of {total}"),
+    (lambda beat, total: True, False, "{count} of {total} altcoins beat bitcoin"),
+)
+
+
+def _breadth_words(desk: MarketDesk, falling: bool) -> Fragment:
+    """How widely the market's move was shared, in words (the Overview gives the count): ", with every coin lower",
+    ", though most coins rose". Citing the count it rests on; nothing when the coins were split."""
+    b = desk.facts.breadth
+    if b.total < 4:
+        return Fragment("")
+    same, other = (b.fell, b.rose) if falling else (b.rose, b.fell)
+    way = "lower" if falling else "higher"
+    cite = ("breadth.fell", "breadth.rose")
+    if same == b.total:
+        return Fragment(f", with every coin in the table {way}", cite)
+    if same * 4 >= b.total * 3:
+        return Fragment(f", with most coins {way}", cite)
+    if other * 2 > b.total:
+        return Fragment(", though most coins " + ("rose" if falling else "fell"), cite)
+    return Fragment("")
+
+
 def _altcoin_takeaway(desk: MarketDesk, alts: Altcoins) -> Sentence:
+    """The altcoins against bitcoin, opened by what stands out: a one-sided count first, else the median's gap."""
     compare = "trailing" if alts.median_pct < alts.btc_pct else "ahead of"
     if reads_equal(alts.median_pct, alts.btc_pct):
         compare = "level with"
-    return sentence(
-        "The median altcoin returned {median}, {compare} bitcoin's {btc}; {count} of {total} altcoins beat bitcoin",
-        median=desk.f.pct("altcoins.median_pct", sign=True),
-        compare=compare, btc=desk.f.pct("altcoins.btc_pct", sign=True),
+    opens, count = next((opens, words) for test, opens, words in BEAT_BANDS if test(alts.outperformed, alts.count))
+    parts: dict[str, Fragment | str] = dict(
+        median=desk.f.pct("altcoins.median_pct", sign=True), compare=compare, btc=desk.f.pct("altcoins.btc_pct", sign=True),
         count=desk.f.count("altcoins.outperformed"), total=desk.f.count("altcoins.count"),
-    )
+        said=Fragment("", ("altcoins.outperformed",)))  # "not one", "every one": the count is in the words
+    if opens:
+        return sentence(count[0].upper() + count[1:] + "{said}; the median altcoin returned {median}, {compare} bitcoin's {btc}",
+                        **parts)
+    return sentence("The median altcoin returned {median}, {compare} bitcoin's {btc}; " + count, **parts)
 
 
-def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence:
+def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence | None:
     parts = dict(value=desk.f.index("fear_greed.value"), label=desk.f.cite("fear_greed.classification", str))
     falling = fg.change is not None and fg.change < 0
     since_key = "fear_greed.low_since" if falling else "fear_greed.high_since"
@@ -75,7 +111,7 @@ def _fear_greed_takeaway(desk: MarketDesk, fg: FearGreed) -> Sentence:
         period = Fragment(", during ") + desk.f.cite(period_key, str) if period_key in desk.f else Fragment("")
         return sentence("Crypto Fear & Greed Index: {value} ({label}), its {extreme} reading since {since}{period}",
                         **parts, extreme="lowest" if falling else "highest", since=desk.f.month(since_key), period=period)
-    return sentence("Crypto Fear & Greed Index: {value} ({label})", **parts)
+    return None  # an ordinary reading: the Overview tells it, a bullet would only repeat it
 
 
 # --- the asset brief --------------------------------------------------------------------------

@@ -57,19 +57,22 @@ def _signal_bullets(desk: Desk[F]) -> list[Sentence | None]:
 
 def _flow_signal(desk: Desk[F], flow: EtfFlows) -> Sentence:
     """ "whether net outflows from US spot bitcoin ETFs continue": the same direction as the week before
-    continues, a new one holds."""
+    continues (said larger or smaller than it), a new one holds."""
     k = f"drivers.etf.{flow.asset}"
     direction = "net outflows from" if flow.direction == "outflow" else "net inflows into"
     # Forward-looking: the week's and the week before's figures are told in What Drove the Week; here only their
-    # directions (the flows' facts cited, no figure restated).
+    # directions and sizes against each other (the flows' facts cited, no figure restated).
     name = ETF_NAMES[flow.asset]
     if flow.previous_usd is None:
         return sentence(f"ETF flows: whether {direction} {{name}} go on", name=name)
     before = "net inflows" if flow.previous_usd > 0 else "net outflows"
     said = desk.f.cite(f"{k}.previous_usd", lambda _: before)
     if (flow.previous_usd > 0) == (flow.direction == "inflow"):
-        return sentence(f"ETF flows: whether {direction} {{name}} continue, after {{before}} the week before as well", name=name,
-                        before=said)
+        previous = abs(flow.previous_usd)
+        grew = desk.f.cite(f"{k}.total_usd", lambda total: "about as large as" if reads_equal(abs(total), previous, 0)
+                           else "larger than" if abs(total) > previous else "smaller than")
+        return sentence(f"ETF flows: whether {direction} {{name}} continue; this week's were {{grew}} the {{before}} of "
+                        "the week before", name=name, before=said, grew=grew)
     return sentence(f"ETF flows: whether the turn to {direction} {{name}} holds, after {{before}} the week before", name=name,
                     before=said)
 
@@ -81,10 +84,25 @@ def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
         return None
     k = f"drivers.stock_links.{link.key}"
     how = link_words(link.correlation)  # the drivers section's words for the same figure
-    # The week's stock move is told in What Drove the Week: here whether the link holds.
-    return sentence("US stocks: whether bitcoin keeps following US tech stocks (QQQ), which its daily moves have tracked {how} "
-                    "over the past {days} days (a correlation of {value})", how=how, days=desk.f.count(f"{k}.days"),
-                    value=desk.f.decimal(f"{k}.correlation"))
+    longer = next((other for other in drivers.stock_links if other.days > link.days), None)
+    trend = Fragment("")
+    if longer is not None and not reads_equal(longer.correlation, link.correlation, places=2):
+        trend = desk.f.cite(f"drivers.stock_links.{longer.key}.correlation",
+                            lambda value: ", a link tighter than over " if link.correlation > value
+                            else ", a link looser than over ") + desk.f.count(f"drivers.stock_links.{longer.key}.days") + " days"
+    lead_change = desk.move(desk.lead).change_pct
+    if qqq.change_pct is None or is_flat(qqq.change_pct) or is_flat(lead_change):
+        return sentence("US stocks: whether bitcoin keeps following US tech stocks (QQQ), which its daily moves have tracked "
+                        "{how} over the past {days} days (a correlation of {value}){trend}", how=how,
+                        days=desk.f.count(f"{k}.days"), value=desk.f.decimal(f"{k}.correlation"), trend=trend)
+    together = (qqq.change_pct > 0) == (lead_change > 0)
+    # The week's stock move is told in What Drove the Week: here whether the link holds, and which way they went.
+    template = ("US stocks: whether bitcoin keeps moving with US tech stocks (QQQ), as it did this week{week}; its daily moves "
+                "have tracked them {how} over the past {days} days (a correlation of {value}){trend}" if together else
+                "US stocks: whether bitcoin moves back in step with US tech stocks (QQQ), which went the other way this "
+                "week{week}; its daily moves have tracked them {how} over the past {days} days (a correlation of {value}){trend}")
+    return sentence(template, how=how, days=desk.f.count(f"{k}.days"), value=desk.f.decimal(f"{k}.correlation"), trend=trend,
+                    week=Fragment("", ("drivers.markets.qqq.change_pct",)))
 
 
 def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
@@ -97,8 +115,12 @@ def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
                         end=desk.f.money(f"{k}.end_usd"))
     # The week's change is told in What Drove the Week: here its direction, and whether it goes on.
     way = desk.f.cite(f"{k}.change_pct", lambda change: "keeps growing" if change > 0 else "keeps shrinking")
-    return sentence("Stablecoin supply: whether the {end} in the ten largest US dollar stablecoins {way}",
-                    end=desk.f.money(f"{k}.end_usd"), way=way)
+    against = (top.change_pct > 0) != (desk.move(desk.lead).change_pct > 0)
+    lead = desk.names.plain(desk.lead)
+    context = Fragment(", as it did while " + lead.text + (" fell" if desk.move(desk.lead).change_pct < 0 else " rose")
+                       if against else ", in step with " + lead.text + "'s week", (f"assets.{desk.lead}.change_pct",))
+    return sentence("Stablecoin supply: whether the {end} in the ten largest US dollar stablecoins {way}{context}",
+                    end=desk.f.money(f"{k}.end_usd"), way=way, context=context)
 
 
 # --- shared by both briefs --------------------------------------------------------------------
@@ -164,7 +186,7 @@ def _extreme(desk: Desk[F], asset: str, side: str) -> Fragment:
     when = (desk.f.cite(f"{k}.intraday_{side}_hour", hour_words) if getattr(move, f"intraday_{side}_hour") is not None
             else Fragment("on "))
     return (Fragment(f"the week's {word} trade, ") + desk.f.price(f"{k}.intraday_{side}") + " " + when
-            + desk.f.day(f"{k}.intraday_{side}_day"))
+            + desk.f.weekday(f"{k}.intraday_{side}_day"))
 
 
 def _flat_levels(desk: Desk[F], asset: str, prior_key: str, prior: Range | None) -> Sentence:
@@ -179,7 +201,7 @@ def _flat_levels(desk: Desk[F], asset: str, prior_key: str, prior: Range | None)
                     high=desk.f.price(f"{k}.high"), high_day=desk.f.day(f"{k}.high_day"), edge=edge)
 
 
-def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
+def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence | None:
     # The reading itself is told in the Overview and the FAQ: here what to watch for, from its label and range.
     parts = dict(label=desk.f.cite("fear_greed.classification", str))
     at_low, at_high = reads_equal(fg.value, fg.week_low, places=0), reads_equal(fg.value, fg.week_high, places=0)
@@ -192,10 +214,7 @@ def _sentiment_watch(desk: MarketDesk, fg: FearGreed) -> Sentence:
             "Sentiment: whether the Fear & Greed Index stays in {label}, at a reading last {seen} on {since}{period}",
             **parts, seen="this low" if key.endswith("low_since") else "this high", since=desk.f.date(key), period=period,
         )
-    return sentence(
-        "Sentiment: whether the Fear & Greed Index, at {label} when the week ended, leaves its weekly range of {low} to {high}",
-        **parts, low=desk.f.index("fear_greed.week_low"), high=desk.f.index("fear_greed.week_high"),
-    )
+    return None  # an ordinary reading: the Overview and the FAQ tell it, a watch bullet would add nothing
 
 
 # --- the asset brief --------------------------------------------------------------------------
