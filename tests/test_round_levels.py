@@ -101,3 +101,15 @@ def test_a_close_on_the_level_has_not_crossed_it(weeks, close, crossed):
     """The rule at its edge: falling, a level counts only when the last close is below it."""
     move = weeks[SELL_OFF].facts.asset("bitcoin")
     assert round_level(dataclasses.replace(move, close=close), 10_000.0).crossed == crossed
+
+
+def test_the_lead_names_the_round_numbers_the_week_went_through_and_when_the_low_close_came(weeks):
+    """The Overview tells the level readers watch (the sell-off's $60,000 touch and its close below $80,000, from the
+    candles: Jan 30 close above $80,000, Feb 6 close below it, the Feb 6 low at $60,000), and a "lowest close since"
+    that came before the week's last close says on which day."""
+    candles = _candles("BTC")
+    assert candles[date(2026, 1, 30)]["close"] > 80_000 > candles[date(2026, 2, 6)]["close"] > 60_000 == candles[date(2026, 2, 6)]["low"]
+    overview = " ".join(s.text for block in weeks[SELL_OFF].sections[0].blocks for s in getattr(block, "sentences", ()))
+    assert "On the way down, bitcoin closed below $80,000 and touched $60,000 on Feb 6 without a close below it." in overview
+    low_day = min((day for day in candles if SELL_OFF - timedelta(days=6) <= day <= SELL_OFF), key=lambda d: candles[d]["close"])
+    assert low_day == date(2026, 2, 5) and "its lowest close since October 2024 on Feb 5" in overview

@@ -112,7 +112,10 @@ def level_clause(desk: MarketDesk) -> Fragment | None:
     level = notable_level(desk, desk.lead, side)
     if level is None or is_flat(change):
         return None
-    return Fragment("its " + ("lowest" if side == "low" else "highest") + " close ") + since_phrase(desk, level)
+    clause = Fragment("its " + ("lowest" if side == "low" else "highest") + " close ") + since_phrase(desk, level)
+    if desk.f.value(f"{level}.day") != desk.facts.week.end:  # the extreme came before the week's last close: say when
+        clause = clause + " on " + desk.f.day(f"{level}.day")
+    return clause
 
 
 def record_clause(desk: MarketDesk) -> Fragment:

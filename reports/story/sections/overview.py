@@ -8,6 +8,7 @@ from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.prose import Fragment, Sentence, sentence
 from reports.story.model import Section
+from reports.story.levels import round_number_clause
 from reports.story.front import breadth_clause, lead_plan, level_clause, record_clause, since_phrase
 from reports.story.wording import is_flat, possessive, reads_equal, up_down, week_shape
 from reports.story.sections.blocks import paragraph
@@ -25,7 +26,8 @@ def market(desk: MarketDesk) -> Section:
     plan = lead_plan(desk)
     standout = _standout(desk) if plan != "driver" else None
     if plan == "broad" or (plan == "quiet" and desk.facts.market_cap is None):
-        first = paragraph(_market_sentence(desk), _lead_sentence(desk), _breadth(desk, plan), _fear_greed_sentence(desk, plan))
+        first = paragraph(_market_sentence(desk), _lead_sentence(desk), _round_sentence(desk),
+                          _breadth(desk, plan), _fear_greed_sentence(desk, plan))
         second = [standout, *context.streak_sentences(desk)]
     elif plan == "quiet":
         first = paragraph(_opening(desk, plan), _second_sentence(desk), _breadth(desk, plan))
@@ -37,7 +39,8 @@ def market(desk: MarketDesk) -> Section:
         first = paragraph(_opening(desk, plan), _second_sentence(desk), _cap_sentence(desk, plan))
         second = [_breadth(desk, plan), *context.streak_sentences(desk), _fear_greed_sentence(desk, plan)]
     else:
-        first = paragraph(_opening(desk, plan), _within_sentence(desk), _cap_sentence(desk, plan), _second_sentence(desk), standout)
+        first = paragraph(_opening(desk, plan), _within_sentence(desk), _round_sentence(desk),
+                          _cap_sentence(desk, plan), _second_sentence(desk), standout)
         second = [_breadth(desk, plan), _fear_greed_sentence(desk, plan), *context.streak_sentences(desk)]
     rest = paragraph(*second)
     return Section("overview", "Overview", (first, rest) if rest.sentences else (first,))
@@ -52,7 +55,7 @@ def _opening(desk: MarketDesk, plan: str) -> Sentence:
     if plan == "record":
         level = level_clause(desk)
         return sentence("{name} {moved} in {week}, {record}{level}", **parts, record=record_clause(desk),
-                        level=Fragment(" and ") + level if level is not None else Fragment(""))
+                        level=Fragment(", with ") + level if level is not None else Fragment(""))
     if plan == "level":
         level = level_clause(desk)
         assert level is not None
@@ -73,6 +76,16 @@ def _opening(desk: MarketDesk, plan: str) -> Sentence:
         return sentence("{name} {moved} in {week}, while the median altcoin went the other way, {median}", **parts,
                         median=desk.direction("altcoins.median_pct", desk.facts.altcoins.median_pct))
     return sentence("{name} {moved} in {week}", **parts)
+
+
+def _round_sentence(desk: MarketDesk) -> Sentence | None:
+    """The round number the lead's week went through, the level readers watch: "On the way down, bitcoin closed
+    below $80,000 and touched $60,000 on Feb 6 without a close below it"."""
+    clause = round_number_clause(desk, desk.lead)
+    change = desk.move(desk.lead).change_pct
+    if clause is None or is_flat(change):
+        return None
+    return sentence("On the way {way}, {clause}", way="down" if change < 0 else "up", clause=clause)
 
 
 def _standout(desk: MarketDesk) -> Sentence | None:
