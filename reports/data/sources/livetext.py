@@ -19,16 +19,16 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
+import pandas as pd
+
 from reports.core.settings import Settings
 from reports.data.model import SeriesInfo
 from reports.data.raw import LINE, RawSeries, RawTable
-from reports.data.sources.coingecko.client import ApiError, Client, _message, _retry_after, _Transient
+from reports.data.sources.coingecko.client import Client, _Transient
 from reports.data.sources.liveapi import LivePull, api_config
 from reports.data.sources.livestore import LiveStore
 from reports.data.validate import RawMarketData
-
-import httpx
-import pandas as pd
 
 Complete = Callable[[str], bool]
 
@@ -48,21 +48,7 @@ class TextClient(Client):
         assert isinstance(answer, str)
         return answer
 
-    def _call(self, path: str, params: Mapping[str, Any]) -> Any:
-        self.limiter.wait()
-        self.calls.append(path)
-        try:
-            response = self.http.get(path, params=dict(params))
-        except httpx.TimeoutException:
-            raise _Transient(f"no answer within {self.config.timeout:g} s") from None
-        except httpx.TransportError as error:
-            raise _Transient(f"connection failed ({type(error).__name__}: {error})") from None
-        status = response.status_code
-        if status == 429 or status >= 500:
-            raise _Transient(f"HTTP {status} {response.reason_phrase}", _retry_after(response.headers.get("retry-after")))
-        if status >= 400:
-            message = _message(response, self.config)
-            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {message}. {self._hint(status)}", status)
+    def _body(self, response: httpx.Response) -> str:
         try:
             text = self.config.redact(response.content.decode("utf-8"))
         except UnicodeDecodeError:
@@ -70,7 +56,6 @@ class TextClient(Client):
         if not self.complete(text):
             raise _Transient(f"the answer is cut short or not the document asked for (starts {self.config.excerpt(text, 40)!r})")
         return text
-
 
     def _hint(self, status: int) -> str:
         """What to do about a refusal: these sources take no key (a 401/403 is the site refusing scripts,

@@ -233,11 +233,18 @@ class Client:
             raise _Transient(f"HTTP {status} {response.reason_phrase}", _retry_after(response.headers.get("retry-after")))
         if status >= 400:
             message = _message(response, self.config)
-            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {message}. {_hint(status)}", status)
+            raise ApiError(f"GET {path}: HTTP {status} {response.reason_phrase}: {message}. {self._hint(status)}", status)
+        return self._body(response)
+
+    def _body(self, response: httpx.Response) -> Any:
+        """The answer's content (JSON here; a text source keeps the text); a body that cannot be read is retried."""
         try:
             return _json(response, self.config)
         except ValueError:
             raise _Transient(f"the answer is not valid JSON (starts {self.config.excerpt(response.text, 40)!r})") from None
+
+    def _hint(self, status: int) -> str:
+        return _hint(status)
 
     def _wait(self, state: RetryCallState) -> float:
         """Retry-After when the server gave one, else exponential backoff with full jitter."""
