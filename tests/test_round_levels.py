@@ -113,3 +113,14 @@ def test_the_lead_names_the_round_numbers_the_week_went_through_and_when_the_low
     assert "On the way down, bitcoin closed below $80,000 and touched $60,000 on Feb 6 without a close below it." in overview
     low_day = min((day for day in candles if SELL_OFF - timedelta(days=6) <= day <= SELL_OFF), key=lambda d: candles[d]["close"])
     assert low_day == date(2026, 2, 5) and "its lowest close since October 2024 on Feb 5" in overview
+
+
+def test_a_price_far_from_the_step_is_counted_not_listed():
+    """A user's file may move a coin from a fraction of a cent to a trillion dollars: the levels in between are
+    counted (the fuzz test ran out of memory when they were listed)."""
+    from reports.facts.levels import _between
+
+    assert _between(0.0001, 1e12, 10_000.0) == (100_000_000, 1e12)
+    assert _between(1e12, 0.0001, 10_000.0) == (100_000_000, 10_000.0)
+    assert _between(84_260.0, 70_580.0, 10_000.0) == (1, 80_000.0)  # the sell-off: one level, $80,000
+    assert _between(65_000.0, 72_815.0, 10_000.0) == (1, 70_000.0) and _between(71_000.0, 79_000.0, 10_000.0) == (0, None)

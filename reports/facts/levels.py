@@ -50,24 +50,26 @@ def round_levels(moves: tuple[AssetMove, ...]) -> tuple[RoundLevel, ...]:
 
 
 def round_level(move: AssetMove, step: float) -> RoundLevel:
-    crossed = _between(move.base_close, move.close, step)
-    direction = None if not crossed else "down" if move.close < move.base_close else "up"
+    count, farthest = _between(move.base_close, move.close, step)
+    direction = None if not count else "down" if move.close < move.base_close else "up"
     touched, side, day = _touched(move, step)
     return RoundLevel(asset=move.id, step=step, base_close=move.base_close, close=move.close,
-                      crossed=crossed[-1] if crossed else None, levels_crossed=len(crossed), direction=direction,
+                      crossed=farthest, levels_crossed=count, direction=direction,
                       touched=touched, touched_side=side, touched_day=day, series=move.series)
 
 
-def _between(base: float, last: float, step: float) -> list[float]:
-    """Round levels closed through, in the order the week met them. Falling, a level counts when the base close
-    was at or above it and the last close below it; rising, when the base was below it and the last at or above."""
+def _between(base: float, last: float, step: float) -> tuple[int, float | None]:
+    """How many round levels the week closed through, and the last one it met (counted, never listed: a price
+    far from the step, from a user's file, must not make millions of levels). Falling, a level counts when the
+    base close was at or above it and the last close below it; rising, when the base was below it and the last
+    at or above."""
     if last < base:
-        top, bottom = math.floor(base / step), math.floor(last / step) + 1
-        return [k * step for k in range(top, bottom - 1, -1) if k > 0]
+        top, bottom = math.floor(base / step), max(math.floor(last / step) + 1, 1)
+        return (top - bottom + 1, bottom * step) if top >= bottom else (0, None)
     if last > base:
         bottom, top = math.floor(base / step) + 1, math.floor(last / step)
-        return [k * step for k in range(bottom, top + 1)]
-    return []
+        return (top - bottom + 1, top * step) if top >= bottom else (0, None)
+    return 0, None
 
 
 def _touched(move: AssetMove, step: float) -> tuple[float | None, str | None, date | None]:
