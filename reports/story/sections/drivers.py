@@ -15,7 +15,7 @@ from reports.story.asset_view import CLOSE_LINK, link_words
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.figures import figure
 from reports.story.model import Block, Cell, Column, Figure, Paragraph, Section, Table
-from reports.story.prose import Fragment, Sentence, join, sentence
+from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.sections.blocks import paragraph
 from reports.story.wording import indefinite, is_flat, simple_verb
 
@@ -51,7 +51,7 @@ def _section(desk: Desk[F], chart: Figure | None) -> Section:
     blocks: list[Block | None] = [paragraph(_opening(desk, drivers))]
     blocks += [block for _, block in parts]
     blocks.append(leverage.paragraph(desk))  # the perpetuals' funding and open interest, when the data has them
-    blocks.append(paragraph(*_link_sentences(desk, drivers)) if drivers.stock_links else None)
+    blocks.append(paragraph(*_link_sentences(desk, drivers)) if drivers.stock_links and _link_sentences(desk, drivers) else None)
     blocks.append(chart)
     blocks.append(_table(desk, drivers))
     return Section("drivers", TITLE, tuple(block for block in blocks if block is not None))
@@ -79,18 +79,35 @@ def _parts(desk: Desk[F], drivers: Drivers) -> list[tuple[float, Paragraph]]:
 
 
 def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
+    """The week's move beside the driver that stands out or, when none does, the one that came closest: the name
+    changes with the week, so the sentence says something new each time."""
     lead = desk.lead
     change = desk.move(lead).change_pct
     moved = (Fragment(desk.names.plain(lead).text + "'s ") + desk.f.pct(f"assets.{lead}.change_pct", absolute=True)
              + (" rise" if change > 0 else " fall")) if not is_flat(change) else Fragment(desk.names.plain(lead).text + "'s flat week")
     if drivers.largest is None:
-        # what "stood out" means is told once, in Methodology & Sources (`method_sentence`)
-        return sentence("{moved} came in a week when none of the drivers below stood out against their own history",
-                        moved=moved)
+        closest = _closest(drivers)
+        if closest is None:
+            # what "stood out" means is told once, in Methodology & Sources (`method_sentence`)
+            return sentence("{moved} came in a week when none of the drivers below stood out against their own history",
+                            moved=moved)
+        return sentence("{moved} came in a week when no driver stood out against its own history; the closest was {driver}, "
+                        "whose week was larger than {share} of its earlier seven-day windows", moved=moved,
+                        driver=_standout_name(desk, closest), share=desk.f.pct(f"drivers.{closest}.standing.share_pct"))
     # The driver's figure is told in its own paragraph below (and in the Overview): here only its name and standing.
-    return sentence("Of the drivers below, {driver} stood out most against its own history, with a week larger than {share} of "
-                    "its earlier seven-day windows", driver=_standout_name(desk, drivers.largest),
-                    share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"))
+    return sentence("Of the drivers below, {driver} stood out most against its own history beside {moved}, with a week "
+                    "larger than {share} of its earlier seven-day windows", driver=_standout_name(desk, drivers.largest),
+                    moved=moved, share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"))
+
+
+def _closest(drivers: Drivers) -> str | None:
+    """The fact-key prefix of the driver whose week ranked highest against its own history ("markets.gold")."""
+    ranked = [(flow.standing.share_pct, f"etf.{flow.asset}") for flow in drivers.etf]
+    ranked += [(move.standing.share_pct, f"markets.{move.key}") for move in drivers.markets]
+    top = drivers.supply("top10")
+    ranked += [(top.standing.share_pct, "stablecoins.top10")] if top is not None else []
+    known = [(share, key) for share, key in ranked if share is not None]
+    return max(known)[1] if known else None
 
 
 def _standout_name(desk: Desk[F], largest: str) -> Fragment:
@@ -161,14 +178,31 @@ def _etf_sentences(desk: Desk[F], flow: EtfFlows) -> list[Sentence | None]:
     first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{moved}", name=name, verb=verb,
                      total=desk.f.money(f"{k}.total_usd", absolute=True), days=desk.f.cardinal(f"{k}.trading_days"),
                      first=desk.f.day(f"{k}.first_day"), last=desk.f.day(f"{k}.last_day"), moved=_as_moved(desk, flow.asset))
-    largest = sentence("The largest single day was {day}, a net {side} of {amount}", day=desk.f.day(f"{k}.largest_day"),
-                       side="inflow" if flow.largest_usd > 0 else "outflow", amount=desk.f.money(f"{k}.largest_usd", absolute=True))
-    before = None
-    if flow.previous_usd is not None:
-        before = sentence("The week before, they had net {side} of {amount} over {days} trading days",
-                          side="inflows" if flow.previous_usd > 0 else "outflows",
-                          amount=desk.f.money(f"{k}.previous_usd", absolute=True), days=desk.f.cardinal(f"{k}.previous_days"))
-    return [first, largest if flow.trading_days > 1 else None, before, _rank_sentence(desk, flow)]
+    before = _before_clause(desk, flow)
+    if flow.trading_days > 1:
+        largest: Sentence | None = sentence(
+            "The largest single day was {day}, a net {side} of {amount}{before}", day=desk.f.day(f"{k}.largest_day"),
+            side="inflow" if flow.largest_usd > 0 else "outflow", amount=desk.f.money(f"{k}.largest_usd", absolute=True),
+            before=Fragment("; ") + before if before is not None else Fragment(""))
+    else:
+        largest = sentence("{before}", before=before) if before is not None else None
+    return [first, largest, _rank_sentence(desk, flow)]
+
+
+def _before_clause(desk: Desk[F], flow: EtfFlows) -> Fragment | None:
+    """The week before against this one: a reversal ("that reversed net outflows of $1.2 billion the week before")
+    or a run ("a second week of net outflows, larger than the $799 million of the week before")."""
+    if flow.previous_usd is None:
+        return None
+    k = f"drivers.etf.{flow.asset}"
+    amount = desk.f.money(f"{k}.previous_usd", absolute=True)
+    previous = "inflow" if flow.previous_usd > 0 else "outflow"
+    if previous != flow.direction:
+        return (Fragment(f"the week's net {flow.direction}s reversed net {previous}s of ", (f"{k}.total_usd",)) + amount
+                + " the week before")
+    size = "larger" if abs(flow.total_usd) > abs(flow.previous_usd) else "smaller"
+    return (Fragment(f"the net {flow.direction}s followed a week of them, {size} than the week before's ", (f"{k}.total_usd",))
+            + amount)
 
 
 def _as_moved(desk: Desk[F], asset: str) -> Fragment:
@@ -221,15 +255,18 @@ def _bp(desk: Desk[F], key: str) -> Fragment:
 
 
 def _market_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
+    """US stocks, gold, the dollar and yields in one sentence, on the US trading days' dates."""
     stocks = [move for move in drivers.markets if move.key in ("qqq", "spy")]
     others = [move for move in drivers.markets if move.key not in ("qqq", "spy")]
     found: list[Sentence | None] = []
     if stocks:
         first = stocks[0]
         k = f"drivers.markets.{first.key}"
-        found.append(sentence("Over the week's US trading days, from the close of {base} to that of {end}, {moves}", base=desk.f.day(f"{k}.base_day"),
-                              end=desk.f.day(f"{k}.end_day"), moves=join([move_words(desk, move) for move in stocks])))
-    if others:
+        rest = Fragment("") if not others else Fragment("; ") + join([move_words(desk, move) for move in others])
+        found.append(sentence("Over the week's US trading days, from the close of {base} to that of {end}, {moves}{rest}",
+                              base=desk.f.day(f"{k}.base_day"), end=desk.f.day(f"{k}.end_day"),
+                              moves=join([move_words(desk, move) for move in stocks]), rest=rest))
+    elif others:
         found.append(sentence("{moves}", moves=join([move_words(desk, move) for move in others])))
     gold = drivers.market("gold")
     if gold is not None and gold.column == "gld_close":
@@ -242,11 +279,11 @@ def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
     assert top is not None
     k = "drivers.stablecoins.top10"
     if is_flat(top.change_pct):
-        first = sentence("The supply of the ten largest US dollar stablecoins was little changed at {end}, between the {start_day} "
+        first = phrase("The supply of the ten largest US dollar stablecoins was little changed at {end}, between the {start_day} "
                          "and {end_day} snapshots at midnight UTC", end=desk.f.money(f"{k}.end_usd"),
                          start_day=desk.f.day(f"{k}.start_day"), end_day=desk.f.day(f"{k}.end_day"))
     else:
-        first = sentence("The supply of the ten largest US dollar stablecoins {verb} {amount}, or {pct}, to {end} between the {start_day} "
+        first = phrase("The supply of the ten largest US dollar stablecoins {verb} {amount}, or {pct}, to {end} between the {start_day} "
                          "and {end_day} snapshots at midnight UTC", verb="rose" if top.change_usd > 0 else "fell",
                          amount=desk.f.money(f"{k}.change_usd", absolute=True), pct=desk.f.pct(f"{k}.change_pct", absolute=True),
                          end=desk.f.money(f"{k}.end_usd"), start_day=desk.f.day(f"{k}.start_day"), end_day=desk.f.day(f"{k}.end_day"))
@@ -256,21 +293,36 @@ def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
         if supply is not None:
             coins.append(Fragment(f"{name} ") + ("added " if supply.change_usd > 0 else "lost ")
                          + desk.f.money(f"drivers.stablecoins.{key}.change_usd", absolute=True))
-    return [first, sentence("Of the two largest, {coins}", coins=join(coins)) if coins else None]
+    told = Fragment(first.text, first.facts)
+    if not coins:
+        return [sentence("{first}", first=told)]
+    return [sentence("{first}; of the two largest, {coins}", first=told, coins=join(coins))]
+
+
+LINK_SHIFT = 0.15  # the 30-day and 90-day correlations this far apart: the link has changed lately, which is news
 
 
 def _link_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence]:
+    """Bitcoin's link with US tech stocks, only when it says something this week: a close link, none at all, or a
+    recent one that differs from the longer one. A steady loose link every week is left to the table."""
     first, *rest = drivers.stock_links
     k = f"drivers.stock_links.{first.key}"
+    longer = rest[0] if rest else None
+    shifted = longer is not None and abs(first.correlation - longer.correlation) >= LINK_SHIFT
+    if not shifted and 0 < first.correlation < CLOSE_LINK:
+        return []
     how = link_words(first.correlation)
-    more = Fragment("")
-    for link in rest:
-        r = f"drivers.stock_links.{link.key}"
-        more = more + ", and over " + desk.f.count(f"{r}.days") + " days " + desk.f.decimal(f"{r}.correlation") + " (" + desk.f.count(f"{r}.observations") + " pairs)"
-    return [sentence(
-        "Over the past {days} days bitcoin's daily moves tracked US tech stocks {how}: a correlation of {value} with QQQ over "
-        "{pairs} pairs of daily returns on common trading days{more}", days=desk.f.count(f"{k}.days"), how=how,
-        value=desk.f.decimal(f"{k}.correlation"), pairs=desk.f.count(f"{k}.observations"), more=more)]
+    if longer is None or not shifted:
+        return [sentence("Over the past {days} days bitcoin's daily moves tracked US tech stocks {how}: a correlation of {value} "
+                         "with QQQ over {pairs} pairs of daily returns on common trading days", days=desk.f.count(f"{k}.days"),
+                         how=how, value=desk.f.decimal(f"{k}.correlation"), pairs=desk.f.count(f"{k}.observations"))]
+    r = f"drivers.stock_links.{longer.key}"
+    lately = "more closely" if first.correlation > longer.correlation else "less closely"
+    return [sentence("Lately bitcoin's daily moves have followed US tech stocks {lately} than before: a correlation with QQQ of "
+                     "{value} over the past {days} days ({pairs} pairs of daily returns on common trading days), against {longer} "
+                     "over {longer_days} days", lately=lately, value=desk.f.decimal(f"{k}.correlation"),
+                     days=desk.f.count(f"{k}.days"), pairs=desk.f.count(f"{k}.observations"),
+                     longer=desk.f.decimal(f"{r}.correlation"), longer_days=desk.f.count(f"{r}.days"))]
 
 
 # --- the drivers table ------------------------------------------------------------------------------------------
