@@ -9,6 +9,8 @@ The asset brief tells the drivers that concern its asset (`for_asset`: its own E
 
 from __future__ import annotations
 
+from babel.dates import format_date
+
 from reports.facts.drivers import Drivers, EtfFlows, MarketMove
 from reports.story import leverage
 from reports.story.asset_view import CLOSE_LINK, link_words
@@ -96,8 +98,29 @@ def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
                         driver=_standout_name(desk, closest), share=desk.f.pct(f"drivers.{closest}.standing.share_pct"))
     # The driver's figure is told in its own paragraph below (and in the Overview): here only its name and standing.
     return sentence("Of the drivers below, {driver} stood out most against its own history beside {moved}, with a week "
-                    "larger than {share} of its earlier seven-day windows", driver=_standout_name(desk, drivers.largest),
-                    moved=moved, share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"))
+                    "larger than {share} of its earlier seven-day windows{turn}", driver=_standout_name(desk, drivers.largest),
+                    moved=moved, share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"),
+                    turn=_turn(drivers, drivers.largest))
+
+
+def _turn(drivers: Drivers, largest: str) -> Fragment:
+    """ ", the same way as the week before" or ", reversing the week before": the standing-out driver's run."""
+    kind, key = largest.split(".")
+    k = f"drivers.{largest}"
+    pair: tuple[float | None, float | None, str] = (None, None, "")
+    if kind == "etf" and (flow := drivers.flows(key)) is not None:
+        pair = (flow.total_usd, flow.previous_usd, f"{k}.previous_usd")
+    elif kind == "stablecoins" and (supply := drivers.supply(key)) is not None:
+        pair = (supply.change_usd, supply.previous_usd, f"{k}.previous_usd")
+    elif (move := drivers.market(key)) is not None:
+        pair = ((move.change_bp, move.previous_bp, f"{k}.previous_bp") if move.change_bp is not None
+                else (move.change_pct, move.previous_pct, f"{k}.previous_pct"))
+    now, before, cited = pair
+    if now is None or before is None or now == 0 or before == 0:
+        return Fragment("")
+    if (now > 0) == (before > 0):
+        return Fragment(", the same way as the week before", (cited,))
+    return Fragment(", reversing its move of the week before", (cited,))
 
 
 def _closest(drivers: Drivers) -> str | None:
@@ -175,13 +198,14 @@ def _etf_sentences(desk: Desk[F], flow: EtfFlows) -> list[Sentence | None]:
     k = f"drivers.etf.{flow.asset}"
     name = ETF_NAMES[flow.asset]
     verb = "took in net inflows of" if flow.direction == "inflow" else "saw net outflows of"
-    first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{moved}", name=name, verb=verb,
-                     total=desk.f.money(f"{k}.total_usd", absolute=True), days=desk.f.cardinal(f"{k}.trading_days"),
-                     first=desk.f.day(f"{k}.first_day"), last=desk.f.day(f"{k}.last_day"), moved=_as_moved(desk, flow.asset))
+    first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{steady}{moved}", name=name,
+                     verb=verb, total=desk.f.money(f"{k}.total_usd", absolute=True), days=desk.f.cardinal(f"{k}.trading_days"),
+                     first=desk.f.day(f"{k}.first_day"), last=desk.f.day(f"{k}.last_day"), steady=_steady(desk, flow),
+                     moved=_as_moved(desk, flow.asset, flow.direction))
     before = _before_clause(desk, flow)
     if flow.trading_days > 1:
         largest: Sentence | None = sentence(
-            "The largest single day was {day}, a net {side} of {amount}{before}", day=desk.f.day(f"{k}.largest_day"),
+            "The largest single day was {day}, a net {side} of {amount}{before}", day=weekday(desk, f"{k}.largest_day"),
             side="inflow" if flow.largest_usd > 0 else "outflow", amount=desk.f.money(f"{k}.largest_usd", absolute=True),
             before=Fragment("; ") + before if before is not None else Fragment(""))
     else:
@@ -205,14 +229,34 @@ def _before_clause(desk: Desk[F], flow: EtfFlows) -> Fragment | None:
             + amount)
 
 
-def _as_moved(desk: Desk[F], asset: str) -> Fragment:
-    """ ", as ether fell 23.8%": the asset's own week beside its funds' flows (plain verbs: no seeded choice here)."""
+def _as_moved(desk: Desk[F], asset: str, direction: str) -> Fragment:
+    """ ", as ether fell 23.8%", ", even as bitcoin rose 4.1%" (flows against the move): the asset's own week beside its
+    funds' flows (plain verbs: no seeded choice here)."""
     move = desk.facts.asset(asset)
     if move is None or not move.compared and asset != desk.lead:
         return Fragment("")
     if is_flat(move.change_pct):
         return Fragment(", as " + desk.names.plain(asset).text + " was little changed", (f"assets.{asset}.change_pct",))
-    return Fragment(", as " + desk.names.plain(asset).text + " " + simple_verb(move.change_pct) + " ") + desk.change(asset)
+    against = (move.change_pct > 0) != (direction == "inflow")
+    return (Fragment((", even as " if against else ", as ") + desk.names.plain(asset).text + " " + simple_verb(move.change_pct) + " ")
+            + desk.change(asset))
+
+
+def _steady(desk: Desk[F], flow: EtfFlows) -> Fragment:
+    """ ", money going out on four of them": how many of the week's trading days went the week's way."""
+    if flow.trading_days < 2:
+        return Fragment("")
+    k = f"drivers.etf.{flow.asset}"
+    key, days = (f"{k}.inflow_days", flow.inflow_days) if flow.direction == "inflow" else (f"{k}.outflow_days", flow.outflow_days)
+    way = "in" if flow.direction == "inflow" else "out"
+    if days == flow.trading_days:
+        return Fragment(f", money going {way} on every one of them", (key,))
+    return Fragment(f", money going {way} on ") + desk.f.cardinal(key) + " of them"
+
+
+def weekday(desk: Desk[F], key: str) -> Fragment:
+    """ "Friday, Nov 7": a day with its weekday, through Babel in the brief's locale."""
+    return desk.f.cite(key, lambda day: format_date(day, "EEEE", locale=desk.fmt.locale) + ", " + desk.fmt.day(day))
 
 
 def _rank_sentence(desk: Desk[F], flow: EtfFlows) -> Sentence | None:
@@ -293,10 +337,20 @@ def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
         if supply is not None:
             coins.append(Fragment(f"{name} ") + ("added " if supply.change_usd > 0 else "lost ")
                          + desk.f.money(f"drivers.stablecoins.{key}.change_usd", absolute=True))
-    told = Fragment(first.text, first.facts)
+    told = Fragment(first.text, first.facts) + _supply_before(desk, top.change_usd, top.previous_usd)
     if not coins:
         return [sentence("{first}", first=told)]
     return [sentence("{first}; of the two largest, {coins}", first=told, coins=join(coins))]
+
+
+def _supply_before(desk: Desk[F], change: float, previous: float | None) -> Fragment:
+    """ ", a second week of growth" or ", after a fall the week before": the supply's week against the one before."""
+    if previous is None or is_flat(change) or previous == 0:
+        return Fragment("")
+    key = "drivers.stablecoins.top10.previous_usd"
+    if (previous > 0) == (change > 0):
+        return Fragment(", a second week of " + ("growth" if change > 0 else "decline"), (key,))
+    return Fragment(", after " + ("a rise" if previous > 0 else "a fall") + " the week before", (key,))
 
 
 LINK_SHIFT = 0.15  # the 30-day and 90-day correlations this far apart: the link has changed lately, which is news

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from reports.story import context
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
@@ -14,6 +16,7 @@ from reports.story.sections.blocks import bullets, paragraph
 from reports.story.asset_view import section, subject
 from reports.story.asset_figures import peers_figure
 from reports.story.sections.takeaways import share_sentence
+from reports.story.sections.drivers import weekday
 
 
 # --- the market brief -------------------------------------------------------------------------
@@ -38,12 +41,22 @@ def _market_cap_bullet(desk: MarketDesk) -> Sentence | None:
             end=desk.f.money("market_cap.end_usd"), end_day=desk.f.day("market_cap.end_day"),
             start=desk.f.money("market_cap.start_usd"), start_day=desk.f.day("market_cap.start_day"))
     return sentence(
-        "Market value: total crypto market capitalisation {verb} {amount}, or {pct}, from {start} on {start_day} to {end} on {end_day}",
+        "Market value: total crypto market capitalisation {verb} {amount}, or {pct}, from {start} on {start_day} to {end} on {end_day}"
+        "{steepest}", steepest=_steepest(desk),
         verb="fell" if cap.change_usd < 0 else "rose", amount=desk.f.money("market_cap.change_usd", absolute=True),
         pct=desk.f.pct("market_cap.change_pct", absolute=True), start=desk.f.money("market_cap.start_usd"),
         start_day=desk.f.day("market_cap.start_day"), end=desk.f.money("market_cap.end_usd"),
         end_day=desk.f.day("market_cap.end_day"),
     )
+
+
+def _steepest(desk: MarketDesk) -> Fragment:
+    """ ", its steepest one-day fall on Thursday, Feb 5" (the day the market-value chart marks), or that no day fell."""
+    cap = desk.facts.market_cap
+    assert cap is not None
+    if cap.fall_day is None:
+        return Fragment(", without a single day's fall")  # the facts hold no fall: nothing to cite
+    return Fragment(", its steepest one-day fall on ") + weekday(desk, "market_cap.fall_day")
 
 
 def _dominance_bullet(desk: MarketDesk) -> Sentence | None:
@@ -225,36 +238,55 @@ def volatility_sentence(desk: MarketDesk | AssetDesk, name: Fragment, k: str, hi
 
 
 def _drawdown_bullet(desk: MarketDesk) -> Sentence | None:
-    """Distance from the top, only in a week that moved it by more than the lead's typical week (or closed at the top):
-    the same distance every week is no news. Worded by the week's direction: a fall left, a rise brought back."""
-    clauses: list[Fragment] = []
-    lead = desk.move(desk.lead)
-    scale = lead.typical_week_pct if lead.typical_week_pct else BIG_WEEK_PCT
-    at_top = any(dd.drawdown_pct > -0.05 for dd in desk.facts.drawdowns)
-    if abs(lead.change_pct) < scale and not at_top:
+    """Distance from the top, only when the week moved it in a way worth telling: the lead's lowest close of the week
+    was its furthest below the top since the top was set, or a rise larger than its typical week brought it back.
+    The same distance every week is no news; the size in words ("more than a quarter") follows the figure."""
+    lead = desk.lead
+    top = next((dd for dd in desk.facts.drawdowns if dd.asset == lead), None)
+    if top is None:
         return None
-    for dd in desk.facts.drawdowns:
-        k, name = f"drawdowns.{dd.asset}", desk.names.plain(dd.asset)
-        if dd.drawdown_pct > -0.05:
-            clauses.append(name + " closed the week at its highest close in the data, " + desk.f.price(f"{k}.peak"))
-            continue
-        if not clauses:
-            move = desk.facts.asset(dd.asset)
-            how = "left" if move is None or move.change_pct < 0 else "brought back"
-            opening = Fragment(f"the week's {'fall' if how == 'left' else 'rise'} {how} ", (f"assets.{dd.asset}.change_pct",))
-            clauses.append(opening + name + " " + desk.f.pct(f"{k}.drawdown_pct", absolute=True) + " below its highest close "
-                           "in the data, " + desk.f.price(f"{k}.peak") + " on " + desk.f.date(f"{k}.peak_day"))
-        else:
-            clauses.append(name + " " + desk.f.pct(f"{k}.drawdown_pct", absolute=True) + " below its own, "
-                           + desk.f.price(f"{k}.peak") + " on " + desk.f.date(f"{k}.peak_day"))
-    if not clauses:
+    k = f"drawdowns.{lead}"
+    if top.drawdown_pct > -0.05:
+        return sentence("Distance from the top: {name} closed the week at its highest close in the data, {peak}",
+                        name=desk.names.plain(lead), peak=desk.f.price(f"{k}.peak"))
+    opening = _drawdown_opening(desk, top.peak_day)
+    if opening is None:
         return None
-    told = clauses[0]
-    for clause in clauses[1:]:
-        told = told + ", and " + clause
-    return sentence("Distance from the top: on daily closes, {clauses}", clauses=told)
+    others = [dd for dd in desk.facts.drawdowns if dd.asset != lead and dd.drawdown_pct <= -0.05]
+    more = Fragment("")
+    for dd in others:
+        o = f"drawdowns.{dd.asset}"
+        more = more + ", and " + desk.names.plain(dd.asset) + " " + desk.f.pct(f"{o}.drawdown_pct", absolute=True) + " below its own, " \
+            + desk.f.price(f"{o}.peak") + " on " + desk.f.date(f"{o}.peak_day")
+    return sentence("Distance from the top: {opening}; it ended the week {size} below that top ({pct}){more}", opening=opening, size=desk.f.cite(f"{k}.drawdown_pct", _size_words),
+                    pct=desk.f.pct(f"{k}.drawdown_pct", absolute=True), more=more)
 
 
+def _drawdown_opening(desk: MarketDesk, peak_day: date) -> Fragment | None:
+    """Why the distance is news this week ("the week took bitcoin further below its top ... than any close since"),
+    or None: the lead's lowest close of the week went deeper than every close since the top, or a rise larger than
+    its typical week narrowed the gap."""
+    lead, k = desk.lead, f"drawdowns.{desk.lead}"
+    top = (desk.f.price(f"{k}.peak") + " on " + desk.f.date(f"{k}.peak_day"))
+    name = desk.names.plain(lead)
+    low = next((lv for lv in desk.facts.levels if lv.asset == lead and lv.side == "low"), None)
+    if low is not None and (low.since is None or low.since < peak_day):
+        return (Fragment("the week took ", (f"levels.{lead}.low.day",)) + name + " further below its top, " + top
+                + ", than at any close since it was set")
+    move = desk.move(lead)
+    scale = move.typical_week_pct or BIG_WEEK_PCT
+    if move.change_pct >= scale:
+        return Fragment(possessive(name).text + " rise narrowed the gap to its top, ", (f"assets.{lead}.change_pct",)) + top
+    return None
+
+
+def _size_words(drawdown_pct: float) -> str:
+    """How far below the top, in words a reader pictures: "more than a quarter", "nearly half"."""
+    size = abs(drawdown_pct)
+    return next(words for below, words in DISTANCE_WORDS if size < below)
+
+
+DISTANCE_WORDS = ((25.0, "less than a quarter"), (40.0, "more than a quarter"), (50.0, "nearly half"), (100.1, "more than half"))
 BIG_WEEK_PCT = 5.0  # without the lead's typical week: the size of move that makes the distance from the top news
 
 
