@@ -337,15 +337,15 @@ def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
         if supply is not None:
             coins.append(Fragment(f"{name} ") + ("added " if supply.change_usd > 0 else "lost ")
                          + desk.f.money(f"drivers.stablecoins.{key}.change_usd", absolute=True))
-    told = Fragment(first.text, first.facts) + _supply_before(desk, top.change_usd, top.previous_usd)
+    told = Fragment(first.text, first.facts) + _supply_before(top.change_pct, top.change_usd, top.previous_usd)
     if not coins:
         return [sentence("{first}", first=told)]
     return [sentence("{first}; of the two largest, {coins}", first=told, coins=join(coins))]
 
 
-def _supply_before(desk: Desk[F], change: float, previous: float | None) -> Fragment:
+def _supply_before(change_pct: float, change: float, previous: float | None) -> Fragment:
     """ ", a second week of growth" or ", after a fall the week before": the supply's week against the one before."""
-    if previous is None or is_flat(change) or previous == 0:
+    if previous is None or is_flat(change_pct) or previous == 0:
         return Fragment("")
     key = "drivers.stablecoins.top10.previous_usd"
     if (previous > 0) == (change > 0):
