@@ -68,9 +68,11 @@ def test_the_etf_flows_are_the_sum_over_the_weeks_trading_days(sell_off):
     text = _section_text(sell_off, "drivers")
     assert "US spot bitcoin ETFs saw net outflows of $318.1 million over the week's five trading days, Feb 2 to Feb 6" in text
     assert "US spot ether ETFs saw net outflows of $165.8 million over the week's five trading days" in text
-    assert "The largest single day was Monday, Feb 2, a net inflow of $561.8 million" in text
-    # the week before, worded against this one: outflows both weeks, this week's the smaller
-    assert "the net outflows followed a week of them, smaller than the week before's $1.5 billion" in text
+    # the week before worded against this one (outflows both weeks, this week's the smaller), the days that went the
+    # week's way, and the largest day, an inflow against the week's net, by its weekday
+    assert ("US spot bitcoin ETFs saw net outflows of $318.1 million over the week's five trading days, Feb 2 to Feb 6, a "
+            "second week of them, smaller than the week before's $1.5 billion; money went out on three of the days, though "
+            "the largest day was a net inflow of $561.8 million on Monday, Feb 2, as bitcoin fell 16.2%.") in text
 
 
 def test_bitcoins_flow_history_reaches_back_to_january_2024(sell_off):

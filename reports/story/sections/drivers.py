@@ -195,38 +195,31 @@ def _etf_from(flow: EtfFlows) -> str:
 
 
 def _etf_sentences(desk: Desk[F], flow: EtfFlows) -> list[Sentence | None]:
+    """One sentence: the week's net flow, the week before (a run or a reversal), how many days went its way and
+    its largest day by weekday."""
     k = f"drivers.etf.{flow.asset}"
     name = ETF_NAMES[flow.asset]
     verb = "took in net inflows of" if flow.direction == "inflow" else "saw net outflows of"
-    first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{steady}{moved}", name=name,
-                     verb=verb, total=desk.f.money(f"{k}.total_usd", absolute=True), days=desk.f.cardinal(f"{k}.trading_days"),
-                     first=desk.f.day(f"{k}.first_day"), last=desk.f.day(f"{k}.last_day"), steady=_steady(desk, flow),
+    first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{before}{steady}{moved}",
+                     name=name, verb=verb, total=desk.f.money(f"{k}.total_usd", absolute=True),
+                     days=desk.f.cardinal(f"{k}.trading_days"), first=desk.f.day(f"{k}.first_day"),
+                     last=desk.f.day(f"{k}.last_day"), before=_before_clause(desk, flow), steady=_steady(desk, flow),
                      moved=_as_moved(desk, flow.asset, flow.direction))
-    before = _before_clause(desk, flow)
-    if flow.trading_days > 1:
-        largest: Sentence | None = sentence(
-            "The largest single day was {day}, a net {side} of {amount}{before}", day=weekday(desk, f"{k}.largest_day"),
-            side="inflow" if flow.largest_usd > 0 else "outflow", amount=desk.f.money(f"{k}.largest_usd", absolute=True),
-            before=Fragment("; ") + before if before is not None else Fragment(""))
-    else:
-        largest = sentence("{before}", before=before) if before is not None else None
-    return [first, largest, _rank_sentence(desk, flow)]
+    return [first, _rank_sentence(desk, flow)]
 
 
-def _before_clause(desk: Desk[F], flow: EtfFlows) -> Fragment | None:
-    """The week before against this one: a reversal ("that reversed net outflows of $1.2 billion the week before")
-    or a run ("a second week of net outflows, larger than the $799 million of the week before")."""
+def _before_clause(desk: Desk[F], flow: EtfFlows) -> Fragment:
+    """The week before against this one: a reversal (", reversing net outflows of $1.2 billion the week before")
+    or a run (", a second week of them, larger than the week before's $799 million")."""
     if flow.previous_usd is None:
-        return None
+        return Fragment("")
     k = f"drivers.etf.{flow.asset}"
     amount = desk.f.money(f"{k}.previous_usd", absolute=True)
     previous = "inflow" if flow.previous_usd > 0 else "outflow"
     if previous != flow.direction:
-        return (Fragment(f"the week's net {flow.direction}s reversed net {previous}s of ", (f"{k}.total_usd",)) + amount
-                + " the week before")
+        return Fragment(f", reversing net {previous}s of ") + amount + " the week before"
     size = "larger" if abs(flow.total_usd) > abs(flow.previous_usd) else "smaller"
-    return (Fragment(f"the net {flow.direction}s followed a week of them, {size} than the week before's ", (f"{k}.total_usd",))
-            + amount)
+    return Fragment(f", a second week of them, {size} than the week before's ") + amount
 
 
 def _as_moved(desk: Desk[F], asset: str, direction: str) -> Fragment:
@@ -243,15 +236,20 @@ def _as_moved(desk: Desk[F], asset: str, direction: str) -> Fragment:
 
 
 def _steady(desk: Desk[F], flow: EtfFlows) -> Fragment:
-    """ ", money going out on four of them": how many of the week's trading days went the week's way."""
+    """ "; money went out on four of the days, most on Thursday, Feb 5 ($80.8 million)", or, when the largest day went
+    against the week's net, "though the largest day was a net inflow of $561.8 million on Monday, Feb 2"."""
     if flow.trading_days < 2:
         return Fragment("")
     k = f"drivers.etf.{flow.asset}"
     key, days = (f"{k}.inflow_days", flow.inflow_days) if flow.direction == "inflow" else (f"{k}.outflow_days", flow.outflow_days)
     way = "in" if flow.direction == "inflow" else "out"
-    if days == flow.trading_days:
-        return Fragment(f", money going {way} on every one of them", (key,))
-    return Fragment(f", money going {way} on ") + desk.f.cardinal(key) + " of them"
+    told = (Fragment(f"; money went {way} on every one of the days", (key,)) if days == flow.trading_days
+            else Fragment(f"; money went {way} on ") + desk.f.cardinal(key) + " of the days")
+    amount, day = desk.f.money(f"{k}.largest_usd", absolute=True), weekday(desk, f"{k}.largest_day")
+    if (flow.largest_usd > 0) == (flow.direction == "inflow"):
+        return told + ", most on " + day + " (" + amount + ")"
+    side = "inflow" if flow.largest_usd > 0 else "outflow"
+    return told + f", though the largest day was a net {side} of " + amount + " on " + day
 
 
 def weekday(desk: Desk[F], key: str) -> Fragment:
