@@ -97,9 +97,10 @@ def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
                         "whose week was larger than {share} of its earlier seven-day windows", moved=moved,
                         driver=_standout_name(desk, closest), share=desk.f.pct(f"drivers.{closest}.standing.share_pct"))
     # The driver's figure is told in its own paragraph below (and in the Overview): here only its name and standing.
-    return sentence("Of the drivers below, {driver} stood out most against its own history beside {moved}, with a week "
+    beside = Fragment("") if is_flat(change) else Fragment(" beside ") + moved  # a flat week has no move to set beside it
+    return sentence("Of the drivers below, {driver} stood out most against its own history{beside}, with a week "
                     "larger than {share} of its earlier seven-day windows{turn}", driver=_standout_name(desk, drivers.largest),
-                    moved=moved, share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"),
+                    beside=beside, share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"),
                     turn=_turn(drivers, drivers.largest))
 
 
