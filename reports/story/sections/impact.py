@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from reports.story import context
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.prose import Fragment, Sentence, join, sentence
-from reports.story.model import Paragraph, Section
+from reports.story.model import Section
 from reports.story.wording import is_flat, possessive, reads_equal
-from reports.story.sections.blocks import bullets, paragraph
+from reports.story.sections.blocks import bullets
 from reports.story.asset_view import section, subject
 from reports.story.asset_figures import peers_figure
 from reports.story.sections.takeaways import share_sentence
-from reports.story.sections.drivers import weekday
+from reports.story.flows import weekday
 
 
 # --- the market brief -------------------------------------------------------------------------
