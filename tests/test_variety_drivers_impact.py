@@ -96,3 +96,61 @@ def test_no_sentence_of_the_two_sections_is_told_most_weeks(texts):
     counts = collections.Counter(text for sentences in own.values() for text in set(sentences))
     text, weeks = counts.most_common(1)[0]
     assert weeks <= WEEKS_LIMIT, f"told in {weeks} of {len(own)} weeks: {text}"
+
+
+# --- each sentence is told when the week's facts make it news, and only then --------------------------------------
+
+
+def _told(story, section_id: str) -> str:
+    return " ".join(_raw_sentences(story, section_id))
+
+
+def _raw_sentences(story, section_id: str) -> list[str]:
+    section = next(section for section in story.sections if section.id == section_id)
+    found = []
+    for block in section.blocks:
+        found += [s.text for s in getattr(block, "sentences", ())]
+        found += [s.text for item in getattr(block, "items", ()) for s in getattr(item, "sentences", ())]
+    return found
+
+
+def test_the_qqq_link_is_told_when_it_changed_lately_and_not_when_it_did_not(bundled_data):
+    """Dec 21, 2025: 0.48 over 30 days against 0.65 over 90, a change worth telling; Feb 8, 2026: 0.64 and 0.55,
+    a loose link as before, left to the table."""
+    changed = build_story(bundled_data, date(2025, 12, 21))
+    links = {link.days: link for link in changed.facts.drivers.stock_links}
+    assert abs(links[30].correlation - links[90].correlation) >= 0.15
+    assert ("Lately bitcoin's daily moves have followed US tech stocks less closely than before: a correlation with QQQ of "
+            f"{links[30].correlation:.2f} over the past 30 days") in _told(changed, "drivers")
+    steady = build_story(bundled_data, date(2026, 2, 8))
+    links = {link.days: link for link in steady.facts.drivers.stock_links}
+    assert abs(links[30].correlation - links[90].correlation) < 0.15 and 0 < links[30].correlation < 0.7
+    assert "correlation" not in _told(steady, "drivers")
+
+
+def test_volatility_and_distance_from_the_top_are_told_only_when_notable(bundled_data):
+    """Mar 15, 2026: a calm week (in the lowest quarter of windows) and a rise that narrowed the gap to the top;
+    Dec 14, 2025: a middling volatility and a small fall that set no new low since the top: neither is told."""
+    calm = build_story(bundled_data, date(2026, 3, 15))
+    vol = next(v for v in calm.facts.volatility if v.asset == "bitcoin")
+    assert vol.percentile <= 25
+    told = _told(calm, "impact")
+    assert "a calm week for bitcoin" in told and "among the calmest quarter of seven-day windows" in told
+    assert "Distance from the top: bitcoin's rise narrowed the gap to its top" in told
+    quiet = build_story(bundled_data, date(2025, 12, 14))
+    vol = next(v for v in quiet.facts.volatility if v.asset == "bitcoin")
+    assert 25 < vol.percentile < 75
+    told = _told(quiet, "impact")
+    assert "Volatility" not in told and "Distance from the top" not in told
+
+
+def test_the_etf_week_is_told_against_the_week_before(bundled_data):
+    """Dec 14, 2025: inflows after a week of outflows, a reversal; Mar 15, 2026: a second week of inflows, larger."""
+    reversal = build_story(bundled_data, date(2025, 12, 14))
+    flow = reversal.facts.drivers.flows("bitcoin")
+    assert flow.total_usd > 0 > flow.previous_usd
+    assert "reversing net outflows of" in _told(reversal, "drivers")
+    run = build_story(bundled_data, date(2026, 3, 15))
+    flow = run.facts.drivers.flows("bitcoin")
+    assert flow.total_usd > flow.previous_usd > 0
+    assert "a second week of them, larger than the week before's" in _told(run, "drivers")
