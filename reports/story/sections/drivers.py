@@ -18,7 +18,7 @@ from reports.story.figures import figure
 from reports.story.model import Block, Cell, Column, Figure, Paragraph, Section, Table
 from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.sections.blocks import paragraph
-from reports.story.wording import indefinite, is_flat, simple_verb
+from reports.story.wording import indefinite, is_flat, possessive, simple_verb
 
 TITLE = "What Drove the Week"
 MARKET_NAMES = {"qqq": "US tech stocks (QQQ)", "spy": "the broad US stock market (SPY)", "gold": "gold",
@@ -92,8 +92,8 @@ def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
             return sentence("{moved} came in a week when none of the drivers below stood out against their own history",
                             moved=moved)
         return sentence("{moved} came in a week when no driver stood out against its own history; the closest was {driver}, "
-                        "whose week was larger than {share} of its earlier seven-day windows", moved=moved,
-                        driver=_standout_name(desk, closest), share=desk.f.pct(f"drivers.{closest}.standing.share_pct"))
+                        "larger than {share} of its earlier seven-day moves", moved=moved,
+                        driver=_standout_name(desk, closest) if is_flat(change) else _moved_name(desk, drivers, closest), share=desk.f.pct(f"drivers.{closest}.standing.share_pct"))
     # The driver's figure is told in its own paragraph below (and in the Overview): here only its name and standing.
     beside = Fragment("") if is_flat(change) else Fragment(" beside ") + moved  # a flat week has no move to set beside it
     return sentence("Of the drivers below, {driver} stood out most against its own history{beside}, with a week "
@@ -120,6 +120,22 @@ def _turn(drivers: Drivers, largest: str) -> Fragment:
     if (now > 0) == (before > 0):
         return Fragment(", the same way as the week before", (cited,))
     return Fragment(", reversing its move of the week before", (cited,))
+
+
+def _moved_name(desk: Desk[F], drivers: Drivers, key: str) -> Fragment:
+    """ "gold's rise", "US spot bitcoin ETFs' net outflows": a driver by name with the way its week went."""
+    kind, name = key.split(".")
+    k = f"drivers.{key}"
+    if kind == "etf" and (flow := drivers.flows(name)) is not None:
+        return Fragment(ETF_NAMES[name] + f"' net {flow.direction}s", (f"{k}.total_usd",))
+    if kind == "stablecoins" and (supply := drivers.supply(name)) is not None:
+        way = "change" if is_flat(supply.change_pct) else "rise" if supply.change_usd > 0 else "fall"
+        return Fragment(f"the {way} in the supply of the ten largest stablecoins", (f"{k}.change_usd",))
+    move = drivers.market(name)
+    assert move is not None
+    change, cited = (move.change_bp, f"{k}.change_bp") if move.change_bp is not None else (move.change_pct, f"{k}.change_pct")
+    way = "rise" if (change or 0) > 0 else "fall"
+    return possessive(_standout_name(desk, key)) + Fragment(" " + way, (cited,))
 
 
 def _closest(drivers: Drivers) -> str | None:
@@ -262,7 +278,7 @@ def _supply_before(change_pct: float, change: float, previous: float | None) -> 
     return Fragment(", after " + ("a rise" if previous > 0 else "a fall") + " the week before", (key,))
 
 
-LINK_SHIFT = 0.15  # the 30-day and 90-day correlations this far apart: the link has changed lately, which is news
+LINK_SHIFT = 0.2  # the 30-day and 90-day correlations this far apart: the link has changed lately, which is news
 
 
 def _link_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence]:

@@ -150,14 +150,24 @@ def _altcoin_bullet(desk: MarketDesk) -> Sentence | None:
     return sentence(
         "Altcoins: the {count} altcoins {coins} {relation}, averaging {avg} (median {median}) against {btc} for bitcoin"
         "{spread}{beta}", count=desk.f.count("altcoins.count"), coins=desk.counted("in the universe"),
-        relation=_alt_relation(alts.average_pct, alts.btc_pct), avg=desk.f.pct("altcoins.average_pct", sign=True),
+        relation=_alt_relations(alts.average_pct, alts.median_pct, alts.btc_pct), avg=desk.f.pct("altcoins.average_pct", sign=True),
         median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
         spread=_spread_clause(desk), beta=_beta_clause(desk))
 
 
-def _alt_relation(alt_pct: float, btc_pct: float) -> Fragment:
-    """ "fell further than bitcoin", "rose while bitcoin fell": words only, from the two signed averages."""
-    keys = ("altcoins.average_pct", "altcoins.btc_pct")
+def _alt_relations(avg_pct: float, median_pct: float, btc_pct: float) -> Fragment:
+    """The average altcoin against bitcoin, and the median one when it tells a different story ("fell further than
+    bitcoin on average, while the median altcoin fell less than bitcoin")."""
+    average = _alt_relation(avg_pct, btc_pct)
+    median = _alt_relation(median_pct, btc_pct, "altcoins.median_pct")
+    if median.text == average.text:
+        return average
+    return average + " on average, while the median altcoin " + median
+
+
+def _alt_relation(alt_pct: float, btc_pct: float, alt_key: str = "altcoins.average_pct") -> Fragment:
+    """ "fell further than bitcoin", "rose while bitcoin fell": words only, from the two signed changes."""
+    keys = (alt_key, "altcoins.btc_pct")
     if reads_equal(alt_pct, btc_pct):
         return Fragment("moved in line with bitcoin", keys)
     alt, btc = ("was little changed" if is_flat(alt_pct) else "rose" if alt_pct > 0 else "fell",
