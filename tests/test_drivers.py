@@ -237,8 +237,8 @@ def test_the_opening_is_news_and_the_standout_rule_lives_in_the_methodology(sell
     earlier seven-day windows) is told once, in Methodology & Sources."""
     opening = next(s.text for s in next(sec for sec in sell_off.sections if sec.id == "drivers").blocks[0].sentences)
     assert opening == ("Bitcoin's 16.2% fall came in a week when no driver stood out against its own history; the closest was "
-                       "the supply of the ten largest stablecoins, whose week was larger than 87.8% of its earlier seven-day "
-                       "windows.")  # the largest standing of the week's drivers, 87.8%, under the 90% that stands out
+                       "the rise in the supply of the ten largest stablecoins, larger than 87.8% of its earlier seven-day "
+                       "moves.")  # the largest standing of the week's drivers, 87.8%, under the 90% that stands out
     assert "90%" not in _section_text(sell_off, "drivers")
     assert "than 90% of the earlier seven-day windows of its series" in _section_text(sell_off, "methodology")
 
