@@ -22,17 +22,17 @@ def etf_from(flow: EtfFlows) -> str:
 
 
 def etf_sentences(desk: Desk[F], flow: EtfFlows) -> list[Sentence | None]:
-    """One sentence: the week's net flow, the week before (a run or a reversal), how many days went its way and
-    its largest day by weekday."""
+    """One sentence: the week's net flow with its rank in the funds' history, the week before (a run or a
+    reversal), how many days went its way and its largest day by weekday."""
     k = f"drivers.etf.{flow.asset}"
     name = ETF_NAMES[flow.asset]
     verb = "took in net inflows of" if flow.direction == "inflow" else "saw net outflows of"
-    first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{before}{steady}{moved}",
-                     name=name, verb=verb, total=desk.f.money(f"{k}.total_usd", absolute=True),
+    first = sentence("{name} {verb} {total}{rank} over the week's {days} trading days, {first} to {last}{before}{steady}{moved}",
+                     name=name, verb=verb, total=desk.f.money(f"{k}.total_usd", absolute=True), rank=_rank_clause(desk, flow),
                      days=desk.f.cardinal(f"{k}.trading_days"), first=desk.f.day(f"{k}.first_day"),
                      last=desk.f.day(f"{k}.last_day"), before=_before_clause(desk, flow), steady=_steady(desk, flow),
                      moved=_as_moved(desk, flow.asset, flow.direction))
-    return [first, _rank_sentence(desk, flow)]
+    return [first]
 
 
 def _before_clause(desk: Desk[F], flow: EtfFlows) -> Fragment:
@@ -84,20 +84,16 @@ def weekday(desk: Desk[F], key: str) -> Fragment:
     return desk.f.cite(key, lambda day: format_date(day, "EEEE", locale=desk.fmt.locale) + ", " + desk.fmt.day(day))
 
 
-def _rank_sentence(desk: Desk[F], flow: EtfFlows) -> Sentence | None:
-    """ "It was the largest weekly net outflow since March 2025": only when the earlier one is more than a month back."""
+def _rank_clause(desk: Desk[F], flow: EtfFlows) -> Fragment:
+    """ ", the largest weekly net outflow since March 2025,": only when the earlier one is more than a month back."""
     k = f"drivers.etf.{flow.asset}"
     if flow.rank is None or flow.windows is None or flow.windows < drivers_min(desk):
-        return None
+        return Fragment("")
     if flow.since is None:
-        return sentence("It was the largest weekly net {direction} {funds} in the data, which begins on {start}",
-                        direction=flow.direction, funds=f"{etf_from(flow)} {ETF_NAMES[flow.asset]}",
-                        start=desk.f.date(f"{k}.history_start"))
+        return Fragment(f", the largest weekly net {flow.direction} in the data, which begins on ") + desk.f.date(f"{k}.history_start") + ","
     if (desk.facts.week.start - flow.since).days <= 28:
-        return None
-    # the funds named: the bitcoin and the ether funds' sentences must not read the same
-    return sentence("It was the largest weekly net {direction} {funds} since {month}", direction=flow.direction,
-                    funds=f"{etf_from(flow)} {ETF_NAMES[flow.asset]}", month=desk.f.month(f"{k}.since"))
+        return Fragment("")
+    return Fragment(f", the largest weekly net {flow.direction} since ") + desk.f.month(f"{k}.since") + ","
 
 
 def drivers_min(desk: Desk[F]) -> int:
