@@ -9,18 +9,18 @@ The asset brief tells the drivers that concern its asset (`for_asset`: its own E
 
 from __future__ import annotations
 
-from reports.facts.drivers import Drivers, EtfFlows, MarketMove
+from reports.facts.drivers import Drivers, MarketMove
 from reports.story import leverage
+from reports.story.flows import ETF_NAMES, etf_from as _etf_from, etf_sentences as _etf_sentences
 from reports.story.asset_view import CLOSE_LINK, link_words
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
 from reports.story.figures import figure
 from reports.story.model import Block, Cell, Column, Figure, Paragraph, Section, Table
-from reports.story.prose import Fragment, Sentence, join, sentence
+from reports.story.prose import Fragment, Sentence, join, phrase, sentence
 from reports.story.sections.blocks import paragraph
-from reports.story.wording import indefinite, is_flat, simple_verb
+from reports.story.wording import indefinite, is_flat, possessive, simple_verb
 
 TITLE = "What Drove the Week"
-ETF_NAMES = {"bitcoin": "US spot bitcoin ETFs", "ethereum": "US spot ether ETFs"}
 MARKET_NAMES = {"qqq": "US tech stocks (QQQ)", "spy": "the broad US stock market (SPY)", "gold": "gold",
                 "dxy": "the dollar index (DXY)"}
 LEFT_OUT_NAMES = {"etf_btc": "US spot bitcoin ETF flows", "etf_eth": "US spot ether ETF flows", "qqq": "US tech stocks (QQQ)",
@@ -51,7 +51,7 @@ def _section(desk: Desk[F], chart: Figure | None) -> Section:
     blocks: list[Block | None] = [paragraph(_opening(desk, drivers))]
     blocks += [block for _, block in parts]
     blocks.append(leverage.paragraph(desk))  # the perpetuals' funding and open interest, when the data has them
-    blocks.append(paragraph(*_link_sentences(desk, drivers)) if drivers.stock_links else None)
+    blocks.append(paragraph(*_link_sentences(desk, drivers)) if drivers.stock_links and _link_sentences(desk, drivers) else None)
     blocks.append(chart)
     blocks.append(_table(desk, drivers))
     return Section("drivers", TITLE, tuple(block for block in blocks if block is not None))
@@ -79,18 +79,73 @@ def _parts(desk: Desk[F], drivers: Drivers) -> list[tuple[float, Paragraph]]:
 
 
 def _opening(desk: Desk[F], drivers: Drivers) -> Sentence:
+    """The week's move beside the driver that stands out or, when none does, the one that came closest: the name
+    changes with the week, so the sentence says something new each time."""
     lead = desk.lead
     change = desk.move(lead).change_pct
     moved = (Fragment(desk.names.plain(lead).text + "'s ") + desk.f.pct(f"assets.{lead}.change_pct", absolute=True)
              + (" rise" if change > 0 else " fall")) if not is_flat(change) else Fragment(desk.names.plain(lead).text + "'s flat week")
     if drivers.largest is None:
-        # what "stood out" means is told once, in Methodology & Sources (`method_sentence`)
-        return sentence("{moved} came in a week when none of the drivers below stood out against their own history",
-                        moved=moved)
+        closest = _closest(drivers)
+        if closest is None:
+            # what "stood out" means is told once, in Methodology & Sources (`method_sentence`)
+            return sentence("{moved} came in a week when none of the drivers below stood out against their own history",
+                            moved=moved)
+        return sentence("{moved} came in a week when no driver stood out against its own history; the closest was {driver}, "
+                        "larger than {share} of its earlier seven-day moves", moved=moved,
+                        driver=_standout_name(desk, closest) if is_flat(change) else _moved_name(desk, drivers, closest), share=desk.f.pct(f"drivers.{closest}.standing.share_pct"))
     # The driver's figure is told in its own paragraph below (and in the Overview): here only its name and standing.
-    return sentence("Of the drivers below, {driver} stood out most against its own history, with a week larger than {share} of "
-                    "its earlier seven-day windows", driver=_standout_name(desk, drivers.largest),
-                    share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"))
+    beside = Fragment("") if is_flat(change) else Fragment(" beside ") + moved  # a flat week has no move to set beside it
+    return sentence("Of the drivers below, {driver} stood out most against its own history{beside}, with a week "
+                    "larger than {share} of its earlier seven-day windows{turn}", driver=_standout_name(desk, drivers.largest),
+                    beside=beside, share=desk.f.pct(f"drivers.{drivers.largest}.standing.share_pct"),
+                    turn=_turn(drivers, drivers.largest))
+
+
+def _turn(drivers: Drivers, largest: str) -> Fragment:
+    """ ", the same way as the week before" or ", reversing the week before": the standing-out driver's run."""
+    kind, key = largest.split(".")
+    k = f"drivers.{largest}"
+    pair: tuple[float | None, float | None, str] = (None, None, "")
+    if kind == "etf" and (flow := drivers.flows(key)) is not None:
+        pair = (flow.total_usd, flow.previous_usd, f"{k}.previous_usd")
+    elif kind == "stablecoins" and (supply := drivers.supply(key)) is not None:
+        pair = (supply.change_usd, supply.previous_usd, f"{k}.previous_usd")
+    elif (move := drivers.market(key)) is not None:
+        pair = ((move.change_bp, move.previous_bp, f"{k}.previous_bp") if move.change_bp is not None
+                else (move.change_pct, move.previous_pct, f"{k}.previous_pct"))
+    now, before, cited = pair
+    if now is None or before is None or now == 0 or before == 0:
+        return Fragment("")
+    if (now > 0) == (before > 0):
+        return Fragment(", the same way as the week before", (cited,))
+    return Fragment(", reversing its move of the week before", (cited,))
+
+
+def _moved_name(desk: Desk[F], drivers: Drivers, key: str) -> Fragment:
+    """ "gold's rise", "US spot bitcoin ETFs' net outflows": a driver by name with the way its week went."""
+    kind, name = key.split(".")
+    k = f"drivers.{key}"
+    if kind == "etf" and (flow := drivers.flows(name)) is not None:
+        return Fragment(ETF_NAMES[name] + f"' net {flow.direction}s", (f"{k}.total_usd",))
+    if kind == "stablecoins" and (supply := drivers.supply(name)) is not None:
+        way = "change" if is_flat(supply.change_pct) else "rise" if supply.change_usd > 0 else "fall"
+        return Fragment(f"the {way} in the supply of the ten largest stablecoins", (f"{k}.change_usd",))
+    move = drivers.market(name)
+    assert move is not None
+    change, cited = (move.change_bp, f"{k}.change_bp") if move.change_bp is not None else (move.change_pct, f"{k}.change_pct")
+    way = "rise" if (change or 0) > 0 else "fall"
+    return possessive(_standout_name(desk, key)) + Fragment(" " + way, (cited,))
+
+
+def _closest(drivers: Drivers) -> str | None:
+    """The fact-key prefix of the driver whose week ranked highest against its own history ("markets.gold")."""
+    ranked = [(flow.standing.share_pct, f"etf.{flow.asset}") for flow in drivers.etf]
+    ranked += [(move.standing.share_pct, f"markets.{move.key}") for move in drivers.markets]
+    top = drivers.supply("top10")
+    ranked += [(top.standing.share_pct, "stablecoins.top10")] if top is not None else []
+    known = [(share, key) for share, key in ranked if share is not None]
+    return max(known)[1] if known else None
 
 
 def _standout_name(desk: Desk[F], largest: str) -> Fragment:
@@ -147,59 +202,7 @@ def standout_sentence(desk: Desk[F]) -> Sentence | None:
     return sentence("The move coincided with {driver}, large against that driver's own history", driver=standout_clause(desk))
 
 
-def _etf_from(flow: EtfFlows) -> str:
-    return "from" if flow.direction == "outflow" else "into"
-
-
-# --- the drivers, one paragraph each ----------------------------------------------------------------------------
-
-
-def _etf_sentences(desk: Desk[F], flow: EtfFlows) -> list[Sentence | None]:
-    k = f"drivers.etf.{flow.asset}"
-    name = ETF_NAMES[flow.asset]
-    verb = "took in net inflows of" if flow.direction == "inflow" else "saw net outflows of"
-    first = sentence("{name} {verb} {total} over the week's {days} trading days, {first} to {last}{moved}", name=name, verb=verb,
-                     total=desk.f.money(f"{k}.total_usd", absolute=True), days=desk.f.cardinal(f"{k}.trading_days"),
-                     first=desk.f.day(f"{k}.first_day"), last=desk.f.day(f"{k}.last_day"), moved=_as_moved(desk, flow.asset))
-    largest = sentence("The largest single day was {day}, a net {side} of {amount}", day=desk.f.day(f"{k}.largest_day"),
-                       side="inflow" if flow.largest_usd > 0 else "outflow", amount=desk.f.money(f"{k}.largest_usd", absolute=True))
-    before = None
-    if flow.previous_usd is not None:
-        before = sentence("The week before, they had net {side} of {amount} over {days} trading days",
-                          side="inflows" if flow.previous_usd > 0 else "outflows",
-                          amount=desk.f.money(f"{k}.previous_usd", absolute=True), days=desk.f.cardinal(f"{k}.previous_days"))
-    return [first, largest if flow.trading_days > 1 else None, before, _rank_sentence(desk, flow)]
-
-
-def _as_moved(desk: Desk[F], asset: str) -> Fragment:
-    """ ", as ether fell 23.8%": the asset's own week beside its funds' flows (plain verbs: no seeded choice here)."""
-    move = desk.facts.asset(asset)
-    if move is None or not move.compared and asset != desk.lead:
-        return Fragment("")
-    if is_flat(move.change_pct):
-        return Fragment(", as " + desk.names.plain(asset).text + " was little changed", (f"assets.{asset}.change_pct",))
-    return Fragment(", as " + desk.names.plain(asset).text + " " + simple_verb(move.change_pct) + " ") + desk.change(asset)
-
-
-def _rank_sentence(desk: Desk[F], flow: EtfFlows) -> Sentence | None:
-    """ "It was the largest weekly net outflow since March 2025": only when the earlier one is more than a month back."""
-    k = f"drivers.etf.{flow.asset}"
-    if flow.rank is None or flow.windows is None or flow.windows < drivers_min(desk):
-        return None
-    if flow.since is None:
-        return sentence("It was the largest weekly net {direction} {funds} in the data, which begins on {start}",
-                        direction=flow.direction, funds=f"{_etf_from(flow)} {ETF_NAMES[flow.asset]}",
-                        start=desk.f.date(f"{k}.history_start"))
-    if (desk.facts.week.start - flow.since).days <= 28:
-        return None
-    # the funds named: the bitcoin and the ether funds' sentences must not read the same
-    return sentence("It was the largest weekly net {direction} {funds} since {month}", direction=flow.direction,
-                    funds=f"{_etf_from(flow)} {ETF_NAMES[flow.asset]}", month=desk.f.month(f"{k}.since"))
-
-
-def drivers_min(desk: Desk[F]) -> int:
-    drivers = desk.facts.drivers
-    return drivers.min_history if drivers is not None else 0
+# --- the drivers, one paragraph each (the ETF flows' in `reports.story.flows`) ----------------------------------
 
 
 def move_words(desk: Desk[F], move: MarketMove) -> Fragment:
@@ -221,15 +224,18 @@ def _bp(desk: Desk[F], key: str) -> Fragment:
 
 
 def _market_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
+    """US stocks, gold, the dollar and yields in one sentence, on the US trading days' dates."""
     stocks = [move for move in drivers.markets if move.key in ("qqq", "spy")]
     others = [move for move in drivers.markets if move.key not in ("qqq", "spy")]
     found: list[Sentence | None] = []
     if stocks:
         first = stocks[0]
         k = f"drivers.markets.{first.key}"
-        found.append(sentence("Over the week's US trading days, from the close of {base} to that of {end}, {moves}", base=desk.f.day(f"{k}.base_day"),
-                              end=desk.f.day(f"{k}.end_day"), moves=join([move_words(desk, move) for move in stocks])))
-    if others:
+        rest = Fragment("") if not others else Fragment("; ") + join([move_words(desk, move) for move in others])
+        found.append(sentence("Over the week's US trading days, from the close of {base} to that of {end}, {moves}{rest}",
+                              base=desk.f.day(f"{k}.base_day"), end=desk.f.day(f"{k}.end_day"),
+                              moves=join([move_words(desk, move) for move in stocks]), rest=rest))
+    elif others:
         found.append(sentence("{moves}", moves=join([move_words(desk, move) for move in others])))
     gold = drivers.market("gold")
     if gold is not None and gold.column == "gld_close":
@@ -242,11 +248,11 @@ def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
     assert top is not None
     k = "drivers.stablecoins.top10"
     if is_flat(top.change_pct):
-        first = sentence("The supply of the ten largest US dollar stablecoins was little changed at {end}, between the {start_day} "
+        first = phrase("The supply of the ten largest US dollar stablecoins was little changed at {end}, between the {start_day} "
                          "and {end_day} snapshots at midnight UTC", end=desk.f.money(f"{k}.end_usd"),
                          start_day=desk.f.day(f"{k}.start_day"), end_day=desk.f.day(f"{k}.end_day"))
     else:
-        first = sentence("The supply of the ten largest US dollar stablecoins {verb} {amount}, or {pct}, to {end} between the {start_day} "
+        first = phrase("The supply of the ten largest US dollar stablecoins {verb} {amount}, or {pct}, to {end} between the {start_day} "
                          "and {end_day} snapshots at midnight UTC", verb="rose" if top.change_usd > 0 else "fell",
                          amount=desk.f.money(f"{k}.change_usd", absolute=True), pct=desk.f.pct(f"{k}.change_pct", absolute=True),
                          end=desk.f.money(f"{k}.end_usd"), start_day=desk.f.day(f"{k}.start_day"), end_day=desk.f.day(f"{k}.end_day"))
@@ -256,21 +262,46 @@ def _supply_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence | None]:
         if supply is not None:
             coins.append(Fragment(f"{name} ") + ("added " if supply.change_usd > 0 else "lost ")
                          + desk.f.money(f"drivers.stablecoins.{key}.change_usd", absolute=True))
-    return [first, sentence("Of the two largest, {coins}", coins=join(coins)) if coins else None]
+    told = Fragment(first.text, first.facts) + _supply_before(top.change_pct, top.change_usd, top.previous_usd)
+    if not coins:
+        return [sentence("{first}", first=told)]
+    return [sentence("{first}; of the two largest, {coins}", first=told, coins=join(coins))]
+
+
+def _supply_before(change_pct: float, change: float, previous: float | None) -> Fragment:
+    """ ", a second week of growth" or ", after a fall the week before": the supply's week against the one before."""
+    if previous is None or is_flat(change_pct) or previous == 0:
+        return Fragment("")
+    key = "drivers.stablecoins.top10.previous_usd"
+    if (previous > 0) == (change > 0):
+        return Fragment(", a second week of " + ("growth" if change > 0 else "decline"), (key,))
+    return Fragment(", after " + ("a rise" if previous > 0 else "a fall") + " the week before", (key,))
+
+
+LINK_SHIFT = 0.2  # the 30-day and 90-day correlations this far apart: the link has changed lately, which is news
 
 
 def _link_sentences(desk: Desk[F], drivers: Drivers) -> list[Sentence]:
+    """Bitcoin's link with US tech stocks, only when it says something this week: a close link, none at all, or a
+    recent one that differs from the longer one. A steady loose link every week is left to the table."""
     first, *rest = drivers.stock_links
     k = f"drivers.stock_links.{first.key}"
+    longer = rest[0] if rest else None
+    shifted = longer is not None and abs(first.correlation - longer.correlation) >= LINK_SHIFT
+    if not shifted and 0 < first.correlation < CLOSE_LINK:
+        return []
     how = link_words(first.correlation)
-    more = Fragment("")
-    for link in rest:
-        r = f"drivers.stock_links.{link.key}"
-        more = more + ", and over " + desk.f.count(f"{r}.days") + " days " + desk.f.decimal(f"{r}.correlation") + " (" + desk.f.count(f"{r}.observations") + " pairs)"
-    return [sentence(
-        "Over the past {days} days bitcoin's daily moves tracked US tech stocks {how}: a correlation of {value} with QQQ over "
-        "{pairs} pairs of daily returns on common trading days{more}", days=desk.f.count(f"{k}.days"), how=how,
-        value=desk.f.decimal(f"{k}.correlation"), pairs=desk.f.count(f"{k}.observations"), more=more)]
+    if longer is None or not shifted:
+        return [sentence("Over the past {days} days bitcoin's daily moves tracked US tech stocks {how}: a correlation of {value} "
+                         "with QQQ over {pairs} pairs of daily returns on common trading days", days=desk.f.count(f"{k}.days"),
+                         how=how, value=desk.f.decimal(f"{k}.correlation"), pairs=desk.f.count(f"{k}.observations"))]
+    r = f"drivers.stock_links.{longer.key}"
+    lately = "more closely" if first.correlation > longer.correlation else "less closely"
+    return [sentence("Lately bitcoin's daily moves have followed US tech stocks {lately} than before: a correlation with QQQ of "
+                     "{value} over the past {days} days ({pairs} pairs of daily returns on common trading days), against {longer} "
+                     "over {longer_days} days", lately=lately, value=desk.f.decimal(f"{k}.correlation"),
+                     days=desk.f.count(f"{k}.days"), pairs=desk.f.count(f"{k}.observations"),
+                     longer=desk.f.decimal(f"{r}.correlation"), longer_days=desk.f.count(f"{r}.days"))]
 
 
 # --- the drivers table ------------------------------------------------------------------------------------------

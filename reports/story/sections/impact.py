@@ -3,24 +3,26 @@
 
 from __future__ import annotations
 
-from reports.story import context
+from datetime import date
+
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.facts.model import BTC
 from reports.story.figures import figure
 from reports.story.prose import Fragment, Sentence, join, sentence
-from reports.story.model import Paragraph, Section
+from reports.story.model import Section
 from reports.story.wording import is_flat, possessive, reads_equal
-from reports.story.sections.blocks import bullets, paragraph
+from reports.story.sections.blocks import bullets
 from reports.story.asset_view import section, subject
 from reports.story.asset_figures import peers_figure
 from reports.story.sections.takeaways import share_sentence
+from reports.story.flows import weekday
 
 
 # --- the market brief -------------------------------------------------------------------------
 
 
 def market(desk: MarketDesk) -> Section:
-    items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk), _regime_bullet(desk)]
+    items = [_market_cap_bullet(desk), _dominance_bullet(desk), _altcoin_bullet(desk)]
     items += [_volatility_bullet(desk, v.asset) for v in desk.facts.volatility if v.asset == desk.lead]
     items += [_drawdown_bullet(desk)]
     blocks = [bullets(*items), figure(desk, "market-cap"), figure(desk, "drawdown")]
@@ -38,7 +40,8 @@ def _market_cap_bullet(desk: MarketDesk) -> Sentence | None:
             end=desk.f.money("market_cap.end_usd"), end_day=desk.f.day("market_cap.end_day"),
             start=desk.f.money("market_cap.start_usd"), start_day=desk.f.day("market_cap.start_day"))
     return sentence(
-        "Market value: total crypto market capitalisation {verb} {amount}, or {pct}, from {start} on {start_day} to {end} on {end_day}",
+        "Market value: total crypto market capitalisation {verb} {amount}, or {pct}, from {start} on {start_day} to {end} on {end_day}"
+        "{steepest}", steepest=_steepest(desk),
         verb="fell" if cap.change_usd < 0 else "rose", amount=desk.f.money("market_cap.change_usd", absolute=True),
         pct=desk.f.pct("market_cap.change_pct", absolute=True), start=desk.f.money("market_cap.start_usd"),
         start_day=desk.f.day("market_cap.start_day"), end=desk.f.money("market_cap.end_usd"),
@@ -46,7 +49,18 @@ def _market_cap_bullet(desk: MarketDesk) -> Sentence | None:
     )
 
 
-def _dominance_bullet(desk: MarketDesk) -> Paragraph | None:
+def _steepest(desk: MarketDesk) -> Fragment:
+    """ ", its steepest one-day fall on Thursday, Feb 5" (the day the market-value chart marks), or that no day fell."""
+    cap = desk.facts.market_cap
+    assert cap is not None
+    if cap.fall_day is None:
+        return Fragment(", without a single day's fall")  # the facts hold no fall: nothing to cite
+    return Fragment(", its steepest one-day fall on ") + weekday(desk, "market_cap.fall_day")
+
+
+def _dominance_bullet(desk: MarketDesk) -> Sentence | None:
+    """Bitcoin's share told with what it means this week (which side lost or gained value faster), or, when the
+    share and bitcoin's close-basis change disagree, with the two bases; ether's share as a short clause after it."""
     clauses: list[Fragment] = []
     for dom in desk.facts.dominance:
         k = f"dominance.{dom.asset}"
@@ -58,11 +72,17 @@ def _dominance_bullet(desk: MarketDesk) -> Paragraph | None:
             clauses.append(who + f" {_share_word(dom.change_pp)} " + desk.f.points(f"{k}.change_pp") + " points to " + desk.f.pct(f"{k}.end_pct"))
     if not clauses:
         return None
-    parts: list[Sentence | None] = [sentence("Dominance: {clauses}", clauses=join(clauses, "and"))]
     btc = next((dom for dom in desk.facts.dominance if dom.asset == BTC), None)
-    if btc is not None and not reads_equal(btc.change_pp) and desk.facts.market_cap is not None:
-        parts.append(_share_meaning(desk, btc.change_pp) if _bases_agree(desk, btc.change_pp) else _bases_sentence(desk))
-    return Paragraph(tuple(part for part in parts if part is not None))
+    if btc is None or reads_equal(btc.change_pp) or desk.facts.market_cap is None:
+        return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
+    if _bases_agree(desk, btc.change_pp):
+        return sentence("Dominance: {clauses}, as {rest}", rest=_share_meaning(desk, btc.change_pp), clauses=join(clauses, "and"))
+    bases = _bases_clause(desk)
+    if bases is None:
+        return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
+    first, *rest = clauses
+    more = Fragment("") if not rest else Fragment("; ") + join(rest, "and")
+    return sentence("Dominance: {first}{bases}{more}", first=first, bases=bases, more=more)
 
 
 def _share_word(change_pp: float) -> str:
@@ -84,7 +104,8 @@ def _bases_agree(desk: MarketDesk, share_pp: float) -> bool:
     return (move.change_pct > cap.change_pct) == (share_pp > 0)
 
 
-def _share_meaning(desk: MarketDesk, share_pp: float) -> Sentence:
+def _share_meaning(desk: MarketDesk, share_pp: float) -> Fragment:
+    """ "bitcoin lost value faster than the rest of the market": what a share's move means in the week's market."""
     cap = desk.facts.market_cap
     assert cap is not None
     falling, rising_share = cap.change_usd < 0, share_pp > 0
@@ -92,11 +113,10 @@ def _share_meaning(desk: MarketDesk, share_pp: float) -> Sentence:
         rest = "the rest of the market lost value faster than bitcoin" if rising_share else "bitcoin lost value faster than the rest of the market"
     else:
         rest = "bitcoin gained value faster than the rest of the market" if rising_share else "the rest of the market gained value faster than bitcoin"
-    return sentence("A {change} share in a {direction} market means {rest}", change="rising" if rising_share else "falling",
-                    direction="falling" if falling else "rising", rest=rest)
+    return Fragment(rest, ("market_cap.change_usd", "dominance.bitcoin.change_pp"))
 
 
-def _bases_sentence(desk: MarketDesk) -> Sentence | None:
+def _bases_clause(desk: MarketDesk) -> Fragment | None:
     """When the share and bitcoin's change disagree: which basis each is on, in a few plain words, instead of a
     reading of the share that the closes contradict. Two series at the same hour cannot explain it: say nothing."""
     cap, move = desk.facts.market_cap, desk.facts.asset(BTC)
@@ -104,15 +124,12 @@ def _bases_sentence(desk: MarketDesk) -> Sentence | None:
     shares, closes = next(s for s in desk.facts.sources if s.key == cap.series), next(s for s in desk.facts.sources if s.key == move.series)
     if shares.time_of_day == closes.time_of_day:
         return None
-    share = next(dom for dom in desk.facts.dominance if dom.asset == BTC)
-    return sentence("Bitcoin {relation}, yet its share {share}: the share is on {shares_by} {shares_at}, bitcoin's weekly "
-                    "change on {closes_by} {closes_at}, hours apart",
-                    relation=Fragment(_relation(move.change_pct, cap.change_pct), ("assets.bitcoin.change_pct", "market_cap.change_pct")),
-                    share=Fragment(_share_word(share.change_pp), ("dominance.bitcoin.change_pp",)),
-                    shares_by=possessive(desk.f.cite(f"sources.{cap.series}.provider", str)),
-                    shares_at=desk.f.cite(f"sources.{cap.series}.time_of_day", str),
-                    closes_by=possessive(desk.f.cite(f"sources.{move.series}.provider", str)),
-                    closes_at=desk.f.cite(f"sources.{move.series}.time_of_day", str))
+    return (Fragment(", although bitcoin ") + Fragment(_relation(move.change_pct, cap.change_pct), ("assets.bitcoin.change_pct", "market_cap.change_pct"))
+            + " (the share is on " + possessive(desk.f.cite(f"sources.{cap.series}.provider", str)) + " "
+            + desk.f.cite(f"sources.{cap.series}.time_of_day", str) + ", bitcoin's weekly change on "
+            + possessive(desk.f.cite(f"sources.{move.series}.provider", str)) + " "
+            + desk.f.cite(f"sources.{move.series}.time_of_day", str) + ", hours apart)")
+
 
 def _relation(btc_pct: float, cap_pct: float) -> str:
     """ "fell less than total market value", "rose while total market value fell": words only."""
@@ -124,75 +141,162 @@ def _relation(btc_pct: float, cap_pct: float) -> str:
         return f"{moved(btc_pct)} while total market value {moved(cap_pct)}"
     return f"{moved(btc_pct)} {'more' if abs(btc_pct) > abs(cap_pct) else 'less'} than total market value"
 
-def _altcoin_bullet(desk: MarketDesk) -> Paragraph | None:
+def _altcoin_bullet(desk: MarketDesk) -> Sentence | None:
+    """Altcoins against bitcoin in one sentence led by what the week shows (fell further, rose while bitcoin fell,
+    ...), with the coins' spread when it was wide or narrow and their beta when it is far from one."""
     alts = desk.facts.altcoins
     if alts is None:
         return None
-    first = sentence(
-        "Altcoins: the {count} altcoins {coins} averaged {avg} (median {median}), against {btc} for bitcoin",
-        count=desk.f.count("altcoins.count"), avg=desk.f.pct("altcoins.average_pct", sign=True), coins=desk.counted("in the universe"),
-        median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
-    )
-    return paragraph(first, beta_sentence(desk))
-
-
-def beta_sentence(desk: MarketDesk) -> Sentence | None:
-    """Beta glossed as what it is, a regression slope: above one, altcoins tended to move more than bitcoin."""
-    alts = desk.facts.altcoins
-    if alts is None or alts.beta is None:
-        return None
     return sentence(
-        "Over the past {days} days their beta to bitcoin was {beta}: the slope of their daily returns against bitcoin's, "
-        "where above one means they tended to move more than bitcoin and below one less",
-        days=desk.f.count("altcoins.beta_days"), beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)))
+        "Altcoins: the {count} altcoins {coins} {relation}, averaging {avg} (median {median}) against {btc} for bitcoin"
+        "{spread}{beta}", count=desk.f.count("altcoins.count"), coins=desk.counted("in the universe"),
+        relation=_alt_relations(alts.average_pct, alts.median_pct, alts.btc_pct), avg=desk.f.pct("altcoins.average_pct", sign=True),
+        median=desk.f.pct("altcoins.median_pct", sign=True), btc=desk.f.pct("altcoins.btc_pct", sign=True),
+        spread=_spread_clause(desk), beta=_beta_clause(desk))
 
 
-def _regime_bullet(desk: MarketDesk) -> Paragraph | None:
-    """Correlation with bitcoin this week against the past, and how far apart the coins' weeks were."""
-    # A correlation of the week's seven daily returns is too few points to report (issue 16): dispersion only.
-    found = [context.dispersion_sentence(desk)]
-    if not any(found):
-        return None
-    return paragraph(*found)
+def _alt_relations(avg_pct: float, median_pct: float, btc_pct: float) -> Fragment:
+    """The average altcoin against bitcoin, and the median one when it tells a different story ("fell further than
+    bitcoin on average, while the median altcoin fell less than bitcoin")."""
+    average = _alt_relation(avg_pct, btc_pct)
+    median = _alt_relation(median_pct, btc_pct, "altcoins.median_pct")
+    if median.text == average.text:
+        return average
+    return average + " on average, while the median altcoin " + median
 
 
-def _volatility_bullet(desk: MarketDesk, asset: str) -> Sentence:
+def _alt_relation(alt_pct: float, btc_pct: float, alt_key: str = "altcoins.average_pct") -> Fragment:
+    """ "fell further than bitcoin", "rose while bitcoin fell": words only, from the two signed changes."""
+    keys = (alt_key, "altcoins.btc_pct")
+    if reads_equal(alt_pct, btc_pct):
+        return Fragment("moved in line with bitcoin", keys)
+    alt, btc = ("was little changed" if is_flat(alt_pct) else "rose" if alt_pct > 0 else "fell",
+                "was little changed" if is_flat(btc_pct) else "rose" if btc_pct > 0 else "fell")
+    if alt != btc:
+        return Fragment(f"{alt} while bitcoin {btc}", keys)
+    further = abs(alt_pct) > abs(btc_pct)
+    word = ("further" if further else "less") if alt_pct < 0 else ("more" if further else "less")
+    return Fragment(f"{alt} {word} than bitcoin", keys)
+
+
+WIDE_PP, NARROW_PP = 8.0, 3.0  # the standard deviation of weekly changes, points, above/below which the spread is told
+
+
+def _spread_clause(desk: MarketDesk) -> Fragment:
+    """The coins' spread, only when it was wide or narrow: a moderate one says nothing new."""
+    regime = desk.facts.regime
+    if regime is None or len(desk.facts.assets) < 4 or NARROW_PP <= regime.dispersion_pp < WIDE_PP:
+        return Fragment("")
+    how = "far apart" if regime.dispersion_pp >= WIDE_PP else "close together"
+    return (Fragment(f", with the coins' weeks {how}: ") + desk.f.points("regime.spread_pp")
+            + " points between the best and the worst")
+
+
+FAR_BETA = 0.25  # a beta at least this far from one is told: the altcoins' usual swing against bitcoin's
+
+
+def _beta_clause(desk: MarketDesk) -> Fragment:
+    """Beta as what it is, a regression slope, told only when far from one, and said against the week: did the
+    altcoins swing more (or less) than bitcoin this week, as their slope would have them?"""
+    alts = desk.facts.altcoins
+    if alts is None or alts.beta is None or abs(alts.beta - 1) < FAR_BETA:
+        return Fragment("")
+    more = alts.beta > 1
+    swung_more = abs(alts.average_pct) > abs(alts.btc_pct)
+    how = "true to" if more == swung_more else "against"
+    tendency = "move more than bitcoin" if more else "move less than bitcoin"
+    return (Fragment(f"; {how} their tendency over the past ") + desk.f.count("altcoins.beta_days") + f" days to {tendency} "
+            + "(a beta, the slope of their daily returns against bitcoin's, of "
+            + desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)) + ")")
+
+
+def _volatility_bullet(desk: MarketDesk, asset: str) -> Sentence | None:
+    """The lead's volatility, only in a week that swung unusually much or little: a middling week says nothing new."""
     vol = next(v for v in desk.facts.volatility if v.asset == asset)
+    if vol.highest_since is not None and CALM_PCT < vol.percentile < STORMY_PCT:
+        return None
     return volatility_sentence(desk, desk.names.plain(asset), f"volatility.{asset}", vol.highest_since is None,
-                               vol.annualised_pct > vol.median_pct)
+                               vol.annualised_pct > vol.median_pct, vol.percentile, vol.highest_since is not None)
 
 
-def volatility_sentence(desk: MarketDesk | AssetDesk, name: Fragment, k: str, highest: bool, above: bool) -> Sentence:
-    """Realised volatility, glossed in plain words the first time: how widely the daily closes swung, at a yearly rate."""
+CALM_PCT, STORMY_PCT = 25.0, 75.0  # percentiles of the seven-day windows outside which the week's volatility is told
+GLOSS = "realised volatility (how widely the daily closes swung, scaled to a yearly rate)"
+
+
+def volatility_sentence(desk: MarketDesk | AssetDesk, name: Fragment, k: str, highest: bool, above: bool,
+                        percentile: float | None = None, since: bool = False) -> Sentence:
+    """Realised volatility, glossed in plain words, worded by the week's place among the series' own windows:
+    the highest in the data, the highest since a dated window, among the calmest share, or against the median."""
     parts = dict(name=name, vol=desk.f.pct(f"{k}.annualised_pct"), median=desk.f.pct(f"{k}.median_pct"),
                  start=desk.f.month(f"{k}.history_start"))
-    what = "Volatility: {name}'s realised volatility (how widely its daily closes swung, scaled to a yearly rate) over the week was"
     if highest:
-        return sentence(what + " {vol}, the highest for any seven-day window since its history in the data begins in {start}; "
-                        "the median window is {median}", **parts)
+        return sentence("Volatility: {name}'s " + GLOSS + " over the week was {vol}, the highest for any seven-day window "
+                        "since its history in the data begins in {start}; the median window is {median}", **parts)
+    if percentile is not None and percentile >= STORMY_PCT and since:
+        return sentence("Volatility: {name} swung more than in most weeks, its " + GLOSS + " of {vol} the highest since the "
+                        "seven days to {since}, against a median of {median} since {start}",
+                        since=desk.f.date(f"{k}.highest_since"), **parts)
+    if percentile is not None and percentile <= CALM_PCT:
+        share = desk.f.cite(f"{k}.percentile", lambda p: "very calmest" if p <= 10 else "calmest quarter")
+        return sentence("Volatility: a calm week for {name}, whose " + GLOSS + " of {vol} was among the {share} of "
+                        "seven-day windows since {start} (median {median})", share=share, **parts)
+    what = "Volatility: {name}'s " + GLOSS + " over the week was"
     if above:
         return sentence(what + " {vol}, above the median of {median} for seven-day windows since {start}", **parts)
     return sentence(what + " a subdued {vol}, below the median of {median} for seven-day windows since {start}", **parts)
 
 
 def _drawdown_bullet(desk: MarketDesk) -> Sentence | None:
-    """Distance from the top, one sentence for every coin with a history (bitcoin and ether): "bitcoin ended the
-    week 43.4% below its highest close in the data, $124,659 on Oct 6, 2025, and ether 57.3% below its own, ..."."""
-    clauses: list[Fragment] = []
-    for dd in desk.facts.drawdowns:
-        k, name = f"drawdowns.{dd.asset}", desk.names.plain(dd.asset)
-        if dd.drawdown_pct > -0.05:
-            clauses.append(name + " closed the week at its highest close in the data, " + desk.f.price(f"{k}.peak"))
-            continue
-        below = " below its highest close in the data, " if not clauses else " below its own, "
-        clauses.append(name + (" ended the week " if not clauses else " ") + desk.f.pct(f"{k}.drawdown_pct", absolute=True)
-                       + below + desk.f.price(f"{k}.peak") + " on " + desk.f.date(f"{k}.peak_day"))
-    if not clauses:
+    """Distance from the top, only when the week moved it in a way worth telling: the lead's lowest close of the week
+    was its furthest below the top since the top was set, or a rise larger than its typical week brought it back.
+    The same distance every week is no news; the size in words ("more than a quarter") follows the figure."""
+    lead = desk.lead
+    top = next((dd for dd in desk.facts.drawdowns if dd.asset == lead), None)
+    if top is None:
         return None
-    told = clauses[0]
-    for clause in clauses[1:]:
-        told = told + ", and " + clause
-    return sentence("Distance from the top: on daily closes, {clauses}", clauses=told)
+    k = f"drawdowns.{lead}"
+    if top.drawdown_pct > -0.05:
+        return sentence("Distance from the top: {name} closed the week at its highest close in the data, {peak}",
+                        name=desk.names.plain(lead), peak=desk.f.price(f"{k}.peak"))
+    opening = _drawdown_opening(desk, top.peak_day)
+    if opening is None:
+        return None
+    others = [dd for dd in desk.facts.drawdowns if dd.asset != lead and dd.drawdown_pct <= -0.05]
+    more = Fragment("")
+    for dd in others:
+        o = f"drawdowns.{dd.asset}"
+        more = more + ", and " + desk.names.plain(dd.asset) + " " + desk.f.pct(f"{o}.drawdown_pct", absolute=True) + " below its own, " \
+            + desk.f.price(f"{o}.peak") + " on " + desk.f.date(f"{o}.peak_day")
+    return sentence("Distance from the top: {opening}; it ended the week {size} below that top ({pct}){more}", opening=opening, size=desk.f.cite(f"{k}.drawdown_pct", _size_words),
+                    pct=desk.f.pct(f"{k}.drawdown_pct", absolute=True), more=more)
+
+
+def _drawdown_opening(desk: MarketDesk, peak_day: date) -> Fragment | None:
+    """Why the distance is news this week ("the week took bitcoin further below its top ... than any close since"),
+    or None: the lead's lowest close of the week went deeper than every close since the top, or a rise larger than
+    its typical week narrowed the gap."""
+    lead, k = desk.lead, f"drawdowns.{desk.lead}"
+    top = (desk.f.price(f"{k}.peak") + " on " + desk.f.date(f"{k}.peak_day"))
+    name = desk.names.plain(lead)
+    low = next((lv for lv in desk.facts.levels if lv.asset == lead and lv.side == "low"), None)
+    if low is not None and (low.since is None or low.since < peak_day):
+        return (Fragment("the week took ", (f"levels.{lead}.low.day",)) + name + " further below its top, " + top
+                + ", than at any close since it was set")
+    move = desk.move(lead)
+    scale = move.typical_week_pct or BIG_WEEK_PCT
+    if move.change_pct >= scale:
+        return Fragment(possessive(name).text + " rise narrowed the gap to its top, ", (f"assets.{lead}.change_pct",)) + top
+    return None
+
+
+def _size_words(drawdown_pct: float) -> str:
+    """How far below the top, in words a reader pictures: "more than a quarter", "nearly half"."""
+    size = abs(drawdown_pct)
+    return next(words for below, words in DISTANCE_WORDS if size < below)
+
+
+DISTANCE_WORDS = ((25.0, "less than a quarter"), (40.0, "more than a quarter"), (50.0, "nearly half"), (100.1, "more than half"))
+BIG_WEEK_PCT = 5.0  # without the lead's typical week: the size of move that makes the distance from the top news
 
 
 # --- the asset brief --------------------------------------------------------------------------
@@ -230,4 +334,4 @@ def asset_volatility_bullet(desk: AssetDesk) -> Sentence | None:
     if vol is None:
         return None
     return volatility_sentence(desk, desk.names.plain(subject(desk)), "volatility", vol.highest_since is None,
-                               vol.annualised_pct > vol.median_pct)
+                               vol.annualised_pct > vol.median_pct, vol.percentile, vol.highest_since is not None)
