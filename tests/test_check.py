@@ -80,7 +80,7 @@ def test_the_checker_reads_every_sentence_the_brief_prints(sell_off):
     texts = [cited.text for cited in sentences(document.parse(sell_off))]
     assert texts[0] == sell_off["headline"]
     assert any("worst week in data going back to September 2024" in text for text in texts)
-    assert any(text.startswith("Prices at Feb 6") for text in texts)  # the table caption
+    assert any(text.startswith("The 20 largest coins by market-cap rank on Feb 6") for text in texts)  # the table caption
 
 
 def test_a_number_no_fact_backs_is_named(doc):

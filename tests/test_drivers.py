@@ -215,7 +215,11 @@ def test_what_to_watch_follows_the_signals_the_drivers_measured(sell_off):
     previous = sum(float(row["total_usd_m"]) for row in _week_rows("farside_btc_etf_flows_daily.csv", SELL_OFF - timedelta(days=7)))
     assert total < 0 and previous < 0  # outflows both weeks: "continue", without restating the drivers' figures
     size = "smaller than" if abs(total) < abs(previous) else "larger than"  # from the raw files: -318.1 vs -1,490.0
-    assert ("ETF flows: whether net outflows from US spot bitcoin ETFs continue; this week's were " + size
+    ether = sum(float(row["total_usd_m"]) for row in _week_rows("farside_eth_etf_flows_daily.csv", SELL_OFF))
+    ether_before = sum(float(row["total_usd_m"]) for row in _week_rows("farside_eth_etf_flows_daily.csv", SELL_OFF - timedelta(days=7)))
+    assert ether < 0 and ether_before < 0 and abs(ether) < abs(ether_before)  # -165.8 vs -327.1: the same trend as bitcoin's
+    # alike, the two funds' weeks are one bullet
+    assert ("ETF flows: whether net outflows from US spot bitcoin and ether ETFs continue; for both, this week's were " + size
             + " the net outflows of the week before.") in text
     assert f"{-total:.1f} million" not in text
     value, _ = _correlation(30)

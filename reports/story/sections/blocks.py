@@ -27,8 +27,9 @@ def table_columns(moves) -> tuple[list[Column], bool, bool]:
     return columns, has_rank, has_cap
 
 
-def table_caption(desk: Desk[F], moves) -> Sentence:
-    """What the table's prices and ranges are, and which rows (marked) are on another basis."""
+def table_caption(desk: Desk[F], moves, listed: Fragment | None = None) -> Sentence:
+    """What the table's prices and ranges are, and which rows (marked) are on another basis: the short basis line
+    under the table. `listed`, when given, opens it with what the table holds and where its prices come from."""
     intraday = any(move.intraday_low is not None for move in moves)
     what = "the lowest and highest trade" if intraday else "the lowest and highest daily price"
     other = next((move for move in moves if not move.compared), None)
@@ -37,7 +38,8 @@ def table_caption(desk: Desk[F], moves) -> Sentence:
         marked = (Fragment(f"; {OTHER_BASIS} marks coins priced from the ") + desk.f.cite(f"sources.{other.series}.title", str)
                   + " (" + desk.f.cite(f"sources.{other.series}.time_of_day", str) + "), whose range is that of those prices "
                   "and whose moves are left out of every comparison")
-    return sentence("Prices at {end}; week range is {what} from {start} to {end}{marked}", end=desk.f.day("week.end"),
+    opening = listed if listed is not None else Fragment("Prices at ") + desk.f.day("week.end")
+    return sentence("{opening}; week range is {what} from {start} to {end}{marked}", opening=opening, end=desk.f.day("week.end"),
                     start=desk.f.day("week.start"), what=what, marked=marked)
 
 

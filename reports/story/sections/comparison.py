@@ -22,19 +22,18 @@ def market(desk: MarketDesk) -> Section:
     u = desk.facts.universe
     prices = desk.facts.sources[0].key
     picked = {
-        "rank": Fragment("the ") + desk.f.count("universe.shown") + " largest coins by market-cap rank",
-        "market_cap": Fragment("the ") + desk.f.count("universe.shown") + " largest coins by market value",
-        "all": Fragment("every asset in the data"),
+        "rank": Fragment("The ") + desk.f.count("universe.shown") + " largest coins by market-cap rank",
+        "market_cap": Fragment("The ") + desk.f.count("universe.shown") + " largest coins by market value",
+        "all": Fragment("Every asset in the data"),
     }[u.ranked_by]
     left_out = _kinds_left_out(u.excluded_kinds)
-    lead = sentence(
-        "The table lists {picked} on {end}{left_out}. Prices are {time} from {provider}; the change runs from {base} to {end}",
-        picked=picked, end=desk.f.day("week.end"), left_out=Fragment(", leaving out " + left_out) if left_out else Fragment(""),
-        time=desk.f.cite(f"sources.{prices}.time_of_day", str), provider=desk.f.cite(f"sources.{prices}.provider", str),
-        base=desk.f.day("week.base"),
-    )
+    # what the table holds and its price basis: the basis line under it (methodology stays out of the body text)
+    listed = (picked + " on " + desk.f.day("week.end") + (Fragment(", leaving out " + left_out) if left_out else Fragment(""))
+              + "; prices are " + desk.f.cite(f"sources.{prices}.time_of_day", str) + " from "
+              + desk.f.cite(f"sources.{prices}.provider", str) + ", the change from " + desk.f.day("week.base") + " to "
+              + desk.f.day("week.end"))
     return Section("comparison", "Comparison & Data", tuple(
-        block for block in (paragraph(lead), _table(desk), figure(desk, "weekly-change")) if block is not None
+        block for block in (_table(desk, listed), figure(desk, "weekly-change")) if block is not None
     ))
 
 
@@ -43,10 +42,10 @@ def _kinds_left_out(kinds: tuple[str, ...]) -> str:
     return join([Fragment(names[kind]) for kind in kinds]).text if kinds else ""
 
 
-def _table(desk: MarketDesk) -> Table:
+def _table(desk: MarketDesk, listed: Fragment) -> Table:
     columns, has_rank, has_cap = table_columns(desk.facts.assets)
     rows = [table_row(move, desk.fmt, has_rank, has_cap) for move in desk.facts.assets]
-    return Table(table_caption(desk, desk.facts.assets), tuple(columns), tuple(rows))
+    return Table(table_caption(desk, desk.facts.assets, listed), tuple(columns), tuple(rows))
 
 
 # --- the asset brief --------------------------------------------------------------------------

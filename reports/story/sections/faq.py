@@ -8,6 +8,8 @@ from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.model import FAQ, Paragraph, Question, Section
 from reports.story.wording import is_flat, possessive, reads_equal
 from reports.story.sections.blocks import paragraph
+from reports.story.sections.impact import tells_distance_from_top
+from reports.story.sections.overview import FEAR_GREED_SMALL
 from reports.story.asset_view import rank_clause, section, subject
 
 
@@ -31,8 +33,14 @@ def market(desk: MarketDesk) -> Section:
     # (an answer would copy their sentences or tell the fact a third time).
     # Nor the movers: the takeaways and What Happened tell them, so an answer would be their third telling.
     # Each question is worded by the week's facts, and asked only when the week has them.
-    questions = [q for q in (_faq_altcoins(desk), _faq_against(desk), _faq_streak(desk), _faq_lead_extreme(desk),
-                             _faq_fear_greed(desk)) if q is not None]
+    # Questions the body leaves open come first; those Impact answers (the altcoins' average, the distance from the
+    # high when it tells it this week) and a sentiment that barely moved only keep the FAQ at three questions.
+    questions = [q for q in (_faq_against(desk), _faq_streak(desk)) if q is not None]
+    for ask_it, told in ((_faq_lead_extreme, tells_distance_from_top(desk)), (_faq_altcoins, True)):
+        found = ask_it(desk) if not told or len(questions) < 3 else None
+        questions += [found] if found is not None else []
+    sentiment = _faq_fear_greed(desk, needed=len(questions) < 3)
+    questions += [sentiment] if sentiment is not None else []
     return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
 
 
@@ -150,7 +158,7 @@ def _faq_lead_extreme(desk: MarketDesk) -> Question | None:
     return Question(ask(desk, asked, f"{k}.drawdown_pct", name=name), paragraph(sentence(template, **parts)))
 
 
-def _faq_fear_greed(desk: MarketDesk) -> Question | None:
+def _faq_fear_greed(desk: MarketDesk, needed: bool = True) -> Question | None:
     """Sentiment, asked by what it did: changed zone, or stayed in fear or greed; answered with the week's range
     (the Overview gives the closing reading)."""
     fg = desk.facts.fear_greed
@@ -164,6 +172,8 @@ def _faq_fear_greed(desk: MarketDesk) -> Question | None:
         question = ask(desk, "How did sentiment shift over the week?", "fear_greed.week_low")
         answer = sentence("It crossed from {was} into {label} on the Crypto Fear & Greed Index, " + scale + ", with daily "
                           "readings from {low} to {high}", **parts, was=desk.f.cite("fear_greed.base_classification", str))
+    elif not needed and fg.change is not None and abs(fg.change) < FEAR_GREED_SMALL:
+        return None  # the Overview says sentiment barely moved: asked only to keep the FAQ at three questions
     elif "Fear" in fg.classification or "Greed" in fg.classification:
         mood = "fear" if "Fear" in fg.classification else "greed"
         # asked by which way the index went: falling deepens fear and cools greed

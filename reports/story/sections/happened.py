@@ -105,7 +105,8 @@ def _large_caps_paragraph(desk: MarketDesk) -> Paragraph | None:
             close=desk.f.price(f"{k}.close"),
             relation=desk.relation(second),
         )
-    rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(others)) if others else None
+    biggest_first = sorted(others, key=lambda asset: -abs(desk.move(asset).change_pct))  # the largest move leads
+    rest = sentence("Among the other large caps, {moves}", moves=desk.named_moves(biggest_first)) if others else None
     level = _level_sentence(desk, second) if second else None
     return paragraph(lead_sentence, level, rest)
 

@@ -246,6 +246,11 @@ def volatility_sentence(desk: MarketDesk | AssetDesk, name: Fragment, k: str, hi
     return sentence(what + " a subdued {vol}, below the median of {median} for seven-day windows since {start}", **parts)
 
 
+def tells_distance_from_top(desk: MarketDesk) -> bool:
+    """Whether Impact tells the lead's distance from its top this week (the FAQ then asks something else)."""
+    return _drawdown_bullet(desk) is not None
+
+
 def _drawdown_bullet(desk: MarketDesk) -> Sentence | None:
     """Distance from the top, only when the week moved it in a way worth telling: the lead's lowest close of the week
     was its furthest below the top since the top was set, or a rise larger than its typical week brought it back.

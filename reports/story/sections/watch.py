@@ -36,7 +36,7 @@ STOCK_SIGNAL = 0.5  # a 30-day correlation with QQQ from which US stocks are a s
 def market(desk: MarketDesk) -> Section:
     prior = {r.asset: r for r in desk.facts.prior_ranges}
     items: list[Sentence | None] = [*_event_bullets(desk, desk.facts.events)]
-    items += [_levels_bullet(desk, r.asset, f"prior_ranges.{r.asset}", prior.get(r.asset)) for r in desk.facts.ranges]
+    items += _levels_bullets(desk, [r.asset for r in desk.facts.ranges], prior)
     items += _signal_bullets(desk)
     if desk.facts.fear_greed is not None:
         items.append(_sentiment_watch(desk, desk.facts.fear_greed))
@@ -51,8 +51,42 @@ def _signal_bullets(desk: Desk[F]) -> list[Sentence | None]:
     drivers: Drivers | None = desk.facts.drivers
     if drivers is None:
         return []
-    flows: list[Sentence | None] = [_flow_signal(desk, flow) for flow in drivers.etf]
+    pair = _flow_pair(desk, drivers.etf)
+    flows: list[Sentence | None] = [pair] if pair is not None else [_flow_signal(desk, flow) for flow in drivers.etf]
     return [*flows, _stocks_signal(desk, drivers), _supply_signal(desk, drivers)]
+
+
+def _flow_trend(flow: EtfFlows) -> tuple[str, str, str] | None:
+    """(direction, the week before's, "continued"/"turned" with larger or smaller), to tell two funds' weeks alike."""
+    if flow.previous_usd is None:
+        return None
+    if (flow.previous_usd > 0) != (flow.direction == "inflow"):
+        return flow.direction, "turned", ""
+    previous = abs(flow.previous_usd)
+    size = "same" if reads_equal(abs(flow.total_usd), previous, 0) else "larger" if abs(flow.total_usd) > previous else "smaller"
+    return flow.direction, "continued", size
+
+
+def _flow_pair(desk: Desk[F], flows: tuple[EtfFlows, ...]) -> Sentence | None:
+    """Bitcoin's and ether's ETFs in one bullet when their weeks went alike (both turned to outflows, both kept
+    their direction and grew or shrank): two bullets would say the same with another fund's name."""
+    trend = _flow_trend(flows[0]) if len(flows) == 2 else None
+    if trend is None or trend != _flow_trend(flows[1]):
+        return None
+    direction, way, size = trend
+    towards = "net outflows from" if direction == "outflow" else "net inflows into"
+    keys = [f"drivers.etf.{flow.asset}" for flow in flows]
+    before = "net inflows" if (flows[0].previous_usd or 0) > 0 else "net outflows"
+    said = Fragment(before, tuple(f"{k}.previous_usd" for k in keys))
+    names = "US spot bitcoin and ether ETFs"
+    if way == "turned":
+        both = "into both" if before == "net inflows" else "from both"
+        return sentence(f"ETF flows: whether the turn to {towards} {names} holds, after {{before}} {both} the week "
+                        "before", before=said)
+    grew = Fragment({"same": "about as large as", "larger": "larger than", "smaller": "smaller than"}[size],
+                    tuple(f"{k}.total_usd" for k in keys))
+    return sentence(f"ETF flows: whether {towards} {names} continue; for both, this week's were {{grew}} the {{before}} "
+                    "of the week before", grew=grew, before=said)
 
 
 def _flow_signal(desk: Desk[F], flow: EtfFlows) -> Sentence:
@@ -105,6 +139,9 @@ def _stocks_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
                     week=Fragment("", ("drivers.markets.qqq.change_pct",)))
 
 
+SUPPLY_SIGNAL_PCT = 75.0  # supply moving with bitcoin is worth watching when larger than this share of its earlier weeks
+
+
 def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
     top = drivers.supply("top10")
     if top is None:
@@ -116,6 +153,9 @@ def _supply_signal(desk: Desk[F], drivers: Drivers) -> Sentence | None:
     # The week's change is told in What Drove the Week: here its direction, and whether it goes on.
     way = desk.f.cite(f"{k}.change_pct", lambda change: "keeps growing" if change > 0 else "keeps shrinking")
     against = (top.change_pct > 0) != (desk.move(desk.lead).change_pct > 0)
+    share = top.standing.share_pct
+    if not against and (share is None or share < SUPPLY_SIGNAL_PCT):
+        return None  # an ordinary week of supply moving with bitcoin is no signal to watch
     lead = desk.names.plain(desk.lead)
     context = Fragment(", as it did while " + lead.text + (" fell" if desk.move(desk.lead).change_pct < 0 else " rose")
                        if against else ", in step with " + lead.text + "'s week", (f"assets.{desk.lead}.change_pct",))
@@ -140,6 +180,45 @@ def _event_bullet(desk: Desk[F], event: Event) -> Sentence:
                         when=when, title=desk.f.cite(f"{k}.title", str), days=days, statement=desk.f.day(f"{k}.end"))
     link = Fragment(" (") + desk.f.cite(f"{k}.url", str) + ")" if event.url else Fragment("")
     return sentence("{when}: {title}, {days}{link}", when=when, title=desk.f.cite(f"{k}.title", str), days=days, link=link)
+
+
+def _levels_bullets(desk: Desk[F], assets: list[str], prior: dict[str, Range]) -> list[Sentence]:
+    """One bullet per coin's levels, or one for two coins whose weeks met their ranges the same way (both held
+    above the floor, both broke through it): the second would repeat the first's sentence with other figures."""
+    outcomes = [_edge_outcome(desk, asset, prior.get(asset)) for asset in assets]
+    if len(assets) == 2 and outcomes[0] is not None and outcomes[0] == outcomes[1]:
+        return [_pair_levels(desk, assets, outcomes[0])]
+    return [_levels_bullet(desk, asset, f"prior_ranges.{asset}", prior.get(asset)) for asset in assets]
+
+
+def _edge_outcome(desk: Desk[F], asset: str, prior: Range | None) -> tuple[bool, bool] | None:
+    """(falling, crossed) when the coin moved and its extreme trade met the edge of the range before the week
+    (crossed it or held it) without starting there; None otherwise."""
+    move = desk.move(asset)
+    if prior is None or is_flat(move.change_pct):
+        return None
+    falling = move.change_pct < 0
+    side = "low" if falling else "high"
+    if getattr(prior, f"{side}_day") == desk.facts.week.base:
+        return None
+    value = getattr(move, f"intraday_{side}") or getattr(move, side)
+    edge = prior.low if falling else prior.high
+    return falling, (value < edge if falling else value > edge)
+
+
+def _pair_levels(desk: Desk[F], assets: list[str], outcome: tuple[bool, bool]) -> Sentence:
+    """ "Bitcoin and ether both held above the floors of the 90-day ranges before the week ($X and $Y); their lowest
+    trades: $A early on Thursday, Feb 12, and $B on Thursday, Feb 12"."""
+    falling, crossed = outcome
+    side = "low" if falling else "high"
+    verb = ("broke below" if crossed else "held above") if falling else ("broke above" if crossed else "stayed below")
+    first, second = assets
+    edges = [desk.f.price(f"prior_ranges.{asset}.{side}") for asset in assets]
+    extremes = [_extreme(desk, asset, side, plain=True) for asset in assets]
+    return sentence("{a} and {b} both {verb} the {edge} of the {days}-day ranges before the week ({e1} and {e2}); "
+                    "their {word} trades: {x1}, and {x2}", a=desk.names.plain(first), b=desk.names.plain(second),
+                    verb=verb, edge="floors" if falling else "ceilings", days=desk.f.count(f"prior_ranges.{first}.days"),
+                    e1=edges[0], e2=edges[1], word="lowest" if falling else "highest", x1=extremes[0], x2=extremes[1])
 
 
 def _levels_bullet(desk: Desk[F], asset: str, prior_key: str, prior: Range | None) -> Sentence:
@@ -176,16 +255,17 @@ def _levels_bullet(desk: Desk[F], asset: str, prior_key: str, prior: Range | Non
                     move="fall" if falling else "rise", start=start, edge=edge)
 
 
-def _extreme(desk: Desk[F], asset: str, side: str) -> Fragment:
-    """ "the week's lowest trade, $60,001 early on Feb 6" (its lowest close where there are no candles)."""
+def _extreme(desk: Desk[F], asset: str, side: str, plain: bool = False) -> Fragment:
+    """ "the week's lowest trade, $60,001 early on Feb 6" (its lowest close where there are no candles); `plain`
+    leaves out "the week's lowest trade, "."""
     move, k = desk.move(asset), f"assets.{asset}"
     word = "lowest" if side == "low" else "highest"
     if getattr(move, f"intraday_{side}") is None or getattr(move, f"intraday_{side}_day") is None:
-        return (Fragment(f"the week's {word} close, ") + desk.f.price(f"{k}.{side}") + " on "
-                + desk.f.day(f"{k}.{side}_day"))
+        return (Fragment("" if plain else f"the week's {word} close, ") + desk.f.price(f"{k}.{side}")
+                + (" (a close) on " if plain else " on ") + desk.f.day(f"{k}.{side}_day"))
     when = (desk.f.cite(f"{k}.intraday_{side}_hour", hour_words) if getattr(move, f"intraday_{side}_hour") is not None
             else Fragment("on "))
-    return (Fragment(f"the week's {word} trade, ") + desk.f.price(f"{k}.intraday_{side}") + " " + when
+    return (Fragment("" if plain else f"the week's {word} trade, ") + desk.f.price(f"{k}.intraday_{side}") + " " + when
             + desk.f.weekday(f"{k}.intraday_{side}_day"))
 
 
