@@ -75,8 +75,8 @@ def _breadth_words(desk: MarketDesk, falling: bool) -> Fragment:
     same, other = (b.fell, b.rose) if falling else (b.rose, b.fell)
     way = "lower" if falling else "higher"
     cite = ("breadth.fell", "breadth.rose")
-    if same == b.total:
-        return Fragment(f", with every coin in the table {way}", cite)
+    if same == b.total:  # every coin the breadth counts: those with daily closes when the table holds others too
+        return Fragment(f"; every coin {desk.counted('in the table')} " + ("fell" if falling else "rose"), cite)
     if same * 4 >= b.total * 3:
         return Fragment(f", with most coins {way}", cite)
     if other * 2 > b.total:
