@@ -158,7 +158,7 @@ def block_sentences(block: Block) -> tuple[Sentence, ...]:
 
 
 class Section(Model):
-    """A section: `text` is its paragraphs, bullets and questions with answers, one per line."""
+    """A section: `text` is its paragraphs, bullets, questions with answers and tables' captions, one per line."""
 
     id: str
     title: str
@@ -182,6 +182,8 @@ def section_text(blocks: tuple[Block, ...]) -> str:
             parts += [f"{item.question.text} {item.answer.text}" for item in block.items]
         elif isinstance(block, QuoteBlock):
             parts.append(f"{block.text} — {block.attribution}")
+        elif isinstance(block, TableBlock):
+            parts.append(block.caption.text)  # a section may open on its table: its basis line is its words
     return "\n".join(parts)
 
 
