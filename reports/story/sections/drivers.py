@@ -23,14 +23,7 @@ from reports.story.wording import indefinite, is_flat, possessive, simple_verb
 TITLE = "What Drove the Week"
 MARKET_NAMES = {"qqq": "US tech stocks (QQQ)", "spy": "the broad US stock market (SPY)", "gold": "gold",
                 "dxy": "the dollar index (DXY)"}
-LEFT_OUT_NAMES = {"etf_btc": "US spot bitcoin ETF flows", "etf_eth": "US spot ether ETF flows", "qqq": "US tech stocks (QQQ)",
-                  "spy": "the broad US stock market (SPY)", "gold": "gold", "dxy": "the dollar index",
-                  "ust10y": "the ten-year US Treasury yield", "stablecoins": "stablecoin supply",
-                  "stablecoins.usdt": "USDT supply", "stablecoins.usdc": "USDC supply",
-                  "stablecoins.top10": "the ten largest stablecoins' supply"}
-REASONS = {"no_file": "the data has no file for them", "outside_dates": "the files' dates do not cover the week",
-           "no_trading_day": "the files have no trading day in the week",
-           "not_in_source": "their source does not publish that series"}
+
 
 
 def market(desk: MarketDesk) -> Section:
@@ -165,7 +158,8 @@ def _yield_name(desk: Desk[F], k: str) -> Fragment:
     return Fragment("the ") + desk.f.count(f"{k}.years") + "-year US Treasury yield"
 
 
-def _share_words(desk: Desk[F]) -> Fragment:
+def share_words(desk: Desk[F]) -> Fragment:
+    """The share of earlier windows a standout week beats ("90%"), for the section and its method sentence."""
     return desk.f.cite("drivers.standout_pct", lambda share: desk.fmt.percent(share, digits=0))
 
 
@@ -358,46 +352,3 @@ def _tone(value: float) -> str:
 
 def _out_of_line(stands_out: bool) -> str:
     return "; larger than most weeks in its history" if stands_out else ""
-
-
-# --- for the methodology section --------------------------------------------------------------------------------
-
-
-def method_sentence(desk: Desk[F]) -> Sentence | None:
-    drivers = desk.facts.drivers
-    if drivers is None or not (drivers.etf or drivers.markets or drivers.stablecoins):
-        return None
-    return sentence(
-        "The drivers are measured on their own calendars: ETF flows summed over the US trading days in the week, US markets "
-        "from the last close before the week to the last close in it, stablecoin supply between the midnight UTC snapshots at "
-        "the week's two closes; a driver stands out when its week is larger, in absolute size, than {share} of the earlier "
-        "seven-day windows of its series (at least {windows} of them), and bitcoin's correlation with QQQ pairs its close "
-        "of each day (midnight UTC at its end) with that day's US close", share=_share_words(desk),
-        windows=desk.f.count("drivers.min_history"))
-
-
-def left_out_notes(desk: Desk[F]) -> list[Sentence]:
-    """One data note per reason (and file dates): which drivers the section leaves out, and why."""
-    drivers = desk.facts.drivers
-    if drivers is None:
-        return []
-    groups: dict[tuple, list] = {}
-    for item in drivers.left_out:
-        groups.setdefault((item.reason, item.first_day, item.last_day), []).append(item)
-    notes = []
-    for (reason, first, _), items in groups.items():
-        k = f"drivers.left_out.{items[0].key}"
-        dates = (Fragment(" (") + desk.f.date(f"{k}.first_day") + " to " + desk.f.date(f"{k}.last_day") + ")"
-                 if first is not None and reason != "no_file" else Fragment(""))
-        names = join([Fragment(LEFT_OUT_NAMES.get(item.key, item.key)) for item in items])
-        notes.append(sentence("The drivers section leaves out {what}: {why}{dates}", what=names,
-                              why=REASONS[reason], dates=dates))
-    for flow in drivers.etf:
-        if flow.closed_days:
-            k = f"drivers.etf.{flow.asset}"
-            notes.append(sentence(
-                "{name} flows and the US market moves cover the week's {days} trading days: there was no US trading on {closed}",
-                name=ETF_NAMES[flow.asset].removesuffix("s"), days=desk.f.cardinal(f"{k}.trading_days"),
-                closed=desk.f.cite(f"{k}.closed_days", lambda days: join([Fragment(desk.fmt.day(day)) for day in days]).text)))
-            break
-    return notes

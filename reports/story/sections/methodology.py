@@ -10,7 +10,7 @@ from reports.story.model import Paragraph, Section
 from reports.story.sections.blocks import bullets, paragraph
 from reports.story.sections.notes import notes_of
 from reports.story.asset_view import section, subject
-from reports.story.sections.drivers import left_out_notes, method_sentence
+from reports.story.drivers_notes import left_out_notes, method_sentence
 
 
 # Each live source (sources/live.py's LIVE_PULLERS names) as a reader knows it, and what it gives the brief, for
