@@ -118,6 +118,18 @@ def test_a_table_that_runs_over_a_page_never_leaves_its_last_row_alone(briefs):
     assert checked >= len(briefs)
 
 
+def test_a_tables_basis_line_is_never_split_over_a_page(briefs):
+    checked = 0
+    for name, folder in briefs.items():
+        pages = _pages(folder)
+        for table in _blocks(folder, "table"):
+            words = table["caption"]["text"].split()
+            first, last = " ".join(words[:6]), " ".join(words[-6:])
+            assert any(first in page and last in page for page in pages), (name, first, last)
+            checked += 1
+    assert checked >= len(briefs)
+
+
 def test_a_faq_question_is_on_the_page_where_its_answer_begins(briefs):
     checked = 0
     for name, folder in briefs.items():
