@@ -7,7 +7,6 @@ from __future__ import annotations
 from reports.story.desk import Desk, F
 from reports.story.flows import ETF_NAMES
 from reports.story.prose import Fragment, Sentence, join, sentence
-from reports.story.sections.drivers import share_words
 
 LEFT_OUT_NAMES = {"etf_btc": "US spot bitcoin ETF flows", "etf_eth": "US spot ether ETF flows", "qqq": "US tech stocks (QQQ)",
                   "spy": "the broad US stock market (SPY)", "gold": "gold", "dxy": "the dollar index",
@@ -17,6 +16,11 @@ LEFT_OUT_NAMES = {"etf_btc": "US spot bitcoin ETF flows", "etf_eth": "US spot et
 REASONS = {"no_file": "the data has no file for them", "outside_dates": "the files' dates do not cover the week",
            "no_trading_day": "the files have no trading day in the week",
            "not_in_source": "their source does not publish that series"}
+
+
+def share_words(desk: Desk[F]) -> Fragment:
+    """The share of earlier windows a standout week beats ("90%"), for the section and its method sentence."""
+    return desk.f.cite("drivers.standout_pct", lambda share: desk.fmt.percent(share, digits=0))
 
 
 def method_sentence(desk: Desk[F]) -> Sentence | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from reports.facts.drivers import Drivers, MarketMove
 from reports.story import leverage
+from reports.story.drivers_notes import share_words
 from reports.story.flows import ETF_NAMES, etf_from as _etf_from, etf_sentences as _etf_sentences
 from reports.story.asset_view import CLOSE_LINK, link_words
 from reports.story.desk import AssetDesk, Desk, F, MarketDesk
@@ -156,11 +157,6 @@ def _standout_name(desk: Desk[F], largest: str) -> Fragment:
 def _yield_name(desk: Desk[F], k: str) -> Fragment:
     """ "the 10-year US Treasury yield": its maturity from the fact, so that no yield is left unnamed."""
     return Fragment("the ") + desk.f.count(f"{k}.years") + "-year US Treasury yield"
-
-
-def share_words(desk: Desk[F]) -> Fragment:
-    """The share of earlier windows a standout week beats ("90%"), for the section and its method sentence."""
-    return desk.f.cite("drivers.standout_pct", lambda share: desk.fmt.percent(share, digits=0))
 
 
 def standout_clause(desk: Desk[F]) -> Fragment:
