@@ -68,9 +68,10 @@ def test_a_superlative_printed_in_percent_but_ranked_in_dollars_fails(doc):
 
 def test_two_end_of_week_prices_for_one_asset_fail(doc):
     # The old brief: a noon snapshot in the lead and a 00:00 UTC close in the FAQ.
-    item = _sentence(doc, "left bitcoin at $70,580, 43.4% under")  # the FAQ, citing drawdowns.bitcoin.close
+    item = _sentence(doc, "A rise of 76.6% from the week's close")  # the FAQ, given the close it rises from
     doc["facts"]["drawdowns.bitcoin.close"] = 70648.0
-    item["text"] = item["text"].replace("$70,580", "$70,648")
+    item["text"] = item["text"].replace("the week's close", "the week's close of $70,648")
+    item["facts"] = [*item["facts"], "drawdowns.bitcoin.close"]
     reasons = _reasons(doc)
     assert reasons == ["bitcoin has 2 different end-of-week prices"], reasons
 

@@ -53,3 +53,86 @@ def test_days_inside_the_week_carry_their_own_weekday(stories):
     assert fall is not None
     assert f"The largest one-day fall came on {fall.day.strftime('%A')}, Feb {fall.day.day}," in text
     assert fall.day.strftime("%A") == "Thursday"  # Feb 5, 2026
+
+
+# --- why the altcoins moved more than bitcoin, and the rise back to the high ---------------------------------------
+
+ALT_WEEKS = (date(2026, 1, 25), date(2026, 2, 1))  # both: every coin fell, the altcoins' average well behind bitcoin
+
+
+@pytest.fixture(scope="module")
+def alt_stories(bundled_data):
+    return {week: build_story(bundled_data, week) for week in ALT_WEEKS}
+
+
+def _section(story, section_id: str) -> str:
+    """A section's sentences, joined by " | "."""
+    from reports.story.model import _block_sentences
+
+    section = next(s for s in story.sections if s.id == section_id)
+    return " | ".join(s.text for block in section.blocks for s in _block_sentences(block))
+
+
+def _slope(bundled_data, story) -> float:
+    """The altcoins' beta recomputed from the bundle's closes: the least-squares slope of their equal-weighted daily
+    return on bitcoin's over the 90 days to the week's end."""
+    import numpy as np
+    import pandas as pd
+
+    alts = [move.id for move in story.facts.assets if move.compared and move.id != "bitcoin"]  # the 12 with daily closes
+    end = pd.Timestamp(story.facts.week.end)
+    closes = bundled_data.prices.close.loc[end - pd.Timedelta(days=90): end]
+    returns = closes / closes.shift(1) - 1
+    pair = pd.DataFrame({"btc": returns["bitcoin"], "alts": returns[alts].mean(axis=1)}).dropna()
+    return float(np.polyfit(pair["btc"], pair["alts"], 1)[0])
+
+
+def test_why_altcoins_fell_more_is_answered_by_their_beta(bundled_data, alt_stories):
+    verdicts = {}
+    for week, story in alt_stories.items():
+        answer = _faq(story)["Why did altcoins fall more than bitcoin?"]
+        beta = _slope(bundled_data, story)
+        assert beta > 1.25, (week, beta)  # they usually swing further than bitcoin: the answer says so
+        assert answer.startswith("They usually do: over the past 90 days, on a day bitcoin moved one percent the altcoins "
+                                 f"moved {beta:.2f} percent on average"), answer
+        moves = [move.change_pct for move in story.facts.assets if move.compared and move.id != "bitcoin"]
+        btc = next(move.change_pct for move in story.facts.assets if move.id == "bitcoin")
+        gap, implied = sum(moves) / len(moves) - btc, (beta - 1) * btc
+        assert f"This week's gap, {abs(gap):.1f} percentage points" in answer, answer
+        verdicts[week] = answer.rsplit(" was ", 1)[1]
+        assert ("wider than" in verdicts[week]) == (abs(gap - implied) >= 1 and abs(gap) > abs(implied)), (week, gap, implied)
+    # Jan 25: -3.4 points against the slope's -2.3; Feb 1: -2.6 against -3.0, within a point of it
+    assert verdicts == {date(2026, 1, 25): "wider than that slope alone would give.",
+                        date(2026, 2, 1): "about what that slope alone would give."}
+
+
+def test_impact_leaves_the_beta_to_the_faq_when_it_asks_why(alt_stories):
+    for story in alt_stories.values():
+        impact = _section(story, "impact")
+        assert "Why did altcoins fall more than bitcoin?" in _faq(story)
+        assert "Altcoins: the 12 altcoins" in impact and "beta" not in impact, (story.facts.week.end, impact)
+
+
+def test_the_rise_back_to_the_high_is_asked_when_impact_tells_the_distance(bundled_data, stories):
+    story = stories[SELL_OFF]
+    impact = _section(story, "impact")
+    assert "Distance from the top:" in impact
+    closes = bundled_data.prices.close["bitcoin"].loc[: str(SELL_OFF)].dropna()
+    gain = (closes.max() / closes.iloc[-1] - 1) * 100  # $124,659 on Oct 6, 2025 over $70,580 on Feb 6, 2026
+    answer = _faq(story)["How much would bitcoin have to gain to get back to its high?"]
+    assert answer.startswith(f"A rise of {gain:.1f}% from the week's close: a fall of "
+                             f"{(1 - closes.iloc[-1] / closes.max()) * 100:.1f}% takes a larger gain to undo"), answer
+    assert round(gain, 1) == 76.6
+    assert not any(q.startswith("How deep is") for q in _faq(story))  # the distance itself is Impact's
+
+
+def test_two_etf_weeks_the_same_way_share_one_watch_bullet(alt_stories):
+    story = alt_stories[date(2026, 2, 1)]
+    etf = {flow.asset: flow for flow in story.facts.drivers.etf}
+    # Farside, by the bundle: bitcoin funds -$1.5 billion after -$1.3 billion; ether funds -$327.1 million after -$600.7 million
+    assert abs(etf["bitcoin"].total_usd) > abs(etf["bitcoin"].previous_usd) and etf["bitcoin"].total_usd < 0
+    assert abs(etf["ethereum"].total_usd) < abs(etf["ethereum"].previous_usd) and etf["ethereum"].total_usd < 0
+    watch = _section(story, "what-to-watch").split(" | ")
+    flows = [text for text in watch if text.startswith("ETF flows:")]
+    assert flows == ["ETF flows: whether net outflows from US spot bitcoin and ether ETFs continue; this week's were larger "
+                     "than the net outflows of the week before for the bitcoin funds and smaller for the ether funds."], flows

@@ -12,10 +12,9 @@ data notes, is left out: it is a reference box, like a newspaper's "about this d
 things every week by design. It must not leak into the narrative, so no body sentence may copy one of its
 sentences.
 
-The lead (the Overview and the dek) is held to the issue's 25%, and so is the body's share shared by the
-sections this test's owner has rewritten (every section but What Drove the Week and Impact, counted over
-all the body's sentences). The whole body's 25% is marked as an expected failure until those two sections
-vary too (issue 16): in the worst pair they alone share about 27 points (numbers printed by the test).
+The whole body, the lead (the Overview and the dek) and the body without What Drove the Week and Impact are
+each held to the issue's 25% (issue 16); the test prints every worst pair. What Drove the Week and Impact alone
+are also printed: the share of the body their repeats account for.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from conftest import build_story
 
 LIMIT = 0.25
 REFERENCE = {"methodology"}  # a reference box, the same by design: not the body
-PENDING = {"drivers", "impact"}  # What Drove the Week and Impact: still the same sentences most weeks (issue 16)
+PENDING = {"drivers", "impact"}  # What Drove the Week and Impact: the sections with the most repeated sentences
 NUMBER = re.compile(r"\d[\d,.:]*")  # 549.7, 2,063, 00:00: every figure, whatever its unit
 
 
@@ -127,9 +126,10 @@ def test_the_rewritten_sections_vary_with_the_week(weeks, capsys):
     assert share <= LIMIT, f"{a} and {b} share {share:.1%} of their body sentences outside What Drove the Week and Impact"
 
 
-@pytest.mark.xfail(strict=True, reason="the whole body is at 25.6% (Jan 25 / Feb 1, 2026): adjacent weeks of one sell-off still share their FAQ, altcoin and market-value sentences (issue 16)")
-def test_the_whole_body_varies_with_the_week(weeks):
+def test_the_whole_body_varies_with_the_week(weeks, capsys):
     share, a, b = _worst({week: _sentences(story) for week, story in weeks.items()})
+    with capsys.disabled():
+        print(f"\n  whole body (the issue's measure): worst pair {a} / {b}: {share:.1%} of sentences shared (limit {LIMIT:.0%})")
     assert share <= LIMIT, f"{a} and {b} share {share:.1%} of their body sentences"
 
 

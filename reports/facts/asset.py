@@ -284,7 +284,7 @@ def _relative(subject: AssetMove, market) -> Relative:
 def _recovery(drawdown: Drawdown | None) -> Recovery | None:
     if drawdown is None or drawdown.close >= drawdown.peak:
         return None
-    return Recovery(drawdown.asset, drawdown.peak, drawdown.close, (drawdown.peak / drawdown.close - 1) * 100)
+    return Recovery(drawdown.asset, drawdown.peak, drawdown.close, drawdown.recovery_pct)
 
 
 def _btc_link(data: MarketData, week: Week, asset_id: str) -> BtcLink | None:

@@ -52,7 +52,8 @@ class LevelSince:
 
 @dataclass(frozen=True)
 class Drawdown:
-    """How far the week's last close sits below the highest close in the history."""
+    """How far the week's last close sits below the highest close in the history, and the rise that would take it
+    back there (`recovery_pct`, larger than the fall: it starts from the lower price)."""
 
     asset: str
     close: float
@@ -61,6 +62,7 @@ class Drawdown:
     drawdown_pct: float
     history_start: date
     series: str
+    recovery_pct: float
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def drawdown(history: History) -> Drawdown:
     close = float(closes.iloc[-1])
     peak = float(closes.loc[peak_day])
     return Drawdown(
-        history.asset, close, peak, peak_day.date(), (close / peak - 1) * 100, history.start, history.info.key
+        history.asset, close, peak, peak_day.date(), (close / peak - 1) * 100, history.start, history.info.key,
+        (peak / close - 1) * 100,
     )
 
 

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
+from reports.facts.history import Drawdown
 from reports.story.desk import AssetDesk, MarketDesk
 from reports.story.prose import Fragment, Sentence, join, sentence
 from reports.story.model import FAQ, Paragraph, Question, Section
 from reports.story.wording import is_flat, possessive, reads_equal
 from reports.story.sections.blocks import paragraph
-from reports.story.sections.impact import tells_distance_from_top
+from reports.story.sections.impact import CLEAR_GAP_PP, FAR_BETA, asks_why_altcoins, tells_distance_from_top
 from reports.story.sections.overview import FEAR_GREED_SMALL
 from reports.story.asset_view import rank_clause, section, subject
 
 
-CLEAR_GAP_PP = 1.0  # the median altcoin must trail or lead bitcoin by this much for a "why" question
 
 
 def ask(desk: MarketDesk | AssetDesk, template: str, *about: str, **parts: Fragment | str) -> Sentence:
@@ -33,11 +33,15 @@ def market(desk: MarketDesk) -> Section:
     # (an answer would copy their sentences or tell the fact a third time).
     # Nor the movers: the takeaways and What Happened tell them, so an answer would be their third telling.
     # Each question is worded by the week's facts, and asked only when the week has them.
-    # Questions the body leaves open come first; those Impact answers (the altcoins' average, the distance from the
-    # high when it tells it this week) and a sentiment that barely moved only keep the FAQ at three questions.
-    questions = [q for q in (_faq_against(desk), _faq_streak(desk)) if q is not None]
-    for ask_it, told in ((_faq_lead_extreme, tells_distance_from_top(desk)), (_faq_altcoins, True)):
-        found = ask_it(desk) if not told or len(questions) < 3 else None
+    # Questions the body leaves open come first: the few coins against the market, a streak, why the altcoins moved
+    # more or less than bitcoin (the beta, which Impact leaves to the FAQ), how far from its high the lead is (or,
+    # when Impact tells that, the rise that would undo it). How the altcoins fared and a sentiment that barely moved
+    # only keep the FAQ at three questions.
+    questions = [q for q in (_faq_against(desk), _faq_streak(desk), _faq_why_altcoins(desk)) if q is not None]
+    told = tells_distance_from_top(desk)
+    for ask_it, only_to_fill in ((_faq_recovery if told else _faq_lead_extreme, told),
+                                 (_faq_altcoins, True)):
+        found = ask_it(desk) if not only_to_fill or len(questions) < 3 else None
         questions += [found] if found is not None else []
     sentiment = _faq_fear_greed(desk, needed=len(questions) < 3)
     questions += [sentiment] if sentiment is not None else []
@@ -53,21 +57,13 @@ WIDE_GAP_PP = 5.0  # an average altcoin this far from bitcoin is "a wide gap"
 
 
 def _faq_altcoins(desk: MarketDesk) -> Question | None:
-    """Altcoins against bitcoin, answered by the average altcoin's gap (the takeaways give the median and the count)."""
+    """Altcoins against bitcoin when the week begs no "why" (the takeaways give the median and the count), answered
+    by the average altcoin's gap."""
     alts = desk.facts.altcoins
-    if alts is None:
+    if alts is None or asks_why_altcoins(desk):
         return None
-    majority = alts.outperformed * 2 > alts.count
-    minority = alts.outperformed * 2 < alts.count
-    about = ("altcoins.gap_pp",)
-    # asked by the average's gap, which the answer gives (the median and the count are the takeaways')
-    if alts.btc_pct < 0 and alts.gap_pp <= -CLEAR_GAP_PP and minority:
-        question = ask(desk, "Why did altcoins fall more than bitcoin?", *about)
-        # the data gives no cause: the answer says how much more, and how the gap compares with the typical week
-    elif alts.btc_pct > 0 and alts.gap_pp >= CLEAR_GAP_PP and majority:
-        question = ask(desk, "Why did altcoins outperform bitcoin?", *about)
-    else:  # no direction word: the checker holds one to the cited gap, which may point the other way
-        question = ask(desk, "How did altcoins fare against bitcoin?", *about)
+    # no direction word: the checker holds one to the cited gap, which may point the other way
+    question = ask(desk, "How did altcoins fare against bitcoin?", "altcoins.gap_pp")
     gap = abs(alts.gap_pp)
     size = "a wide gap" if gap >= WIDE_GAP_PP else "a narrow gap" if gap < CLEAR_GAP_PP else "a clear gap"
     if reads_equal(alts.gap_pp):
@@ -82,14 +78,67 @@ def _faq_altcoins(desk: MarketDesk) -> Question | None:
         tail = Fragment("; the median altcoin did " + ("better" if alts.median_pct > alts.btc_pct else "worse")
                         + " than bitcoin, so the average rests on a few large " + ("falls" if alts.gap_pp < 0 else "gains"),
                         ("altcoins.median_pct", "altcoins.btc_pct"))
-    elif "Why" in question.text:
-        tail = Fragment("; the data shows the gap, not its cause")
     return Question(question, paragraph(sentence(
         "Taken as an equal-weighted basket, the {total} altcoins {coins} averaged {average}, {gap} percentage points "
         "{side} bitcoin, {size}{tail}",
         total=desk.f.count("altcoins.count"), coins=desk.counted("in the brief"),
         average=desk.f.pct("altcoins.average_pct", sign=True), gap=desk.f.points("altcoins.gap_pp"),
         side="behind" if alts.gap_pp < 0 else "ahead of", size=size, tail=tail)))
+
+
+def _faq_why_altcoins(desk: MarketDesk) -> Question | None:
+    """Why the altcoins fell (or rose) more than bitcoin, answered from the data's one measure of it: their beta, the
+    slope of their daily returns on bitcoin's, and whether this week's gap is what that slope alone would give."""
+    alts = desk.facts.altcoins
+    if alts is None or alts.beta is None or not asks_why_altcoins(desk):
+        return None
+    down = alts.btc_pct < 0
+    question = ask(desk, "Why did altcoins fall more than bitcoin?" if down else "Why did altcoins outperform bitcoin?",
+                   "altcoins.gap_pp")
+    parts: dict[str, Fragment | str] = dict(days=desk.f.count("altcoins.beta_days"),
+                                            beta=desk.f.cite("altcoins.beta", lambda v: desk.fmt.number(v, 2)))
+    slope = ("over the past {days} days, on a day bitcoin moved one percent the altcoins moved {beta} percent on "
+             "average (their beta, the slope of their daily returns against bitcoin's)")
+    if alts.beta >= 1 + FAR_BETA:
+        habit = sentence("They usually do: " + slope, **parts)
+    elif alts.beta <= 1 - FAR_BETA:
+        habit = sentence("Not by habit: " + slope + ", so they usually " + ("fall" if down else "rise") + " less than bitcoin",
+                         **parts)
+    else:
+        habit = sentence("Not by habit: over the past {days} days the altcoins' daily returns have moved close to one for "
+                         "one with bitcoin's (a beta, the slope of one against the other, of {beta})", **parts)
+    implied = (alts.beta - 1) * alts.btc_pct  # the gap the slope alone gives for bitcoin's week
+    if abs(alts.gap_pp - implied) < CLEAR_GAP_PP:
+        verdict = "about what that slope alone would give"
+    elif implied * alts.gap_pp <= 0:
+        verdict = "against that slope"
+    else:
+        verdict = "wider than that slope alone would give" if abs(alts.gap_pp) > abs(implied) else \
+            "narrower than that slope alone would give"
+    gap = sentence("This week's gap, {gap} percentage points on their equal-weighted average, was {verdict}",
+                   gap=desk.f.points("altcoins.gap_pp"), verdict=Fragment(verdict, ("altcoins.beta",)))
+    return Question(question, Paragraph((habit, gap)))
+
+
+def _below_top(desk: MarketDesk) -> Drawdown | None:
+    """The lead's distance from its highest close, when it is below it (at the top there is no fall to ask about)."""
+    dd = next((d for d in desk.facts.drawdowns if d.asset == desk.lead), None)
+    return None if dd is None or dd.drawdown_pct > -0.05 else dd
+
+
+def _faq_recovery(desk: MarketDesk) -> Question | None:
+    """When Impact tells how far the lead sits below its top, the FAQ asks what the body does not say: the rise that
+    would take it back, which is larger than the fall."""
+    lead, dd = desk.lead, _below_top(desk)
+    if dd is None:
+        return None
+    k = f"drawdowns.{lead}"
+    name = desk.names.plain(lead)
+    return Question(ask(desk, "How much would {name} have to gain to get back to its high?", f"{k}.recovery_pct", name=name),
+                    paragraph(sentence(
+                        "A rise of {gain} from the week's close: a fall of {dd} takes a larger gain to undo, as the "
+                        "gain starts from the lower price", gain=desk.f.pct(f"{k}.recovery_pct"),
+                        dd=desk.f.pct(f"{k}.drawdown_pct", absolute=True))))
 
 
 AGAINST_MOST = 3  # up to this many coins against the rest are named (one alone is named in the Overview)
@@ -132,9 +181,8 @@ def _faq_streak(desk: MarketDesk) -> Question | None:
 def _faq_lead_extreme(desk: MarketDesk) -> Question | None:
     """How far the lead coin is from its highest close, asked by the way the week went ("What led the gains?" would
     tell the movers a third time)."""
-    lead = desk.lead
-    dd = next((d for d in desk.facts.drawdowns if d.asset == lead), None)
-    if dd is None or dd.drawdown_pct > -0.05:
+    lead, dd = desk.lead, _below_top(desk)
+    if dd is None:
         return None
     k = f"drawdowns.{lead}"
     name = desk.names.plain(lead)

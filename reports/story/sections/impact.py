@@ -195,13 +195,26 @@ def _spread_clause(desk: MarketDesk) -> Fragment:
 
 
 FAR_BETA = 0.25  # a beta at least this far from one is told: the altcoins' usual swing against bitcoin's
+CLEAR_GAP_PP = 1.0  # the average altcoin must trail or lead bitcoin by this much for a "why" question
+
+
+def asks_why_altcoins(desk: MarketDesk) -> bool:
+    """Whether the altcoins' week begs a "why" (a clear gap, most of them on the far side of bitcoin, and a beta to
+    answer it with): the FAQ then asks it and gives the beta, which Impact leaves to it."""
+    alts = desk.facts.altcoins
+    if alts is None or alts.beta is None:
+        return False
+    majority, minority = alts.outperformed * 2 > alts.count, alts.outperformed * 2 < alts.count
+    return (alts.btc_pct < 0 and alts.gap_pp <= -CLEAR_GAP_PP and minority) or \
+        (alts.btc_pct > 0 and alts.gap_pp >= CLEAR_GAP_PP and majority)
 
 
 def _beta_clause(desk: MarketDesk) -> Fragment:
     """Beta as what it is, a regression slope, told only when far from one, and said against the week: did the
-    altcoins swing more (or less) than bitcoin this week, as their slope would have them?"""
+    altcoins swing more (or less) than bitcoin this week, as their slope would have them? Left to the FAQ when it
+    asks why the altcoins fell (or rose) more than bitcoin."""
     alts = desk.facts.altcoins
-    if alts is None or alts.beta is None or abs(alts.beta - 1) < FAR_BETA:
+    if alts is None or alts.beta is None or abs(alts.beta - 1) < FAR_BETA or asks_why_altcoins(desk):
         return Fragment("")
     more = alts.beta > 1
     swung_more = abs(alts.average_pct) > abs(alts.btc_pct)

@@ -70,8 +70,10 @@ def _flow_trend(flow: EtfFlows) -> tuple[str, str, str] | None:
 def _flow_pair(desk: Desk[F], flows: tuple[EtfFlows, ...]) -> Sentence | None:
     """Bitcoin's and ether's ETFs in one bullet when their weeks went alike (both turned to outflows, both kept
     their direction and grew or shrank): two bullets would say the same with another fund's name."""
-    trend = _flow_trend(flows[0]) if len(flows) == 2 else None
-    if trend is None or trend != _flow_trend(flows[1]):
+    paired = [flow.asset for flow in flows] == ["bitcoin", "ethereum"]  # the names below are theirs
+    trend = _flow_trend(flows[0]) if paired else None
+    other = _flow_trend(flows[1]) if paired else None
+    if trend is None or other is None or trend[:2] != other[:2]:
         return None
     direction, way, size = trend
     towards = "net outflows from" if direction == "outflow" else "net inflows into"
@@ -83,8 +85,13 @@ def _flow_pair(desk: Desk[F], flows: tuple[EtfFlows, ...]) -> Sentence | None:
         both = "into both" if before == "net inflows" else "from both"
         return sentence(f"ETF flows: whether the turn to {towards} {names} holds, after {{before}} {both} the week "
                         "before", before=said)
-    grew = Fragment({"same": "about as large as", "larger": "larger than", "smaller": "smaller than"}[size],
-                    tuple(f"{k}.total_usd" for k in keys))
+    words = {"same": "about as large as", "larger": "larger than", "smaller": "smaller than"}
+    if size != other[2]:  # the same way, one fund's week larger and the other's smaller: one bullet names each
+        return sentence(f"ETF flows: whether {towards} {names} continue; this week's were {{bitcoin}} the {{before}} of the "
+                        "week before for the bitcoin funds and {ether} for the ether funds", before=said,
+                        bitcoin=Fragment(words[size], (f"{keys[0]}.total_usd",)),
+                        ether=Fragment(words[other[2]].removesuffix(" than").removesuffix(" as"), (f"{keys[1]}.total_usd",)))
+    grew = Fragment(words[size], tuple(f"{k}.total_usd" for k in keys))
     return sentence(f"ETF flows: whether {towards} {names} continue; for both, this week's were {{grew}} the {{before}} "
                     "of the week before", grew=grew, before=said)
 
