@@ -153,16 +153,19 @@ def _global(day: date) -> dict[str, str]:
 def test_a_share_that_disagrees_with_the_closes_says_which_basis_each_is_on(sell_off):
     """Week to Feb 6, 2026: on Binance's closes bitcoin fell less than CoinGecko's total market value, yet its
     share of the snapshots fell. "A falling share means bitcoin lost value faster" would contradict the figures;
-    the brief names the two bases instead."""
+    the body gives the share alone and a data note names the two bases (methodology stays out of the body)."""
     base, end = _global(SELL_OFF - timedelta(days=7)), _global(SELL_OFF)
     cap = (float(end["total_market_cap_usd"]) / float(base["total_market_cap_usd"]) - 1) * 100
     share = float(end["btc_dominance_pct"]) - float(base["btc_dominance_pct"])
     assert _change("BTC", SELL_OFF) > cap and share < 0  # the disagreement, from the raw files
     text = _text(sell_off)
     assert "means bitcoin lost value faster" not in text
-    assert ("bitcoin's share of total market value slipped 0.6 points to 56.4%, although bitcoin fell less than total market "
-            "value (the share is on CoinGecko's snapshots between about 10:15 and 11:30 UTC, bitcoin's weekly change on "
-            "Binance's daily closes at 00:00 UTC, hours apart)" in text)
+    assert "Dominance: bitcoin's share of total market value slipped 0.6 points to 56.4% and ether's" in text
+    assert ("Bitcoin's share of total market value fell on CoinGecko's snapshots between about 10:15 and 11:30 UTC, while "
+            "on Binance's daily closes at 00:00 UTC bitcoin fell less than total market value: the two are hours apart, so "
+            "Impact gives the share without reading it." in text)
+    impact = next(section for section in sell_off.sections if section.id == "impact")
+    assert "hours apart" not in str(impact)
 
 
 def test_a_share_that_agrees_with_the_closes_keeps_its_reading(bundled_data):

@@ -77,12 +77,9 @@ def _dominance_bullet(desk: MarketDesk) -> Sentence | None:
         return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
     if _bases_agree(desk, btc.change_pp):
         return sentence("Dominance: {clauses}, as {rest}", rest=_share_meaning(desk, btc.change_pp), clauses=join(clauses, "and"))
-    bases = _bases_clause(desk)
-    if bases is None:
-        return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
-    first, *rest = clauses
-    more = Fragment("") if not rest else Fragment("; ") + join(rest, "and")
-    return sentence("Dominance: {first}{bases}{more}", first=first, bases=bases, more=more)
+    # the share and bitcoin's close-basis change disagree: the share is told without a reading of it, and why the two
+    # can disagree (their hours) is a data note, not the body's (methodology lives in Methodology & sources)
+    return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
 
 
 def _share_word(change_pp: float) -> str:
@@ -116,19 +113,26 @@ def _share_meaning(desk: MarketDesk, share_pp: float) -> Fragment:
     return Fragment(rest, ("market_cap.change_usd", "dominance.bitcoin.change_pp"))
 
 
-def _bases_clause(desk: MarketDesk) -> Fragment | None:
-    """When the share and bitcoin's change disagree: which basis each is on, in a few plain words, instead of a
-    reading of the share that the closes contradict. Two series at the same hour cannot explain it: say nothing."""
+def bases_note(desk: MarketDesk) -> Sentence | None:
+    """The data note for a week whose bitcoin share and close-basis change disagree: which basis each is on, in a
+    few plain words, instead of a reading of the share that the closes contradict (Impact gives the share alone).
+    Two series at the same hour cannot explain it: no note."""
     cap, move = desk.facts.market_cap, desk.facts.asset(BTC)
-    assert cap is not None and move is not None
+    btc = next((dom for dom in desk.facts.dominance if dom.asset == BTC), None)
+    if cap is None or move is None or btc is None or reads_equal(btc.change_pp) or _bases_agree(desk, btc.change_pp):
+        return None
     shares, closes = next(s for s in desk.facts.sources if s.key == cap.series), next(s for s in desk.facts.sources if s.key == move.series)
     if shares.time_of_day == closes.time_of_day:
         return None
-    return (Fragment(", although bitcoin ") + Fragment(_relation(move.change_pct, cap.change_pct), ("assets.bitcoin.change_pct", "market_cap.change_pct"))
-            + " (the share is on " + possessive(desk.f.cite(f"sources.{cap.series}.provider", str)) + " "
-            + desk.f.cite(f"sources.{cap.series}.time_of_day", str) + ", bitcoin's weekly change on "
-            + possessive(desk.f.cite(f"sources.{move.series}.provider", str)) + " "
-            + desk.f.cite(f"sources.{move.series}.time_of_day", str) + ", hours apart)")
+    return sentence(
+        "Bitcoin's share of total market value {moved} on {shares} {shares_time}, while on {closes} {closes_time} bitcoin "
+        "{relation}: the two are hours apart, so Impact gives the share without reading it",
+        moved=desk.f.cite("dominance.bitcoin.change_pp", lambda v: "rose" if v > 0 else "fell"),
+        shares=possessive(desk.f.cite(f"sources.{cap.series}.provider", str)),
+        shares_time=desk.f.cite(f"sources.{cap.series}.time_of_day", str),
+        closes=possessive(desk.f.cite(f"sources.{move.series}.provider", str)),
+        closes_time=desk.f.cite(f"sources.{move.series}.time_of_day", str),
+        relation=Fragment(_relation(move.change_pct, cap.change_pct), ("assets.bitcoin.change_pct", "market_cap.change_pct")))
 
 
 def _relation(btc_pct: float, cap_pct: float) -> str:

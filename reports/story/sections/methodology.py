@@ -11,6 +11,7 @@ from reports.story.sections.blocks import bullets, paragraph
 from reports.story.sections.notes import notes_of
 from reports.story.asset_view import section, subject
 from reports.story.drivers_notes import left_out_notes, method_sentence
+from reports.story.sections.impact import bases_note
 
 
 # Each live source (sources/live.py's LIVE_PULLERS names) as a reader knows it, and what it gives the brief, for
@@ -126,6 +127,7 @@ def _data_notes(desk: MarketDesk) -> list[Sentence]:
     for name in q.missing:
         notes.append(sentence("The data has no {what} for this week, so the brief leaves it out", what=missing[name]))
     notes.extend(_summed_market_notes(desk))
+    notes.extend(note for note in (bases_note(desk),) if note is not None)
     if q.ignored_columns:
         notes.append(sentence("Columns not used: {columns}",
                               columns=desk.f.cite("quality.ignored_columns", lambda cols: ", ".join(cols))))
