@@ -115,7 +115,9 @@ def _faq_why_altcoins(desk: MarketDesk) -> Question | None:
     else:
         verdict = "wider than that slope alone would give" if abs(alts.gap_pp) > abs(implied) else \
             "narrower than that slope alone would give"
-    gap = sentence("This week's gap, {gap} percentage points on their equal-weighted average, was {verdict}",
+    gap = sentence("This week their equal-weighted average {way} {average}, against bitcoin's {btc}: a gap of {gap} "
+                   "percentage points, {verdict}", way="fell" if down else "rose",
+                   average=desk.f.pct("altcoins.average_pct", absolute=True), btc=desk.f.pct("altcoins.btc_pct", absolute=True),
                    gap=desk.f.points("altcoins.gap_pp"), verdict=Fragment(verdict, ("altcoins.beta",)))
     return Question(question, Paragraph((habit, gap)))
 

@@ -147,9 +147,11 @@ def _relation(btc_pct: float, cap_pct: float) -> str:
 
 def _altcoin_bullet(desk: MarketDesk) -> Sentence | None:
     """Altcoins against bitcoin in one sentence led by what the week shows (fell further, rose while bitcoin fell,
-    ...), with the coins' spread when it was wide or narrow and their beta when it is far from one."""
+    ...), with the coins' spread when it was wide or narrow and their beta when it is far from one. Left to the FAQ
+    when it asks why the altcoins moved more than bitcoin and the spread says nothing: the takeaways give the median
+    and the count, the FAQ the average, the gap and the beta, and a bullet here would tell them a third time."""
     alts = desk.facts.altcoins
-    if alts is None:
+    if alts is None or (asks_why_altcoins(desk) and not _spread_clause(desk).text):
         return None
     return sentence(
         "Altcoins: the {count} altcoins {coins} {relation}, averaging {avg} (median {median}) against {btc} for bitcoin"
