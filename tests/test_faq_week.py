@@ -141,3 +141,16 @@ def test_two_etf_weeks_the_same_way_share_one_watch_bullet(alt_stories):
     flows = [text for text in watch if text.startswith("ETF flows:")]
     assert flows == ["ETF flows: whether net outflows from US spot bitcoin and ether ETFs continue; this week's were larger "
                      "than the net outflows of the week before for the bitcoin funds and smaller for the ether funds."], flows
+
+
+def test_the_streak_answer_adds_what_the_run_came_to(bundled_data, stories):
+    """Feb 6, 2026: the Overview tells the third straight weekly decline; the FAQ adds the run's total, from the
+    bundle's closes: bitcoin's Feb 6 close over its Jan 16 close, three weeks before."""
+    closes = bundled_data.prices.close["bitcoin"]
+    total = (closes.loc["2026-02-06"] / closes.loc["2026-01-16"] - 1) * 100
+    weekly = [closes.loc[end] / closes.loc[start] - 1 for start, end in
+              (("2026-01-16", "2026-01-23"), ("2026-01-23", "2026-01-30"), ("2026-01-30", "2026-02-06"))]
+    assert all(change < 0 for change in weekly) and closes.loc["2026-01-16"] > closes.loc["2026-01-09"]  # a run of three
+    answer = _faq(stories[SELL_OFF])["How long has bitcoin been falling?"]
+    assert answer == f"Bitcoin has closed lower week on week three times running, losing {abs(total):.1f}% in all since Jan 16.", answer
+    assert round(total, 1) == -26.1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -274,7 +274,8 @@ class Streak:
 
     Weeks step back seven days at a time from the week's end. `key` names what is counted:
     an asset ("bitcoin") or a comparison ("ethereum-vs-bitcoin"). `complete` is False when the
-    run reaches back to the start of the data, so the true streak may be longer.
+    run reaches back to the start of the data, so the true streak may be longer. `run_pct` is an asset's change
+    over the whole run, from `run_start` (the weeks compounded); None for a comparison, whose weeks are points.
     """
 
     key: str
@@ -282,6 +283,8 @@ class Streak:
     weeks: int
     complete: bool
     history_start: date
+    run_start: date
+    run_pct: float | None
 
 
 def streak(weekly: pd.Series, key: str, week: Week, flat: float, relative: bool = False) -> Streak | None:
@@ -299,7 +302,9 @@ def streak(weekly: pd.Series, key: str, week: Week, flat: float, relative: bool 
         weeks += 1
     complete = weeks < len(values) and not pd.isna(values[weeks])
     names = ("over", "under") if relative else ("up", "down")
-    return Streak(key, names[0] if sign else names[1], weeks, complete, weekly.index[0].date())
+    run_pct = None if relative else (float(np.prod([1 + value / 100 for value in values[:weeks]])) - 1) * 100
+    return Streak(key, names[0] if sign else names[1], weeks, complete, weekly.index[0].date(),
+                  week.end - timedelta(days=7 * weeks), run_pct)
 
 
 def weekly_sd(closes: pd.Series, week: Week, days: int) -> float | None:

@@ -175,8 +175,13 @@ def _faq_streak(desk: MarketDesk) -> Question | None:
     down = run.direction == "down"
     question = ask(desk, "How long has {name} been falling?" if down else "How long has {name} been rising?", f"{k}.weeks",
                    name=name)
+    # the Overview tells the run's length: the answer adds what the run came to, from the day it began
+    total = Fragment("") if run.run_pct is None else (
+        Fragment(", " + ("losing " if down else "gaining ")) + desk.f.pct(f"{k}.run_pct", absolute=True)
+        + " in all since " + desk.f.day(f"{k}.run_start"))
     return Question(question, paragraph(sentence(
-        "{name} has closed {way} week on week {count} times running{least}", name=name, way="lower" if down else "higher", count=desk.f.cardinal(f"{k}.weeks"),
+        "{name} has closed {way} week on week {count} times running{least}{total}", name=name, way="lower" if down else "higher",
+        count=desk.f.cardinal(f"{k}.weeks"), total=total,
         least=Fragment("") if run.complete else Fragment(", as far back as the data goes"))))
 
 
