@@ -28,6 +28,7 @@ def altcoins(data: MarketData, week: Week, moves: tuple[AssetMove, ...]) -> Altc
         outperformed=int((changes > btc.change_pct).sum()),
         beta=beta,
         beta_days=BETA_DAYS,
+        implied_gap_pp=None if beta is None else (beta - 1) * btc.change_pct,
     )
 
 

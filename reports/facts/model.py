@@ -169,7 +169,8 @@ class Altcoins:
     """The universe's altcoins (all but bitcoin) against bitcoin, equal-weighted.
 
     `beta` is the slope of the altcoins' average daily return on bitcoin's over `beta_days`
-    days to the week's end; None when fewer than 30 days of both exist.
+    days to the week's end; None when fewer than 30 days of both exist. `implied_gap_pp` is the gap
+    to bitcoin that slope alone gives for bitcoin's week (points; None without a beta).
     """
 
     count: int
@@ -180,6 +181,7 @@ class Altcoins:
     outperformed: int
     beta: float | None
     beta_days: int
+    implied_gap_pp: float | None
 
 
 @dataclass(frozen=True)

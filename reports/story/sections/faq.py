@@ -14,8 +14,6 @@ from reports.story.sections.overview import FEAR_GREED_SMALL
 from reports.story.asset_view import rank_clause, section, subject
 
 
-
-
 def ask(desk: MarketDesk | AssetDesk, template: str, *about: str, **parts: Fragment | str) -> Sentence:
     """A question and the fact keys it is about, which its answer must cite (`build.py check` holds it to them)."""
     missing = [key for key in about if key not in desk.f]
@@ -37,15 +35,18 @@ def market(desk: MarketDesk) -> Section:
     # more or less than bitcoin (the beta, which Impact leaves to the FAQ), how far from its high the lead is (or,
     # when Impact tells that, the rise that would undo it). How the altcoins fared and a sentiment that barely moved
     # only keep the FAQ at three questions.
-    questions = [q for q in (_faq_against(desk), _faq_streak(desk), _faq_why_altcoins(desk)) if q is not None]
+    questions = [_faq_against(desk), _faq_streak(desk), _faq_why_altcoins(desk)]
     told = tells_distance_from_top(desk)
-    for ask_it, only_to_fill in ((_faq_recovery if told else _faq_lead_extreme, told),
-                                 (_faq_altcoins, True)):
-        found = ask_it(desk) if not only_to_fill or len(questions) < 3 else None
-        questions += [found] if found is not None else []
-    sentiment = _faq_fear_greed(desk, needed=len(questions) < 3)
-    questions += [sentiment] if sentiment is not None else []
-    return Section("faq", "FAQ", (FAQ(tuple(questions[:5])),))
+    if not told or _count(questions) < 3:
+        questions.append(_faq_recovery(desk) if told else _faq_lead_extreme(desk))
+    if _count(questions) < 3:
+        questions.append(_faq_altcoins(desk))
+    questions.append(_faq_fear_greed(desk, needed=_count(questions) < 3))
+    return Section("faq", "FAQ", (FAQ(tuple(q for q in questions if q is not None)[:5]),))
+
+
+def _count(questions: list[Question | None]) -> int:
+    return sum(q is not None for q in questions)
 
 
 NEAR_HIGH = 10.0  # within this many percent of its highest close, a coin is "close to its high"
@@ -107,7 +108,8 @@ def _faq_why_altcoins(desk: MarketDesk) -> Question | None:
     else:
         habit = sentence("Not by habit: over the past {days} days the altcoins' daily returns have moved close to one for "
                          "one with bitcoin's (a beta, the slope of one against the other, of {beta})", **parts)
-    implied = (alts.beta - 1) * alts.btc_pct  # the gap the slope alone gives for bitcoin's week
+    implied = alts.implied_gap_pp
+    assert implied is not None  # there is a beta
     if abs(alts.gap_pp - implied) < CLEAR_GAP_PP:
         verdict = "about what that slope alone would give"
     elif implied * alts.gap_pp <= 0:
@@ -118,7 +120,7 @@ def _faq_why_altcoins(desk: MarketDesk) -> Question | None:
     gap = sentence("This week their equal-weighted average {way} {average}, against bitcoin's {btc}: a gap of {gap} "
                    "percentage points, {verdict}", way="fell" if down else "rose",
                    average=desk.f.pct("altcoins.average_pct", absolute=True), btc=desk.f.pct("altcoins.btc_pct", absolute=True),
-                   gap=desk.f.points("altcoins.gap_pp"), verdict=Fragment(verdict, ("altcoins.beta",)))
+                   gap=desk.f.points("altcoins.gap_pp"), verdict=Fragment(verdict, ("altcoins.implied_gap_pp",)))
     return Question(question, Paragraph((habit, gap)))
 
 
