@@ -56,8 +56,14 @@ def _signal_bullets(desk: Desk[F]) -> list[Sentence | None]:
     return [*flows, _stocks_signal(desk, drivers), _supply_signal(desk, drivers)]
 
 
+# a fund family's week against the week before, when the direction held: after "were" and after "and"
+SIZE_WORDS = {"same": ("about as large as", "about as large"), "larger": ("larger than", "larger"),
+              "smaller": ("smaller than", "smaller")}
+
+
 def _flow_trend(flow: EtfFlows) -> tuple[str, str, str] | None:
-    """(direction, the week before's, "continued"/"turned" with larger or smaller), to tell two funds' weeks alike."""
+    """(direction, "continued"/"turned" against the week before, and when it continued "same"/"larger"/"smaller"),
+    for one fund family's bullet and to tell two families' weeks alike."""
     if flow.previous_usd is None:
         return None
     if (flow.previous_usd > 0) != (flow.direction == "inflow"):
@@ -85,13 +91,12 @@ def _flow_pair(desk: Desk[F], flows: tuple[EtfFlows, ...]) -> Sentence | None:
         both = "into both" if before == "net inflows" else "from both"
         return sentence(f"ETF flows: whether the turn to {towards} {names} holds, after {{before}} {both} the week "
                         "before", before=said)
-    words = {"same": "about as large as", "larger": "larger than", "smaller": "smaller than"}
     if size != other[2]:  # the same way, one fund's week larger and the other's smaller: one bullet names each
         return sentence(f"ETF flows: whether {towards} {names} continue; this week's were {{bitcoin}} the {{before}} of the "
                         "week before for the bitcoin funds and {ether} for the ether funds", before=said,
-                        bitcoin=Fragment(words[size], (f"{keys[0]}.total_usd",)),
-                        ether=Fragment(words[other[2]].removesuffix(" than").removesuffix(" as"), (f"{keys[1]}.total_usd",)))
-    grew = Fragment(words[size], tuple(f"{k}.total_usd" for k in keys))
+                        bitcoin=Fragment(SIZE_WORDS[size][0], (f"{keys[0]}.total_usd",)),
+                        ether=Fragment(SIZE_WORDS[other[2]][1], (f"{keys[1]}.total_usd",)))
+    grew = Fragment(SIZE_WORDS[size][0], tuple(f"{k}.total_usd" for k in keys))
     return sentence(f"ETF flows: whether {towards} {names} continue; for both, this week's were {{grew}} the {{before}} "
                     "of the week before", grew=grew, before=said)
 
@@ -104,14 +109,14 @@ def _flow_signal(desk: Desk[F], flow: EtfFlows) -> Sentence:
     # Forward-looking: the week's and the week before's figures are told in What Drove the Week; here only their
     # directions and sizes against each other (the flows' facts cited, no figure restated).
     name = ETF_NAMES[flow.asset]
-    if flow.previous_usd is None:
+    trend = _flow_trend(flow)
+    if trend is None or flow.previous_usd is None:
         return sentence(f"ETF flows: whether {direction} {{name}} go on", name=name)
     before = "net inflows" if flow.previous_usd > 0 else "net outflows"
     said = desk.f.cite(f"{k}.previous_usd", lambda _: before)
-    if (flow.previous_usd > 0) == (flow.direction == "inflow"):
-        previous = abs(flow.previous_usd)
-        grew = desk.f.cite(f"{k}.total_usd", lambda total: "about as large as" if reads_equal(abs(total), previous, 0)
-                           else "larger than" if abs(total) > previous else "smaller than")
+    _, way, size = trend
+    if way == "continued":
+        grew = Fragment(SIZE_WORDS[size][0], (f"{k}.total_usd",))
         return sentence(f"ETF flows: whether {direction} {{name}} continue; this week's were {{grew}} the {{before}} of "
                         "the week before", name=name, before=said, grew=grew)
     return sentence(f"ETF flows: whether the turn to {direction} {{name}} holds, after {{before}} the week before", name=name,
