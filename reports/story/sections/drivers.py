@@ -26,7 +26,6 @@ MARKET_NAMES = {"qqq": "US tech stocks (QQQ)", "spy": "the broad US stock market
                 "dxy": "the dollar index (DXY)"}
 
 
-
 def market(desk: MarketDesk) -> Section:
     return _section(desk, figure(desk, "etf-flows"))
 

@@ -59,8 +59,9 @@ def _steepest(desk: MarketDesk) -> Fragment:
 
 
 def _dominance_bullet(desk: MarketDesk) -> Sentence | None:
-    """Bitcoin's share told with what it means this week (which side lost or gained value faster), or, when the
-    share and bitcoin's close-basis change disagree, with the two bases; ether's share as a short clause after it."""
+    """Bitcoin's share told with what it means this week (which side lost or gained value faster), or without a
+    reading when the share and bitcoin's close-basis change disagree (`bases_note` says why, in the data notes);
+    ether's share as a short clause after it."""
     clauses: list[Fragment] = []
     for dom in desk.facts.dominance:
         k = f"dominance.{dom.asset}"
@@ -72,14 +73,18 @@ def _dominance_bullet(desk: MarketDesk) -> Sentence | None:
             clauses.append(who + f" {_share_word(dom.change_pp)} " + desk.f.points(f"{k}.change_pp") + " points to " + desk.f.pct(f"{k}.end_pct"))
     if not clauses:
         return None
+    share = _btc_share_move(desk)
+    if share is None or not _bases_agree(desk, share):
+        return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
+    return sentence("Dominance: {clauses}, as {rest}", rest=_share_meaning(desk, share), clauses=join(clauses, "and"))
+
+
+def _btc_share_move(desk: MarketDesk) -> float | None:
+    """Bitcoin's change of share, in points, when it moved and there is a market value to read it against."""
     btc = next((dom for dom in desk.facts.dominance if dom.asset == BTC), None)
     if btc is None or reads_equal(btc.change_pp) or desk.facts.market_cap is None:
-        return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
-    if _bases_agree(desk, btc.change_pp):
-        return sentence("Dominance: {clauses}, as {rest}", rest=_share_meaning(desk, btc.change_pp), clauses=join(clauses, "and"))
-    # the share and bitcoin's close-basis change disagree: the share is told without a reading of it, and why the two
-    # can disagree (their hours) is a data note, not the body's (methodology lives in Methodology & sources)
-    return sentence("Dominance: {clauses}", clauses=join(clauses, "and"))
+        return None
+    return btc.change_pp
 
 
 def _share_word(change_pp: float) -> str:
@@ -117,9 +122,8 @@ def bases_note(desk: MarketDesk) -> Sentence | None:
     """The data note for a week whose bitcoin share and close-basis change disagree: which basis each is on, in a
     few plain words, instead of a reading of the share that the closes contradict (Impact gives the share alone).
     Two series at the same hour cannot explain it: no note."""
-    cap, move = desk.facts.market_cap, desk.facts.asset(BTC)
-    btc = next((dom for dom in desk.facts.dominance if dom.asset == BTC), None)
-    if cap is None or move is None or btc is None or reads_equal(btc.change_pp) or _bases_agree(desk, btc.change_pp):
+    cap, move, share = desk.facts.market_cap, desk.facts.asset(BTC), _btc_share_move(desk)
+    if cap is None or move is None or share is None or _bases_agree(desk, share):
         return None
     shares, closes = next(s for s in desk.facts.sources if s.key == cap.series), next(s for s in desk.facts.sources if s.key == move.series)
     if shares.time_of_day == closes.time_of_day:
