@@ -67,10 +67,7 @@ def alt_stories(bundled_data):
 
 def _section(story, section_id: str) -> str:
     """A section's sentences, joined by " | "."""
-    from reports.story.model import _block_sentences
-
-    section = next(s for s in story.sections if s.id == section_id)
-    return " | ".join(s.text for block in section.blocks for s in _block_sentences(block))
+    return " | ".join(s.text for s in next(s for s in story.sections if s.id == section_id).sentences())
 
 
 def _slope(bundled_data, story) -> float:

@@ -94,6 +94,10 @@ class Section:
     def figures(self) -> tuple[Figure, ...]:
         return tuple(block for block in self.blocks if isinstance(block, Figure))
 
+    def sentences(self) -> tuple[Sentence, ...]:
+        """Every sentence of the section in reading order."""
+        return tuple(sentence for block in self.blocks for sentence in _block_sentences(block))
+
 
 @dataclass(frozen=True)
 class Story:
@@ -125,11 +129,7 @@ class Story:
 
     def sentences(self) -> tuple[Sentence, ...]:
         """Every sentence of the brief in reading order (headline and description first)."""
-        found = [self.headline, self.description]
-        for section in self.sections:
-            for block in section.blocks:
-                found.extend(_block_sentences(block))
-        return tuple(found)
+        return (self.headline, self.description, *(sentence for section in self.sections for sentence in section.sentences()))
 
 
 def _block_sentences(block: Block) -> list[Sentence]:
