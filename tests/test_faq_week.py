@@ -151,3 +151,36 @@ def test_the_streak_answer_adds_what_the_run_came_to(bundled_data, stories):
     answer = _faq(stories[SELL_OFF])["How long has bitcoin been falling?"]
     assert answer == f"Bitcoin has closed lower week on week three times running, losing {abs(total):.1f}% in all since Jan 16.", answer
     assert round(total, 1) == -26.1
+
+
+@pytest.mark.parametrize("beta, opening, verdict", [
+    # altcoins that usually move less than bitcoin fell further: the slope points the other way
+    (0.6, "Not by habit: over the past 90 days, on a day bitcoin moved one percent the altcoins moved 0.60 percent on "
+          "average (their beta, the slope of their daily returns against bitcoin's), so they usually fall less than bitcoin.",
+     "against that slope."),
+    # one for one: the slope alone gives a gap under a point, the week's was several
+    (1.1, "Not by habit: over the past 90 days the altcoins' daily returns have moved close to one for one with bitcoin's "
+          "(a beta, the slope of one against the other, of 1.10).", "wider than that slope alone would give."),
+])
+def test_why_altcoins_fell_more_follows_any_beta(bundled_data, beta, opening, verdict):
+    """Jan 25, 2026's facts with another beta (and the gap it implies, as the facts compute it): the answer's
+    opening and verdict follow the slope, and the checker passes every sentence."""
+    import dataclasses
+    from datetime import datetime, timezone
+
+    from reports.check.report import check_story
+    from reports.core.settings import load_settings
+    from reports.facts.market import compute_facts
+    from reports.facts.week import resolve_week
+    from reports.story.write import write_story
+
+    settings = load_settings(flags={"week_ending": ALT_WEEKS[0]})
+    facts = compute_facts(bundled_data, resolve_week(bundled_data, settings.week_ending, settings.week_ends_on), settings)
+    alts = facts.altcoins
+    facts = dataclasses.replace(facts, altcoins=dataclasses.replace(alts, beta=beta, implied_gap_pp=(beta - 1) * alts.btc_pct))
+    story = write_story(facts, settings, datetime(2026, 2, 9, tzinfo=timezone.utc))
+    answer = _faq(story)["Why did altcoins fall more than bitcoin?"]
+    assert answer.startswith(opening) and answer.endswith(verdict), answer
+    assert "beta" not in _section(story, "impact")
+    report = check_story(story, settings)
+    assert report.ok, report.failures
