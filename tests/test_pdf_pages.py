@@ -130,6 +130,19 @@ def test_a_tables_basis_line_is_never_split_over_a_page(briefs):
     assert checked >= len(briefs)
 
 
+def test_a_tables_basis_line_is_on_the_page_of_its_last_row(briefs):
+    checked = 0
+    for name, folder in briefs.items():
+        pages = _pages(folder)
+        for table in _blocks(folder, "table"):
+            last = " ".join(table["rows"][-1][-1]["text"].split())
+            first = " ".join(table["caption"]["text"].split()[:6])
+            page = next(index for index, text in enumerate(pages) if last in text)
+            assert first in pages[page], (name, first, f"the basis line is not on page {page + 1}, with the last row")
+            checked += 1
+    assert checked >= len(briefs)
+
+
 def test_a_faq_question_is_on_the_page_where_its_answer_begins(briefs):
     checked = 0
     for name, folder in briefs.items():
